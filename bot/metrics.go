@@ -1,0 +1,36 @@
+package bot
+
+import "time"
+
+// Metrics receives what operators count. The core and the adapters call it;
+// cmd wires a Prometheus implementation. Every method must be cheap and safe
+// for concurrent use.
+type Metrics interface {
+	// CommandHandled counts a handled request: command is the subcommand
+	// name ("brief", "ask", "dm" for direct messages, "action:quotes" …),
+	// outcome is "ok", "declined", "bad_input", "denied" or "error".
+	CommandHandled(platform, command, outcome string, latency time.Duration)
+	// DigestFinished counts a digest slot reaching a final state.
+	DigestFinished(platform string, state DeliveryState)
+	// APICall counts one platform API call; status is the HTTP status, or 0
+	// for a transport error.
+	APICall(platform, method string, status int)
+	// RateLimited counts a 429; Retried counts any retry; Waited records time
+	// spent waiting to keep within a rate limit.
+	RateLimited(platform string)
+	Retried(platform string)
+	Waited(platform string, d time.Duration)
+	// Connection records a Socket Mode or gateway connection going up or down.
+	Connection(platform string, up bool)
+}
+
+// NopMetrics discards everything; the zero value is ready.
+type NopMetrics struct{}
+
+func (NopMetrics) CommandHandled(string, string, string, time.Duration) {}
+func (NopMetrics) DigestFinished(string, DeliveryState)                 {}
+func (NopMetrics) APICall(string, string, int)                          {}
+func (NopMetrics) RateLimited(string)                                   {}
+func (NopMetrics) Retried(string)                                       {}
+func (NopMetrics) Waited(string, time.Duration)                         {}
+func (NopMetrics) Connection(string, bool)                              {}

@@ -1,0 +1,220 @@
+package main
+
+import (
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is every setting, read from the environment in one place with its
+// defaults; flags of individual subcommands override fields afterwards.
+type Config struct {
+	Addr        string        // ALEXA_BRIEF_ADDR
+	DatabaseURL string        // DATABASE_URL: path, sqlite:PATH or postgres://…
+	CorpusDir   string        // ALEXA_BRIEF_CORPUS
+	Catchup     time.Duration // ALEXA_BRIEF_CATCHUP
+	MinInterval time.Duration // ALEXA_BRIEF_MIN_INTERVAL: most frequent schedule allowed
+	Drain       time.Duration // ALEXA_BRIEF_SHUTDOWN_TIMEOUT: graceful shutdown bound
+	LogLevel    slog.Level    // LOG_LEVEL
+	LogFormat   string        // LOG_FORMAT: text or json
+	Slack       SlackConfig
+	Discord     DiscordConfig
+}
+
+// SlackConfig holds the Slack settings.
+type SlackConfig struct {
+	SigningSecret string // SLACK_SIGNING_SECRET
+	BotToken      string // SLACK_BOT_TOKEN (xoxb-)
+	AppToken      string // SLACK_APP_TOKEN (xapp-), enables Socket Mode
+	ClientID      string // SLACK_CLIENT_ID
+	ClientSecret  string // SLACK_CLIENT_SECRET
+	APIURL        string // SLACK_API_URL, ends with "/"
+}
+
+// DiscordConfig holds the Discord settings.
+type DiscordConfig struct {
+	AppID      string // DISCORD_APP_ID
+	PublicKey  []byte // DISCORD_PUBLIC_KEY, hex-decoded Ed25519 key
+	BotToken   string // DISCORD_BOT_TOKEN
+	APIURL     string // DISCORD_API_URL
+	ShardID    int    // DISCORD_SHARD_ID
+	ShardCount int    // DISCORD_SHARD_COUNT, 0 = as the gateway recommends
+}
+
+// Defaults, in one place.
+const (
+	defaultAddr        = ":8080"
+	defaultDatabaseURL = "alexa-brief.db"
+	defaultCatchup     = 6 * time.Hour
+	defaultMinInterval = time.Minute
+	defaultDrain       = 20 * time.Second
+	defaultSlackAPI    = "https://slack.com/api/"
+	defaultDiscordAPI  = "https://discord.com/api/v9/"
+)
+
+// SlackEnabled reports whether any Slack entry point is configured.
+func (c Config) SlackEnabled() bool {
+	return c.Slack.SigningSecret != "" || c.Slack.BotToken != "" || c.Slack.AppToken != "" || c.Slack.ClientID != ""
+}
+
+// DiscordEnabled reports whether any Discord entry point is configured.
+func (c Config) DiscordEnabled() bool {
+	return len(c.Discord.PublicKey) > 0 || c.Discord.BotToken != ""
+}
+
+// HasPlatform reports whether a chat platform is configured.
+func (c Config) HasPlatform() bool { return c.SlackEnabled() || c.DiscordEnabled() }
+
+// LoadConfig reads and validates the environment. Every error names the
+// variable and what is wrong with it; it never includes a secret's value.
+func LoadConfig(getenv func(string) string) (Config, error) {
+	get := func(k string) string { return strings.TrimSpace(getenv(k)) }
+	c := Config{
+		Addr:        or(get("ALEXA_BRIEF_ADDR"), defaultAddr),
+		DatabaseURL: or(get("DATABASE_URL"), defaultDatabaseURL),
+		CorpusDir:   get("ALEXA_BRIEF_CORPUS"),
+		LogFormat:   strings.ToLower(or(get("LOG_FORMAT"), "text")),
+		Slack: SlackConfig{
+			SigningSecret: get("SLACK_SIGNING_SECRET"),
+			BotToken:      get("SLACK_BOT_TOKEN"),
+			AppToken:      get("SLACK_APP_TOKEN"),
+			ClientID:      get("SLACK_CLIENT_ID"),
+			ClientSecret:  get("SLACK_CLIENT_SECRET"),
+			APIURL:        or(get("SLACK_API_URL"), defaultSlackAPI),
+		},
+		Discord: DiscordConfig{
+			AppID:    get("DISCORD_APP_ID"),
+			BotToken: get("DISCORD_BOT_TOKEN"),
+			APIURL:   or(get("DISCORD_API_URL"), defaultDiscordAPI),
+		},
+	}
+	var err error
+	if c.Catchup, err = duration(get, "ALEXA_BRIEF_CATCHUP", defaultCatchup, 0); err != nil {
+		return c, err
+	}
+	if c.MinInterval, err = duration(get, "ALEXA_BRIEF_MIN_INTERVAL", defaultMinInterval, time.Second); err != nil {
+		return c, err
+	}
+	if c.Drain, err = duration(get, "ALEXA_BRIEF_SHUTDOWN_TIMEOUT", defaultDrain, 0); err != nil {
+		return c, err
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(or(get("LOG_LEVEL"), "info"))); err != nil {
+		return c, fmt.Errorf("LOG_LEVEL: %q is not one of debug, info, warn, error", get("LOG_LEVEL"))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return c, fmt.Errorf("LOG_FORMAT: %q is not text or json", c.LogFormat)
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return c, fmt.Errorf("ALEXA_BRIEF_ADDR: %q is not host:port (e.g. :8080)", c.Addr)
+	}
+	if err := checkDatabaseURL(c.DatabaseURL); err != nil {
+		return c, err
+	}
+	if err := checkURL("SLACK_API_URL", c.Slack.APIURL); err != nil {
+		return c, err
+	}
+	if !strings.HasSuffix(c.Slack.APIURL, "/") {
+		c.Slack.APIURL += "/"
+	}
+	if err := checkURL("DISCORD_API_URL", c.Discord.APIURL); err != nil {
+		return c, err
+	}
+	if !strings.HasSuffix(c.Discord.APIURL, "/") {
+		c.Discord.APIURL += "/"
+	}
+	if t := c.Slack.BotToken; t != "" && !strings.HasPrefix(t, "xoxb-") {
+		return c, fmt.Errorf("SLACK_BOT_TOKEN: not a bot token (it must start with xoxb-)")
+	}
+	if t := c.Slack.AppToken; t != "" && !strings.HasPrefix(t, "xapp-") {
+		return c, fmt.Errorf("SLACK_APP_TOKEN: not an app-level token (it must start with xapp-)")
+	}
+	if (c.Slack.ClientID == "") != (c.Slack.ClientSecret == "") {
+		return c, fmt.Errorf("SLACK_CLIENT_ID and SLACK_CLIENT_SECRET: set both for OAuth install, or neither")
+	}
+	if k := get("DISCORD_PUBLIC_KEY"); k != "" {
+		b, err := hex.DecodeString(k)
+		if err != nil || len(b) != 32 {
+			return c, fmt.Errorf("DISCORD_PUBLIC_KEY: not a 64-digit hex Ed25519 public key (copy it from the Developer Portal's General Information page)")
+		}
+		c.Discord.PublicKey = b
+		if c.Discord.AppID == "" {
+			return c, fmt.Errorf("DISCORD_APP_ID: required with DISCORD_PUBLIC_KEY (the application id, for follow-up messages)")
+		}
+	}
+	if c.Discord.ShardID, err = integer(get, "DISCORD_SHARD_ID"); err != nil {
+		return c, err
+	}
+	if c.Discord.ShardCount, err = integer(get, "DISCORD_SHARD_COUNT"); err != nil {
+		return c, err
+	}
+	if c.Discord.ShardCount > 0 && c.Discord.ShardID >= c.Discord.ShardCount {
+		return c, fmt.Errorf("DISCORD_SHARD_ID: %d is not below DISCORD_SHARD_COUNT %d", c.Discord.ShardID, c.Discord.ShardCount)
+	}
+	if c.Discord.ShardCount == 0 && c.Discord.ShardID != 0 {
+		return c, fmt.Errorf("DISCORD_SHARD_ID: set DISCORD_SHARD_COUNT too")
+	}
+	return c, nil
+}
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+func duration(get func(string) string, key string, def, min time.Duration) (time.Duration, error) {
+	v := get(key)
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < min {
+		return 0, fmt.Errorf("%s: %q is not a duration of at least %s (e.g. 6h, 90m)", key, v, min)
+	}
+	return d, nil
+}
+
+func integer(get func(string) string, key string) (int, error) {
+	v := get(key)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("%s: %q is not a whole number ≥ 0", key, v)
+	}
+	return n, nil
+}
+
+func checkURL(key, v string) error {
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%s: %q is not an http(s) URL", key, v)
+	}
+	return nil
+}
+
+// checkDatabaseURL accepts a path, sqlite:PATH or postgres://… and never
+// echoes a postgres URL, which may hold a password.
+func checkDatabaseURL(v string) error {
+	switch {
+	case strings.HasPrefix(v, "postgres://"), strings.HasPrefix(v, "postgresql://"):
+		u, err := url.Parse(v)
+		if err != nil || u.Host == "" {
+			return fmt.Errorf("DATABASE_URL: not a valid postgres:// URL (postgres://user:password@host:5432/db)")
+		}
+	case strings.HasPrefix(v, "sqlite:"):
+		if strings.TrimPrefix(v, "sqlite:") == "" {
+			return fmt.Errorf("DATABASE_URL: sqlite: needs a path (sqlite:/var/lib/alexa-brief/alexa-brief.db)")
+		}
+	case strings.Contains(v, "://"):
+		return fmt.Errorf("DATABASE_URL: unsupported scheme (use a file path, sqlite:PATH or postgres://…)")
+	}
+	return nil
+}

@@ -1,0 +1,152 @@
+// Command alexa-brief briefs a team on a news story in Slack, Discord or a
+// local shell. main is thin: Main holds everything and is tested end to end.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv))
+}
+
+// Exit codes of SPEC.md.
+const (
+	exitOK    = 0
+	exitFail  = 1
+	exitUsage = 2
+)
+
+// usageError marks bad usage or bad input: exit code 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// env bundles what a subcommand may touch; nothing reads os.* below Main.
+type env struct {
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	getenv func(string) string
+	cfg    Config
+}
+
+// Main runs one invocation and returns its exit code. The first SIGINT or
+// SIGTERM cancels the context (drain); a second exits at once.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	go func() {
+		select {
+		case <-sigs:
+			cancel()
+		case <-ctx.Done():
+			return
+		}
+		select {
+		case <-sigs:
+			fmt.Fprintln(stderr, "alexa-brief: second signal, exiting now")
+			os.Exit(exitFail)
+		case <-ctx.Done():
+		}
+	}()
+	return run(ctx, args, stdin, stdout, stderr, getenv)
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	cfg, err := LoadConfig(getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "alexa-brief: %v\n", err)
+		return exitUsage
+	}
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, cfg: cfg}
+	cmd, rest := "", args
+	if len(args) > 0 {
+		cmd, rest = args[0], args[1:]
+	}
+	if cmd == "" {
+		// No subcommand: serve when a platform is configured, else the shell.
+		if cfg.HasPlatform() {
+			cmd = "serve"
+		} else {
+			cmd = "shell"
+		}
+	}
+	var runErr error
+	switch cmd {
+	case "shell":
+		runErr = cmdShell(ctx, e, rest)
+	case "serve":
+		runErr = cmdServe(ctx, e, rest)
+	case "brief":
+		runErr = cmdBrief(ctx, e, rest)
+	case "quotes":
+		runErr = cmdQuotes(ctx, e, rest)
+	case "facts":
+		runErr = cmdFacts(ctx, e, rest)
+	case "sources":
+		runErr = cmdSources(ctx, e, rest)
+	case "ask":
+		runErr = cmdAsk(ctx, e, rest)
+	case "ingest":
+		runErr = cmdIngest(ctx, e, rest)
+	case "subscriptions":
+		runErr = cmdSubscriptions(ctx, e, rest)
+	case "digest":
+		runErr = cmdDigest(ctx, e, rest)
+	case "discord":
+		runErr = cmdDiscord(ctx, e, rest)
+	case "version", "--version", "-version":
+		runErr = cmdVersion(ctx, e, rest)
+	case "help", "-h", "--help", "-help":
+		fmt.Fprint(stdout, usageText)
+		return exitOK
+	default:
+		fmt.Fprintf(stderr, "alexa-brief: unknown command %q\n\n%s", cmd, usageText)
+		return exitUsage
+	}
+	return exitCode(stderr, runErr)
+}
+
+func exitCode(stderr io.Writer, err error) int {
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "alexa-brief: %v\n", err)
+	var ue usageError
+	if errors.As(err, &ue) {
+		return exitUsage
+	}
+	return exitFail
+}
+
+const usageText = `usage: alexa-brief [command] [flags]
+
+With no command, alexa-brief serves Slack and Discord when their tokens are
+set, and otherwise opens the local shell on the embedded corpus.
+
+commands:
+  shell                         local chat on stdin/stdout
+  serve [--check]               HTTP endpoints, Socket Mode, Discord gateway, scheduler
+  brief [--json] [--corpus DIR] [--max-points N]
+  quotes [--json] [--corpus DIR]
+  facts [--json] [--corpus DIR]
+  sources [--json] [--corpus DIR]
+  ask [--json] [--corpus DIR] [QUESTION...]
+  ingest PATH...                add article files or folders to the stored corpus
+  subscriptions add|list|remove manage digest subscriptions
+  digest run [--now RFC3339]    one scheduler pass
+  discord register [--guild ID] overwrite the Discord application commands
+  version                       version and build info
+`
