@@ -10,7 +10,7 @@ package briefs
 type Article struct {
 	ID        string `json:"id"`
 	Title     string `json:"title"`
-	Source    string `json:"source,omitempty"`    // publication
+	Source    string `json:"source,omitempty"` // publication
 	URL       string `json:"url"`
 	Published string `json:"published,omitempty"` // date as written in front matter
 	Author    string `json:"author,omitempty"`
