@@ -1,5 +1,6 @@
 package briefs
 
+// (Corpus struct: see below)
 // Corpus is an indexed, immutable set of articles. Build one with New; all
 // methods are safe for concurrent use.
 //
@@ -25,4 +26,10 @@ package briefs
 type Exchange struct {
 	Question string `json:"question"`
 	Answer   Answer `json:"answer"`
+}
+
+// Corpus holds the articles and their indexes.
+type Corpus struct {
+	articles []Article
+	qa       *qaIndex
 }
