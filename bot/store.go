@@ -14,6 +14,11 @@ var ErrNotFound = errors.New("not found")
 // ErrSchemaTooNew is returned when the database was migrated by a newer binary.
 var ErrSchemaTooNew = errors.New("database schema is newer than this binary")
 
+// ErrClaimLost is returned by FinishSlot when the caller no longer holds the
+// claim: its lease expired and another owner took the slot over, or it was
+// released. The outcome is not recorded; the new owner's is.
+var ErrClaimLost = errors.New("slot claim no longer held")
+
 // Subscription is one channel's digest schedule.
 type Subscription struct {
 	ID int64 `json:"id"`
@@ -52,6 +57,9 @@ type Delivery struct {
 // Turn is one stored exchange of a conversation.
 type Turn = briefs.Exchange
 
+// MaxTurns bounds a stored conversation: PutConversation keeps the last ones.
+const MaxTurns = 20
+
 // Install is a workspace or guild that installed the app.
 type Install struct {
 	Platform    string    `json:"platform"`
@@ -65,44 +73,68 @@ type Install struct {
 // Store is everything the core keeps. adapters/sqlite and adapters/postgres
 // implement it and pass the same conformance suite (bot/storetest).
 type Store interface {
-	// Subscriptions: one per scope; Put replaces an existing one.
+	// Subscriptions: one per scope; Put replaces an existing one, keeping
+	// its ID (and so its ledger) and setting CreatedAt to s.CreatedAt, or to
+	// now when zero. Delete removes the subscription's ledger too.
 	PutSubscription(ctx context.Context, s Subscription) (Subscription, error)
 	DeleteSubscription(ctx context.Context, sc Scope) (bool, error)
 	Subscription(ctx context.Context, sc Scope) (Subscription, error) // ErrNotFound
 	Subscriptions(ctx context.Context) ([]Subscription, error)
 
-	// Conversations: a bounded history per conversation key.
+	// Conversations: a bounded history per conversation key, oldest turn
+	// first; stores keep at most the last MaxTurns turns and may forget
+	// conversations idle for more than 30 days.
 	Conversation(ctx context.Context, key string) ([]Turn, error) // empty when none
 	PutConversation(ctx context.Context, key string, turns []Turn) error
 
 	// FirstSeen records a platform event id and reports whether it is new.
 	// Atomic across replicas: of concurrent callers exactly one gets true.
+	// Ids are remembered for at least a day (platform retries come within
+	// minutes).
 	FirstSeen(ctx context.Context, platform, eventID string) (bool, error)
 
-	// The digest ledger.
-	// ClaimSlot takes a slot for owner until now+lease. ok is false when the
-	// slot is posted, skipped, failed for good, or claimed by a live lease.
-	// An expired claim is taken over (Attempts grows).
+	// The digest ledger. Slots are keyed at second precision in UTC. Leases
+	// are measured on the database's clock (PostgreSQL's now(); for SQLite,
+	// which is one host, the process clock), never on a Clock the caller
+	// fakes: "now" in `digest run --now T` picks slots, while a lease is
+	// real time for a real process. LeaseUntil keeps millisecond precision.
+	//
+	// ClaimSlot takes a slot for owner until now+lease (lease > 0). ok is
+	// false when the slot is posted, skipped, failed (a final state: the
+	// poster has already retried), or claimed by a live lease; d is then the
+	// row as it stands. The first claim has Attempts 1; an expired claim is
+	// taken over with Attempts+1, so Attempts > 1 means an earlier owner may
+	// have posted (check the platform before posting again). ErrNotFound
+	// when the subscription does not exist.
 	ClaimSlot(ctx context.Context, subID int64, slot time.Time, owner string, lease time.Duration) (d Delivery, ok bool, err error)
-	// FinishSlot records the outcome (posted or failed) of a claim owner holds.
+	// FinishSlot records the outcome (posted or failed) of a claim owner
+	// holds, with MessageID, Error, Late and CorpusVersion from d. It returns
+	// ErrClaimLost when d.Owner no longer holds the slot; an expired lease
+	// nobody took over still counts as held.
 	FinishSlot(ctx context.Context, d Delivery) error
-	// SkipSlot records a slot missed beyond the catch-up window; it never
-	// overrides a posted slot.
+	// SkipSlot records a slot missed beyond the catch-up window. It only
+	// writes a slot that has no row or an expired claim: it never overrides
+	// a posted, failed or skipped slot or a live claim.
 	SkipSlot(ctx context.Context, subID int64, slot time.Time, reason string) error
-	// LastDelivery is the newest ledger row of a subscription (ErrNotFound).
+	// LastDelivery is the ledger row with the newest slot (ErrNotFound).
 	LastDelivery(ctx context.Context, subID int64) (Delivery, error)
-	// LastPosted is the newest posted row (ErrNotFound).
+	// LastPosted is the posted row with the newest slot (ErrNotFound).
 	LastPosted(ctx context.Context, subID int64) (Delivery, error)
-	// ReleaseClaims drops the unexpired claims owner holds but has not posted.
+	// ReleaseClaims drops the unexpired claims owner holds but has not
+	// posted, so that any replica may claim them at once; a released first
+	// claim leaves no trace, a released takeover keeps its earlier Attempts.
 	ReleaseClaims(ctx context.Context, owner string) error
-	// Deliveries lists ledger rows of a subscription, newest first, at most limit.
+	// Deliveries lists ledger rows of a subscription, newest slot first, at
+	// most limit (all when limit <= 0).
 	Deliveries(ctx context.Context, subID int64, limit int) ([]Delivery, error)
 
 	// Installs: bot tokens per workspace or guild.
 	PutInstall(ctx context.Context, in Install) error
 	Install(ctx context.Context, platform, team string) (Install, error) // ErrNotFound
 
-	// Articles ingested into the stored corpus, deduplicated by id and text.
+	// Articles ingested into the stored corpus, deduplicated by id and by
+	// identical text (added is false and nothing changes); listed in the
+	// order they were added.
 	AddArticle(ctx context.Context, a briefs.Article) (added bool, err error)
 	Articles(ctx context.Context) ([]briefs.Article, error)
 

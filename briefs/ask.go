@@ -1,15 +1,233 @@
 package briefs
 
-// Question answering. Stub until the QA work lands: it declines everything.
+import (
+	"sort"
+	"strings"
+)
 
-type qaIndex struct{}
+// Question answering: retrieval over sentences with BM25, rescored with
+// question-type matching and coverage of the question, and a calibrated
+// decline. See docs/qa.md.
 
-func newQAIndex(c *Corpus) *qaIndex { return &qaIndex{} }
-
-// Ask answers one question from the corpus.
+// Ask answers one question from the corpus. The answer is one or two
+// verbatim sentences with their citations, or answered=false with a plain
+// statement that the articles don't say.
 func (c *Corpus) Ask(question string) Answer {
-	return Answer{Question: question, Answer: "The articles don't say.", Citations: []Citation{}}
+	in := qaAnalyze(question)
+	hits := c.qa.search(c, in, nil, 2, minCoverage)
+	return c.answer(question, in, hits)
 }
 
-// FollowUp answers a question in the light of earlier exchanges.
-func (c *Corpus) FollowUp(question string, history []Exchange) Answer { return c.Ask(question) }
+// Tunables of the decline, set on general grounds and checked against the
+// project's tests and the quality benchmark (docs/quality.md).
+const (
+	// minCoverage is the share of the question's weighted terms an answer
+	// sentence must contain (synonyms count at a discount).
+	minCoverage = 0.45
+	// secondRatio is how close to the best score a second sentence must
+	// come to be added to the answer; a sentence of another article, which
+	// corroborates, needs less (secondRatioOther).
+	secondRatio      = 0.8
+	secondRatioOther = 0.6
+	// leadPrior favours early sentences: the first counts up to 1.6 times
+	// the same match late in an article, since news and reference texts
+	// state their main facts first.
+	leadPrior = 0.6
+	// candidatesK is how many BM25 candidates are rescored exactly.
+	candidatesK = 64
+)
+
+// qaQueryTerm is a question term as looked up in the index: the term itself
+// and its synonyms (alts), each with its idf.
+type qaQueryTerm struct {
+	qaQword
+	alts  []qaQueryAlt
+	covW  float64 // weight in the coverage ratio
+	known bool    // the term itself occurs in the corpus
+}
+
+type qaQueryAlt struct {
+	id     int32
+	factor float64 // 1 for the term, synonymWeight for a synonym
+	idf    float64
+}
+
+// qaHit is a scored answer sentence.
+type qaHit struct {
+	sent     int
+	score    float64
+	coverage float64
+	typed    bool // has one of the wanted answer types
+}
+
+// lookup resolves the intent's terms against the index.
+func (ix *qaIndex) lookup(in qaIntent) []qaQueryTerm {
+	maxIDF := ix.idf(0)
+	out := make([]qaQueryTerm, 0, len(in.terms))
+	for _, w := range in.terms {
+		qt := qaQueryTerm{qaQword: w}
+		if id, ok := ix.termID(w.term); ok {
+			idf := ix.idf(int(ix.df[id]))
+			qt.alts = append(qt.alts, qaQueryAlt{id: id, factor: 1, idf: idf})
+			qt.known = true
+			qt.covW = w.weight * max(idf, 0.3)
+		} else {
+			qt.covW = w.weight * maxIDF
+		}
+		if !w.entity {
+			for _, syn := range qaSynonyms[w.term] {
+				if id, ok := ix.termID(syn); ok {
+					qt.alts = append(qt.alts, qaQueryAlt{id: id, factor: synonymWeight, idf: ix.idf(int(ix.df[id]))})
+				}
+			}
+		}
+		out = append(out, qt)
+	}
+	return out
+}
+
+// search returns up to n answer sentences that pass the decline checks,
+// best first; exclude, when non-nil, rules sentences out (already cited).
+func (ix *qaIndex) search(c *Corpus, in qaIntent, exclude func(int) bool, n int, minCov float64) []qaHit {
+	q := ix.lookup(in)
+	if len(q) == 0 {
+		return nil
+	}
+	for _, qt := range q {
+		// A name or number the corpus never mentions: whatever the nearest
+		// sentence is, it is not about what was asked.
+		if qt.entity && !qt.known {
+			return nil
+		}
+	}
+	var allowed func(int) bool
+	if exclude != nil {
+		allowed = func(s int) bool { return !exclude(s) }
+	}
+	cands := ix.candidates(q, candidatesK, allowed)
+	hits := make([]qaHit, 0, len(cands))
+	for _, s := range cands {
+		h := ix.rescore(c, q, in, s)
+		if h.coverage < minCov || in.strict && !h.typed {
+			continue
+		}
+		hits = append(hits, h)
+	}
+	sort.SliceStable(hits, func(i, j int) bool {
+		if hits[i].score != hits[j].score {
+			return hits[i].score > hits[j].score
+		}
+		return hits[i].sent < hits[j].sent
+	})
+	if len(hits) == 0 {
+		return nil
+	}
+	out := hits[:1]
+	for _, h := range hits[1:] {
+		if len(out) == n {
+			break
+		}
+		ratio := secondRatio
+		if c.sents[h.sent].doc != c.sents[out[0].sent].doc {
+			ratio = secondRatioOther
+		}
+		if h.score >= ratio*hits[0].score && c.sents[h.sent].text != c.sents[out[0].sent].text {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// rescore computes the exact score of sentence s: BM25 where each question
+// term counts through its best alternative, scaled by how much of the
+// question the sentence covers and whether it holds the wanted answer type.
+func (ix *qaIndex) rescore(c *Corpus, q []qaQueryTerm, in qaIntent, s int) qaHit {
+	var bm, cov, covTotal float64
+	for _, qt := range q {
+		best, matched := 0.0, 0.0
+		for _, a := range qt.alts {
+			tf := ix.tf(s, a.id)
+			if tf == 0 {
+				continue
+			}
+			if v := a.factor * a.idf * ix.tfNorm(tf, s); v > best {
+				best = v
+			}
+			matched = max(matched, a.factor)
+		}
+		if qt.required && matched == 0 {
+			return qaHit{sent: s}
+		}
+		bm += qt.weight * best
+		cov += qt.covW * matched
+		covTotal += qt.covW
+	}
+	h := qaHit{sent: s}
+	if covTotal > 0 {
+		h.coverage = cov / covTotal
+	}
+	h.typed = in.want == 0 || ix.feat[s]&in.want != 0
+	typeFactor := 1.0
+	switch {
+	case in.want != 0 && h.typed:
+		typeFactor = 1.3
+	case in.strict:
+		typeFactor = 0.5
+	}
+	pos := float64(c.sents[s].pos)
+	h.score = bm * (0.4 + 0.6*h.coverage) * typeFactor * (1 + leadPrior/(1+pos))
+	return h
+}
+
+// answer turns hits into the Answer: the sentences verbatim, each cited.
+func (c *Corpus) answer(question string, in qaIntent, hits []qaHit) Answer {
+	a := Answer{Question: question, Citations: []Citation{}}
+	if len(hits) == 0 {
+		a.Answer = qaDeclineText(c, in)
+		return a
+	}
+	a.Answered = true
+	texts := make([]string, 0, len(hits))
+	for _, h := range hits {
+		s := c.sents[h.sent]
+		texts = append(texts, s.text)
+		a.Citations = append(a.Citations, Citation{Source: c.articles[s.doc].ID, Text: s.text})
+	}
+	a.Answer = strings.Join(texts, " ")
+	return a
+}
+
+// qaDeclineText says plainly that the corpus does not hold the answer, naming
+// what the articles never mention when that is the reason.
+func qaDeclineText(c *Corpus, in qaIntent) string {
+	if len(in.terms) == 0 {
+		return "The articles don't say. Ask me something about them, for example what happened or who said what."
+	}
+	var missing []string
+	for _, e := range in.entities {
+		known := false
+		for _, w := range words(e) {
+			if _, ok := c.qa.termID(qaNorm(w)); ok {
+				known = true
+				break
+			}
+		}
+		if !known {
+			missing = append(missing, e)
+		}
+	}
+	if len(missing) > 0 {
+		return "The articles don't say: they never mention " + qaJoinOr(missing) + "."
+	}
+	return "The articles don't say."
+}
+
+func qaJoinOr(xs []string) string {
+	switch len(xs) {
+	case 1:
+		return xs[0]
+	case 2:
+		return xs[0] + " or " + xs[1]
+	}
+	return strings.Join(xs[:len(xs)-1], ", ") + " or " + xs[len(xs)-1]
+}

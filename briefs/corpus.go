@@ -1,6 +1,14 @@
 package briefs
 
-// (Corpus struct: see below)
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
+
 // Corpus is an indexed, immutable set of articles. Build one with New; all
 // methods are safe for concurrent use.
 //
@@ -31,5 +39,98 @@ type Exchange struct {
 // Corpus holds the articles and their indexes.
 type Corpus struct {
 	articles []Article
-	qa       *qaIndex
+	version  string
+
+	// sents holds every sentence of every article, in article order;
+	// byDoc[d] lists the ids (indexes into sents) of article d's sentences.
+	sents []sentence
+	byDoc [][]int
+
+	qa *qaIndex
+
+	// Derived views are computed on first use and then served from memory:
+	// a corpus is immutable, so computing them once is always correct.
+	quotesOnce sync.Once
+	quotes     []Quote
+	factsOnce  sync.Once
+	facts      []Fact
+	figsOnce   sync.Once
+	figs       [][]figure // per sentence
+	briefOnce  sync.Once
+	brief      rankedBrief
+}
+
+// New validates the articles, segments them into sentences and builds the
+// indexes. The slice is copied: later changes by the caller do not leak in.
+func New(articles []Article) (*Corpus, error) {
+	if len(articles) == 0 {
+		return nil, fmt.Errorf("briefs: empty corpus: no articles")
+	}
+	c := &Corpus{articles: make([]Article, len(articles))}
+	seen := make(map[string]int, len(articles))
+	h := sha256.New()
+	for i, a := range articles {
+		if a.ID == "" {
+			return nil, fmt.Errorf("briefs: article %d has no id", i+1)
+		}
+		if j, dup := seen[a.ID]; dup {
+			return nil, fmt.Errorf("briefs: duplicate article id %q (articles %d and %d)", a.ID, j+1, i+1)
+		}
+		seen[a.ID] = i
+		if !utf8.ValidString(a.Text) {
+			return nil, fmt.Errorf("briefs: article %q: text is not valid UTF-8", a.ID)
+		}
+		if strings.TrimSpace(a.Text) == "" {
+			return nil, fmt.Errorf("briefs: article %q: empty text", a.ID)
+		}
+		if strings.TrimSpace(a.Title) == "" {
+			a.Title = deriveTitle(a.Text)
+		}
+		c.articles[i] = a
+		// Length-prefixed fields keep the hash unambiguous.
+		fmt.Fprintf(h, "%d:%s%d:%s", len(a.ID), a.ID, len(a.Text), a.Text)
+	}
+	c.version = hex.EncodeToString(h.Sum(nil))[:16]
+	c.segment()
+	c.qa = newQAIndex(c)
+	return c, nil
+}
+
+// segment fills c.sents and c.byDoc.
+func (c *Corpus) segment() {
+	c.byDoc = make([][]int, len(c.articles))
+	for d := range c.articles {
+		text := c.articles[d].Text
+		segs := segmentText(text)
+		ids := make([]int, 0, len(segs))
+		for pos, sp := range segs {
+			ids = append(ids, len(c.sents))
+			c.sents = append(c.sents, sentence{
+				doc: d, pos: pos, para: sp.para,
+				start: sp.start, end: sp.end,
+				text: text[sp.start:sp.end],
+			})
+		}
+		c.byDoc[d] = ids
+	}
+}
+
+// Articles returns a copy of the corpus's articles, in order.
+func (c *Corpus) Articles() []Article {
+	out := make([]Article, len(c.articles))
+	copy(out, c.articles)
+	return out
+}
+
+// Version is a stable hash of the article ids and texts: two corpora with
+// the same articles have the same version, whatever their titles.
+func (c *Corpus) Version() string { return c.version }
+
+// Sources lists the articles as the sources command shows them.
+func (c *Corpus) Sources() []Source {
+	out := make([]Source, len(c.articles))
+	for i, a := range c.articles {
+		out[i] = Source{ID: a.ID, Title: a.Title, URL: a.URL}
+	}
+	return out
 }

@@ -204,7 +204,7 @@ func checkURL(key, v string) error {
 // echoes a postgres URL, which may hold a password.
 func checkDatabaseURL(v string) error {
 	switch {
-	case strings.HasPrefix(v, "postgres://"), strings.HasPrefix(v, "postgresql://"):
+	case isPostgres(v):
 		u, err := url.Parse(v)
 		if err != nil || u.Host == "" {
 			return fmt.Errorf("DATABASE_URL: not a valid postgres:// URL (postgres://user:password@host:5432/db)")
@@ -217,4 +217,9 @@ func checkDatabaseURL(v string) error {
 		return fmt.Errorf("DATABASE_URL: unsupported scheme (use a file path, sqlite:PATH or postgres://…)")
 	}
 	return nil
+}
+
+// isPostgres reports whether DATABASE_URL names a PostgreSQL server.
+func isPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }

@@ -1,0 +1,180 @@
+// Package discord makes alexa-brief a Discord application: the signed
+// interactions endpoint (/alexa-brief and its buttons), direct messages over
+// the gateway, embeds rendering of bot.Reply, a rate-limited poster for
+// replies and digests, and command registration.
+package discord
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/alexa-brief/alexa-brief/bot"
+)
+
+// DefaultAPIURL is Discord's REST base.
+const DefaultAPIURL = "https://discord.com/api/v9/"
+
+// Handler answers requests: the bot core.
+type Handler interface {
+	Handle(ctx context.Context, req bot.Request) bot.Reply
+}
+
+// Store is what the adapter keeps: the gateway may deliver a message twice
+// (resume, several replicas), FirstSeen makes the answer happen once.
+type Store interface {
+	FirstSeen(ctx context.Context, platform, eventID string) (bool, error)
+}
+
+// Config configures an Adapter.
+type Config struct {
+	AppID      string            // application id (follow-ups, command registration)
+	PublicKey  ed25519.PublicKey // verifies interactions; nil disables the endpoint
+	BotToken   string            // REST and gateway; empty disables the gateway and posting
+	APIURL     string            // REST base, DefaultAPIURL when empty
+	ShardID    int               // gateway shard; DMs arrive on shard 0 only
+	ShardCount int               // 0: as GET /gateway/bot recommends
+	Logger     *slog.Logger
+	Metrics    bot.Metrics
+	HTTPClient *http.Client // REST calls; default with a 15 s timeout
+}
+
+// Adapter is the Discord side of alexa-brief. It is safe for concurrent use.
+type Adapter struct {
+	cfg  Config
+	h    Handler
+	st   Store
+	log  *slog.Logger
+	m    bot.Metrics
+	rest *restClient
+
+	// deferAfter is how long an interaction waits for the handler before
+	// answering "thinking…" (type 5): Discord allows 3 s for the first answer.
+	deferAfter time.Duration
+	// followUpFor bounds a deferred answer: the interaction token lives 15 min.
+	followUpFor time.Duration
+
+	mu      sync.Mutex
+	idle    *sync.Cond // signalled when running drops to zero
+	running int        // interaction work still going after its HTTP answer
+	selfID  string     // our bot user id, from the gateway's READY
+	gateErr error      // set when Discord refused the bot token
+}
+
+// Log keys.
+const (
+	keyErr         = "err"
+	keyInteraction = "interaction"
+	keyMessage     = "message"
+	keyShard       = "shard"
+)
+
+// New checks the configuration and returns an adapter. h and st may be nil
+// for an adapter used only to Register commands or Post.
+func New(cfg Config, h Handler, st Store) (*Adapter, error) {
+	if cfg.PublicKey != nil && len(cfg.PublicKey) != ed25519.PublicKeySize {
+		return nil, fmt.Errorf("discord: public key has %d bytes, want %d", len(cfg.PublicKey), ed25519.PublicKeySize)
+	}
+	if (cfg.PublicKey != nil || cfg.BotToken != "") && cfg.AppID == "" {
+		return nil, errors.New("discord: the application id (DISCORD_APP_ID) is required with a public key or bot token")
+	}
+	if cfg.ShardCount > 0 && (cfg.ShardID < 0 || cfg.ShardID >= cfg.ShardCount) {
+		return nil, fmt.Errorf("discord: shard %d is not below shard count %d", cfg.ShardID, cfg.ShardCount)
+	}
+	if cfg.APIURL == "" {
+		cfg.APIURL = DefaultAPIURL
+	}
+	if !strings.HasSuffix(cfg.APIURL, "/") {
+		cfg.APIURL += "/"
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = bot.NopMetrics{}
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: 15 * time.Second}
+	}
+	token := ""
+	if cfg.BotToken != "" {
+		token = "Bot " + strings.TrimPrefix(cfg.BotToken, "Bot ")
+	}
+	a := &Adapter{
+		cfg:         cfg,
+		h:           h,
+		st:          st,
+		log:         cfg.Logger,
+		m:           cfg.Metrics,
+		rest:        newREST(cfg.APIURL, token, cfg.HTTPClient, cfg.Metrics),
+		deferAfter:  2500 * time.Millisecond,
+		followUpFor: 14 * time.Minute,
+	}
+	a.idle = sync.NewCond(&a.mu)
+	return a, nil
+}
+
+var _ bot.Poster = (*Adapter)(nil)
+
+// Routes mounts POST /discord/interactions when a public key is configured.
+func (a *Adapter) Routes(mux *http.ServeMux) {
+	if a.cfg.PublicKey == nil {
+		return
+	}
+	mux.Handle("/discord/interactions", http.HandlerFunc(a.serveInteractions))
+}
+
+// Ready reports whether the adapter can serve. Only a bot token Discord
+// refused makes it unready: a gateway that is (re)connecting does not, as
+// interactions over HTTP and posting keep working meanwhile.
+func (a *Adapter) Ready() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.gateErr
+}
+
+// Run keeps the gateway connection for direct messages (and interactions in
+// gateway-only mode) while ctx lives, when a bot token is set; otherwise it
+// waits for ctx. Either way it returns after the interaction work started
+// by the HTTP endpoint has finished.
+func (a *Adapter) Run(ctx context.Context) error {
+	defer a.wait()
+	if a.cfg.BotToken == "" {
+		<-ctx.Done()
+		return nil
+	}
+	return a.runGateway(ctx)
+}
+
+// background runs f as tracked work that outlives its HTTP request.
+func (a *Adapter) background(f func()) {
+	a.mu.Lock()
+	a.running++
+	a.mu.Unlock()
+	go func() {
+		defer func() {
+			a.mu.Lock()
+			a.running--
+			if a.running == 0 {
+				a.idle.Broadcast()
+			}
+			a.mu.Unlock()
+		}()
+		f()
+	}()
+}
+
+// wait blocks until no background work is left.
+func (a *Adapter) wait() {
+	a.mu.Lock()
+	for a.running > 0 {
+		a.idle.Wait()
+	}
+	a.mu.Unlock()
+}

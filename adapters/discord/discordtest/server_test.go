@@ -1,0 +1,170 @@
+package discordtest
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+func do(t *testing.T, s *Server, method, path, auth, body string) (*http.Response, map[string]any) {
+	t.Helper()
+	req, err := http.NewRequest(method, s.URL()+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	var v map[string]any
+	_ = json.Unmarshal(b, &v)
+	return resp, v
+}
+
+func TestAuthAndValidation(t *testing.T) {
+	s := New(Options{RouteLimit: 100})
+	defer s.Close()
+	bot := "Bot " + s.Token()
+	long := strings.Repeat("x", 2001)
+	embeds := strings.TrimSuffix(strings.Repeat(`{"title":"t"},`, 11), ",")
+	tests := []struct {
+		name, auth, body string
+		want             int
+	}{
+		{"no token", "", `{"content":"hi"}`, 401},
+		{"token without Bot prefix", s.Token(), `{"content":"hi"}`, 401},
+		{"ok", bot, `{"content":"hi","allowed_mentions":{"parse":[]}}`, 200},
+		{"empty", bot, `{}`, 400},
+		{"content too long", bot, `{"content":"` + long + `"}`, 400},
+		{"11 embeds", bot, `{"embeds":[` + embeds + `]}`, 400},
+		{"description too long", bot, `{"embeds":[{"description":"` + strings.Repeat("d", 4097) + `"}]}`, 400},
+		{"6001 in total", bot, `{"embeds":[{"description":"` + strings.Repeat("d", 4000) + `"},{"description":"` + strings.Repeat("d", 2001) + `"}]}`, 400},
+		{"empty field", bot, `{"embeds":[{"fields":[{"name":"","value":"v"}]}]}`, 400},
+		{"nonce too long", bot, `{"content":"hi","nonce":"` + strings.Repeat("n", 26) + `"}`, 400},
+		{"custom id too long", bot, `{"content":"hi","components":[{"type":1,"components":[{"type":2,"label":"l","style":1,"custom_id":"` + strings.Repeat("c", 101) + `"}]}]}`, 400},
+	}
+	for _, tt := range tests {
+		resp, v := do(t, s, "POST", "channels/1/messages", tt.auth, tt.body)
+		if resp.StatusCode != tt.want {
+			t.Errorf("%s: status %d, want %d (%v)", tt.name, resp.StatusCode, tt.want, v)
+		}
+	}
+	if n := len(s.Messages()); n != 1 {
+		t.Errorf("%d messages recorded, want 1", n)
+	}
+	if st := s.Stats(); st.Unauthorized != 2 {
+		t.Errorf("unauthorized %d, want 2", st.Unauthorized)
+	}
+}
+
+func TestBucketsAndGlobal(t *testing.T) {
+	s := New(Options{RouteLimit: 2, RouteWindow: time.Hour, GlobalLimit: 4})
+	defer s.Close()
+	bot := "Bot " + s.Token()
+	var statuses []int
+	for range 3 {
+		resp, _ := do(t, s, "POST", "channels/1/messages", bot, `{"content":"x"}`)
+		statuses = append(statuses, resp.StatusCode)
+		if resp.StatusCode == 200 && resp.Header.Get("X-RateLimit-Bucket") == "" {
+			t.Error("no X-RateLimit-Bucket")
+		}
+	}
+	resp, v := do(t, s, "POST", "channels/1/messages", bot, `{"content":"x"}`)
+	statuses = append(statuses, resp.StatusCode)
+	if fmt.Sprint(statuses) != "[200 200 429 429]" {
+		t.Fatalf("statuses %v", statuses)
+	}
+	// The route is exhausted for an hour: a 429 with float retry_after.
+	if ra, ok := v["retry_after"].(float64); !ok || ra < 3000 || v["global"] != false {
+		t.Errorf("429 body %v", v)
+	}
+	if n, err := strconv.Atoi(resp.Header.Get("Retry-After")); err != nil || n < 3000 {
+		t.Errorf("Retry-After %q", resp.Header.Get("Retry-After"))
+	}
+	// Another channel has its own bucket, but the global limit (4/s, 429s
+	// included) is hit.
+	resp, v = do(t, s, "POST", "channels/2/messages", bot, `{"content":"x"}`)
+	if resp.StatusCode != 429 || v["global"] != true || resp.Header.Get("X-RateLimit-Global") != "true" {
+		t.Errorf("status %d body %v, want a global 429", resp.StatusCode, v)
+	}
+	// Interaction webhooks are not bound to the global limit.
+	resp, _ = do(t, s, "POST", "webhooks/"+s.AppID()+"/tok", "", `{"content":"x"}`)
+	if resp.StatusCode != 200 {
+		t.Errorf("follow-up status %d", resp.StatusCode)
+	}
+	if st := s.Stats(); st.RateLimited != 2 || st.GlobalLimit != 1 {
+		t.Errorf("stats %+v", st)
+	}
+}
+
+func TestEnforceNonce(t *testing.T) {
+	s := New(Options{})
+	defer s.Close()
+	bot := "Bot " + s.Token()
+	_, first := do(t, s, "POST", "channels/1/messages", bot, `{"content":"a","nonce":"n1","enforce_nonce":true}`)
+	_, again := do(t, s, "POST", "channels/1/messages", bot, `{"content":"a","nonce":"n1","enforce_nonce":true}`)
+	_, loose := do(t, s, "POST", "channels/1/messages", bot, `{"content":"a","nonce":"n1"}`)
+	if first["id"] != again["id"] || first["id"] == loose["id"] {
+		t.Errorf("ids %v %v %v: an enforced nonce returns the earlier message, an unenforced one does not", first["id"], again["id"], loose["id"])
+	}
+	if n := len(s.Messages()); n != 2 {
+		t.Errorf("%d messages, want 2", n)
+	}
+}
+
+func TestCommandsValidation(t *testing.T) {
+	s := New(Options{})
+	defer s.Close()
+	bot := "Bot " + s.Token()
+	tests := []struct {
+		body string
+		want int
+	}{
+		{`[{"name":"alexa-brief","type":1,"description":"d","options":[{"type":1,"name":"ask","description":"d","options":[{"type":3,"name":"question","description":"q","required":true}]}]}]`, 200},
+		{`[{"name":"Alexa","type":1,"description":"d"}]`, 400},
+		{`[{"name":"alexa","type":1,"description":""}]`, 400},
+		{`[{"name":"alexa","type":1,"description":"` + strings.Repeat("d", 101) + `"}]`, 400},
+		{`[{"name":"a","type":1,"description":"d","options":[{"type":3,"name":"x","description":"d"},{"type":3,"name":"y","description":"d","required":true}]}]`, 400},
+	}
+	for _, tt := range tests {
+		resp, v := do(t, s, "PUT", "applications/"+s.AppID()+"/commands", bot, tt.body)
+		if resp.StatusCode != tt.want {
+			t.Errorf("%s: status %d, want %d (%v)", tt.body, resp.StatusCode, tt.want, v)
+		}
+	}
+	resp, _ := do(t, s, "PUT", "applications/999/guilds/5/commands", bot, `[]`)
+	if resp.StatusCode != 403 {
+		t.Errorf("another application's commands: status %d", resp.StatusCode)
+	}
+	if n := len(s.Commands()); n != 1 {
+		t.Errorf("%d overwrites recorded", n)
+	}
+}
+
+func TestPings(t *testing.T) {
+	tests := []struct {
+		m    Message
+		want string
+	}{
+		{Message{Content: "@everyone hi <@12> <@&34>"}, "[everyone user:12 role:34]"},
+		{Message{Content: "@everyone hi <@12>", AllowedMentions: &AllowedMentions{Parse: []string{}}}, "[]"},
+		{Message{Content: "@here <@12>", Webhook: true}, "[user:12]"},
+		{Message{Content: "<@12> <@56>", AllowedMentions: &AllowedMentions{Users: []string{"56"}}}, "[user:56]"},
+	}
+	for _, tt := range tests {
+		if got := fmt.Sprint(tt.m.Pings()); got != tt.want {
+			t.Errorf("Pings(%q) = %s, want %s", tt.m.Content, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,233 @@
+package discord
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/gorilla/websocket"
+
+	"github.com/alexa-brief/alexa-brief/bot"
+)
+
+// dmTimeout bounds the answer to one direct message, shutdown included.
+const dmTimeout = time.Minute
+
+// session builds the gateway session: DIRECT_MESSAGES only (DM content
+// arrives without the privileged MESSAGE_CONTENT intent), no state cache,
+// discordgo's own reconnect and resume, and the configured shard or the
+// count GET /gateway/bot recommends.
+func (a *Adapter) session(ctx context.Context) (*discordgo.Session, error) {
+	s, err := discordgo.New(a.rest.token)
+	if err != nil {
+		return nil, fmt.Errorf("discord: gateway: %w", err)
+	}
+	// discordgo's endpoints are package variables fixed at init; rewrite
+	// the host per client instead of changing them for the whole process.
+	s.Client = &http.Client{Timeout: a.cfg.HTTPClient.Timeout, Transport: rewriter(a.cfg.APIURL, a.cfg.HTTPClient.Transport)}
+	s.Identify.Intents = discordgo.IntentsDirectMessages
+	s.StateEnabled = false
+	s.ShouldReconnectOnError = true
+	s.ShouldRetryOnRateLimit = true
+	count := a.cfg.ShardCount
+	if count == 0 {
+		gb, err := s.GatewayBot(discordgo.WithContext(ctx))
+		if err != nil {
+			return nil, fmt.Errorf("discord: gateway: recommended shard count: %w", err)
+		}
+		count = max(gb.Shards, 1)
+	}
+	if a.cfg.ShardID >= count {
+		return nil, fmt.Errorf("discord: gateway: shard %d is not below the shard count %d", a.cfg.ShardID, count)
+	}
+	s.ShardID, s.ShardCount = a.cfg.ShardID, count
+	return s, nil
+}
+
+// runGateway connects and stays connected until ctx is done. Network
+// trouble is retried with backoff (discordgo reconnects and resumes by
+// itself once connected); a token Discord refuses is final.
+func (a *Adapter) runGateway(ctx context.Context) error {
+	var s *discordgo.Session
+	for wait := time.Second; ; wait = min(2*wait, 5*time.Minute) {
+		var err error
+		if s == nil {
+			s, err = a.session(ctx)
+			if err == nil {
+				a.addHandlers(ctx, s)
+			}
+		}
+		if err == nil {
+			if err = s.Open(); err == nil {
+				break
+			}
+		}
+		if refused(err) {
+			err = fmt.Errorf("discord: gateway: Discord refused the bot token (check DISCORD_BOT_TOKEN): %w", err)
+			a.setGateErr(err)
+			return err
+		}
+		a.log.Error("discord: gateway connection failed; retrying", keyErr, err, "in", wait)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-t.C:
+		}
+	}
+	<-ctx.Done()
+	if err := s.Close(); err != nil {
+		a.log.Warn("discord: gateway close", keyErr, err)
+	}
+	a.m.Connection(bot.PlatformDiscord, false)
+	return nil
+}
+
+// refused reports an authentication failure: retrying cannot help.
+func refused(err error) bool {
+	var re *discordgo.RESTError
+	if errors.As(err, &re) && re.Response != nil {
+		return re.Response.StatusCode == http.StatusUnauthorized
+	}
+	var ce *websocket.CloseError
+	return errors.As(err, &ce) && ce.Code == 4004 // authentication failed
+}
+
+func (a *Adapter) addHandlers(ctx context.Context, s *discordgo.Session) {
+	log := a.log.With(keyShard, fmt.Sprintf("%d/%d", s.ShardID, s.ShardCount))
+	if s.ShardID != 0 {
+		log.Info("discord: direct messages arrive on shard 0 only; this shard serves gateway interactions")
+	}
+	s.AddHandler(func(_ *discordgo.Session, e *discordgo.Ready) {
+		a.mu.Lock()
+		if e.User != nil {
+			a.selfID = e.User.ID
+		}
+		a.mu.Unlock()
+		log.Info("discord: gateway ready")
+	})
+	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Connect) {
+		log.Info("discord: gateway connected")
+		a.m.Connection(bot.PlatformDiscord, true)
+	})
+	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) {
+		log.Warn("discord: gateway disconnected; discordgo reconnects and resumes")
+		a.m.Connection(bot.PlatformDiscord, false)
+	})
+	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) {
+		log.Info("discord: gateway session resumed")
+		a.m.Connection(bot.PlatformDiscord, true)
+	})
+	s.AddHandler(func(_ *discordgo.Session, e *discordgo.MessageCreate) {
+		a.background(func() {
+			mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dmTimeout)
+			defer cancel()
+			a.answerDM(mctx, e.Message, a)
+		})
+	})
+	// Without an interactions endpoint URL, Discord delivers commands and
+	// button clicks over the gateway; the answer goes back over REST.
+	s.AddHandler(func(_ *discordgo.Session, e *discordgo.InteractionCreate) {
+		in := e.Interaction
+		if in == nil || in.Type == discordgo.InteractionPing || a.h == nil {
+			return
+		}
+		a.interact(ctx, in, func(resp interactionResponse) error {
+			return a.rest.do(ctx, http.MethodPost, "interactions/"+in.ID+"/"+in.Token+"/callback", resp, nil)
+		})
+	})
+}
+
+func (a *Adapter) setGateErr(err error) {
+	a.mu.Lock()
+	a.gateErr = err
+	a.mu.Unlock()
+}
+
+// answerDM answers one gateway message when it is a direct message from a
+// person: other bots and ourselves are ignored, and a message delivered
+// twice (resume, replicas) is answered once thanks to Store.FirstSeen. The
+// reply goes through p with the message id as key, so a retried post is
+// deduplicated by its nonce too.
+func (a *Adapter) answerDM(ctx context.Context, m *discordgo.Message, p bot.Poster) {
+	if m == nil || m.Author == nil || m.GuildID != "" || m.Author.Bot || m.Author.System {
+		return
+	}
+	if m.Type != discordgo.MessageTypeDefault && m.Type != discordgo.MessageTypeReply {
+		return
+	}
+	a.mu.Lock()
+	self := a.selfID
+	a.mu.Unlock()
+	if m.Author.ID == self {
+		return
+	}
+	text := strings.TrimSpace(m.Content)
+	if text == "" || a.h == nil {
+		return
+	}
+	log := a.log.With(keyMessage, m.ID)
+	if a.st != nil {
+		first, err := a.st.FirstSeen(ctx, bot.PlatformDiscord, "message:"+m.ID)
+		switch {
+		case err != nil:
+			// Better a rare double answer than silence while the store hiccups.
+			log.Warn("discord: dedup check failed; answering anyway", keyErr, err)
+		case !first:
+			log.Debug("discord: message already answered")
+			return
+		}
+	}
+	req := bot.Request{
+		Kind:         bot.KindMessage,
+		Scope:        bot.Scope{Platform: bot.PlatformDiscord, Team: dmTeam, Channel: m.ChannelID},
+		User:         m.Author.ID,
+		DM:           true,
+		Conversation: m.ChannelID,
+		Text:         text,
+		CanManage:    true,
+		EventID:      m.ID,
+	}
+	reply := a.handle(ctx, req)
+	if _, err := p.Post(ctx, req.Scope, reply, "dm:"+m.ID); err != nil {
+		log.Error("discord: answering a direct message failed", keyErr, err)
+	}
+}
+
+// rewriter sends requests for discordgo's fixed https://discord.com/api/vN/
+// to base (DISCORD_API_URL) instead; with the default base it changes nothing.
+func rewriter(base string, next http.RoundTripper) http.RoundTripper {
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	u, err := url.Parse(base)
+	if err != nil || base == DefaultAPIURL {
+		return next
+	}
+	return rewriteTransport{base: u, next: next}
+}
+
+type rewriteTransport struct {
+	base *url.URL
+	next http.RoundTripper
+}
+
+func (t rewriteTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	rest, ok := strings.CutPrefix(r.URL.String(), discordgo.EndpointAPI)
+	if !ok {
+		return t.next.RoundTrip(r)
+	}
+	u, err := t.base.Parse(rest)
+	if err != nil {
+		return nil, err
+	}
+	r = r.Clone(r.Context())
+	r.URL, r.Host = u, u.Host
+	return t.next.RoundTrip(r)
+}

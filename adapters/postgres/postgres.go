@@ -1,0 +1,234 @@
+// Package postgres is the bot.Store that replicas share (jackc/pgx/v5).
+// Every guarantee between replicas comes from the database: claims are one
+// INSERT … ON CONFLICT DO UPDATE … WHERE statement on the ledger's primary
+// key, leases are measured with the server's now(), migrations run under a
+// transaction-scoped advisory lock. Nothing relies on an in-process lock.
+package postgres
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/alexa-brief/alexa-brief/bot"
+)
+
+var _ bot.Store = (*Store)(nil)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// migrationLock is the advisory lock key replicas take to migrate one at a
+// time ("alexa-brief" in ASCII, as a number).
+const migrationLock int64 = 0x616c657861627266
+
+// Store is a bot.Store in a PostgreSQL database.
+type Store struct {
+	pool   *pgxpool.Pool
+	secret string // the URL's password, scrubbed from every error
+
+	pruneMu   sync.Mutex
+	lastPrune time.Time
+}
+
+// Open connects to the database at rawURL (postgres:// or postgresql://)
+// and migrates it. Errors never contain the URL's password.
+func Open(ctx context.Context, rawURL string) (*Store, error) {
+	secret := password(rawURL)
+	cfg, err := pgxpool.ParseConfig(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: bad DATABASE_URL (want postgres://user:password@host:5432/db): %s", scrub(err, secret))
+	}
+	target := fmt.Sprintf("%s@%s:%d/%s", cfg.ConnConfig.User, cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database)
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: open %s: %s", target, scrub(err, secret))
+	}
+	s := &Store{pool: pool, secret: secret}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres: open %s: %s", target, scrub(err, secret))
+	}
+	if err := s.migrate(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres: migrate %s: %w", target, s.clean(err))
+	}
+	return s, nil
+}
+
+// password finds the URL's password even in a URL that does not parse, so
+// that it can be scrubbed from the parser's own error.
+func password(rawURL string) string {
+	if u, err := url.Parse(rawURL); err == nil && u.User != nil {
+		pw, _ := u.User.Password()
+		return pw
+	}
+	rest := rawURL
+	if i := strings.Index(rest, "://"); i >= 0 {
+		rest = rest[i+3:]
+	}
+	at := strings.LastIndex(rest, "@")
+	if at < 0 {
+		return ""
+	}
+	if _, pw, ok := strings.Cut(rest[:at], ":"); ok {
+		return pw
+	}
+	return ""
+}
+
+// scrub returns err's text without the password, as given or escaped.
+func scrub(err error, secret string) string {
+	msg := err.Error()
+	if secret != "" {
+		msg = strings.ReplaceAll(msg, secret, "xxxxx")
+		msg = strings.ReplaceAll(msg, url.QueryEscape(secret), "xxxxx")
+		msg = strings.ReplaceAll(msg, url.PathEscape(secret), "xxxxx")
+	}
+	return msg
+}
+
+// scrubbed is an error whose text had the password removed; it still
+// unwraps to the original for errors.Is.
+type scrubbed struct {
+	msg string
+	err error
+}
+
+func (e scrubbed) Error() string { return e.msg }
+func (e scrubbed) Unwrap() error { return e.err }
+
+// clean returns err with the password scrubbed from its text.
+func (s *Store) clean(err error) error {
+	if err == nil {
+		return nil
+	}
+	if msg := scrub(err, s.secret); msg != err.Error() {
+		return scrubbed{msg: msg, err: err}
+	}
+	return err
+}
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func migrations() ([]migration, error) {
+	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	var ms []migration
+	for i, n := range names {
+		base := path.Base(n)
+		v, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+		if err != nil || v != i+1 {
+			return nil, fmt.Errorf("migration %s: want version %d in its name", base, i+1)
+		}
+		b, err := migrationFiles.ReadFile(n)
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{version: v, name: base, sql: string(b)})
+	}
+	return ms, nil
+}
+
+// SchemaVersion is the newest migration this binary knows.
+func SchemaVersion() int {
+	ms, _ := migrations()
+	return len(ms)
+}
+
+// migrate applies pending migrations one transaction each; the advisory
+// lock makes replicas starting together take turns, and each re-reads the
+// version once it holds the lock.
+func (s *Store) migrate(ctx context.Context) error {
+	ms, err := migrations()
+	if err != nil {
+		return err
+	}
+	for {
+		done, err := s.migrateOne(ctx, ms)
+		if err != nil || done {
+			return err
+		}
+	}
+}
+
+func (s *Store) migrateOne(ctx context.Context, ms []migration) (bool, error) {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", migrationLock); err != nil {
+		return false, err
+	}
+	if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    INTEGER     PRIMARY KEY,
+		name       TEXT        NOT NULL,
+		applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`); err != nil {
+		return false, err
+	}
+	var cur int
+	if err := tx.QueryRow(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&cur); err != nil {
+		return false, err
+	}
+	if cur > len(ms) {
+		return false, fmt.Errorf("%w: the database is at schema version %d, this binary knows up to %d; run a newer alexa-brief or point DATABASE_URL at another database", bot.ErrSchemaTooNew, cur, len(ms))
+	}
+	if cur == len(ms) {
+		return true, tx.Commit(ctx)
+	}
+	m := ms[cur]
+	if _, err := tx.Exec(ctx, m.sql); err != nil {
+		return false, fmt.Errorf("%s: %w", m.name, err)
+	}
+	if _, err := tx.Exec(ctx, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", m.version, m.name); err != nil {
+		return false, err
+	}
+	return false, tx.Commit(ctx)
+}
+
+// Ping checks the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.pool.Ping(ctx); err != nil {
+		return fmt.Errorf("postgres: ping: %w", s.clean(err))
+	}
+	return nil
+}
+
+// Close closes the pool.
+func (s *Store) Close() error {
+	s.pool.Close()
+	return nil
+}
+
+// wrap adds the operation to err, scrubbed of the password.
+func (s *Store) wrap(op string, err error) error {
+	return fmt.Errorf("postgres: %s: %w", op, s.clean(err))
+}
+
+func isForeignKey(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23503"
+}
+
+func isNoRows(err error) bool { return errors.Is(err, pgx.ErrNoRows) }

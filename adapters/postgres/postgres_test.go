@@ -1,0 +1,218 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/alexa-brief/alexa-brief/bot"
+	"github.com/alexa-brief/alexa-brief/bot/storetest"
+	"github.com/alexa-brief/alexa-brief/internal/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+func openURL(t testing.TB, url string) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), url)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) bot.Store { return openURL(t, pgtest.URL(t)) })
+}
+
+// Several pools on one database are several replicas.
+func TestReplicas(t *testing.T) {
+	storetest.RunReplicas(t, func(t *testing.T, n int) []bot.Store {
+		url := pgtest.URL(t)
+		var stores []bot.Store
+		for range n {
+			stores = append(stores, openURL(t, url))
+		}
+		return stores
+	})
+}
+
+// Replicas starting at once migrate once, taking turns on the advisory lock.
+func TestConcurrentMigration(t *testing.T) {
+	url := pgtest.URL(t)
+	var wg sync.WaitGroup
+	errs := make([]error, 5)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s, err := Open(context.Background(), url)
+			if err == nil {
+				s.Close()
+			}
+			errs[i] = err
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("replica %d: %v", i, err)
+		}
+	}
+	s := openURL(t, url)
+	var n, max int
+	if err := s.pool.QueryRow(context.Background(), "SELECT COUNT(*), MAX(version) FROM schema_migrations").Scan(&n, &max); err != nil {
+		t.Fatal(err)
+	}
+	if n != SchemaVersion() || max != SchemaVersion() {
+		t.Errorf("schema_migrations: %d rows up to %d, want %d", n, max, SchemaVersion())
+	}
+}
+
+func TestSchemaTooNew(t *testing.T) {
+	url := pgtest.URL(t)
+	s := openURL(t, url)
+	newer := SchemaVersion() + 1
+	if _, err := s.pool.Exec(context.Background(), "INSERT INTO schema_migrations (version, name) VALUES ($1, 'future.sql')", newer); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Open(context.Background(), url)
+	if !errors.Is(err, bot.ErrSchemaTooNew) {
+		t.Fatalf("got %v, want ErrSchemaTooNew", err)
+	}
+	for _, want := range []string{fmt.Sprintf("version %d", newer), fmt.Sprintf("up to %d", SchemaVersion())} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+}
+
+// No error of Open shows the password, whatever goes wrong.
+func TestOpenErrorsHidePassword(t *testing.T) {
+	const pw = "s3cret-Passw0rd"
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closedPort := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	// A server that accepts and hangs up at once.
+	hang, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hang.Close()
+	go func() {
+		for {
+			c, err := hang.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	tests := []struct{ name, url string }{
+		{"closed port", fmt.Sprintf("postgres://alice:%s@127.0.0.1:%d/db?sslmode=disable&connect_timeout=5", pw, closedPort)},
+		{"hangs up", fmt.Sprintf("postgres://alice:%s@%s/db?sslmode=disable&connect_timeout=5", pw, hang.Addr())},
+		{"bad port", fmt.Sprintf("postgres://alice:%s@127.0.0.1:notaport/db", pw)},
+		{"bad option", fmt.Sprintf("postgres://alice:%s@127.0.0.1:5432/db?sslmode=bogus", pw)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			s, err := Open(ctx, tt.url)
+			if err == nil {
+				s.Close()
+				t.Fatal("Open succeeded, want an error")
+			}
+			t.Log(err)
+			if strings.Contains(err.Error(), pw) {
+				t.Errorf("error shows the password: %v", err)
+			}
+			if !strings.HasPrefix(err.Error(), "postgres: ") {
+				t.Errorf("got %q, want a postgres: prefix", err)
+			}
+		})
+	}
+	// A wrong password on the real server: refused, and not echoed.
+	url := pgtest.URL(t)
+	if s, err := Open(context.Background(), strings.Replace(url, "postgres://postgres@", "postgres://nosuchuser:"+pw+"@", 1)); err == nil {
+		s.Close()
+		t.Errorf("unknown user accepted")
+	} else if strings.Contains(err.Error(), pw) {
+		t.Errorf("error shows the password: %v", err)
+	}
+}
+
+// BenchmarkClaimSlot measures first claims of fresh slots from parallel
+// goroutines, each a round trip to the server.
+func BenchmarkClaimSlot(b *testing.B) {
+	s := openURL(b, pgtest.URL(b))
+	ctx := context.Background()
+	sub, err := s.PutSubscription(ctx, bot.Subscription{Scope: bot.Scope{Platform: "slack", Team: "T", Channel: "C"}, Schedule: "@every 1m"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var next atomic.Int64
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			slot := base.Add(time.Duration(next.Add(1)) * time.Minute)
+			if _, ok, err := s.ClaimSlot(ctx, sub.ID, slot, "bench", time.Hour); err != nil || !ok {
+				b.Errorf("claim %s: ok %v, err %v", slot, ok, err)
+				return
+			}
+		}
+	})
+}
+
+// BenchmarkClaimSlotContended: every claim is for one of 8 slots already
+// held, the refusal path replicas take when they race.
+func BenchmarkClaimSlotContended(b *testing.B) {
+	s := openURL(b, pgtest.URL(b))
+	ctx := context.Background()
+	sub, err := s.PutSubscription(ctx, bot.Subscription{Scope: bot.Scope{Platform: "slack", Team: "T", Channel: "C"}, Schedule: "@every 1m"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 8 {
+		if _, ok, err := s.ClaimSlot(ctx, sub.ID, base.Add(time.Duration(i)*time.Minute), "holder", time.Hour); err != nil || !ok {
+			b.Fatal(ok, err)
+		}
+	}
+	var next atomic.Int64
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			slot := base.Add(time.Duration(next.Add(1)%8) * time.Minute)
+			if _, ok, err := s.ClaimSlot(ctx, sub.ID, slot, "other", time.Hour); err != nil || ok {
+				b.Errorf("claim %s: ok %v, err %v; want refused", slot, ok, err)
+				return
+			}
+		}
+	})
+}
+
+func TestPassword(t *testing.T) {
+	tests := []struct{ url, want string }{
+		{"postgres://u:p%40ss@h:5432/db", "p@ss"},
+		{"postgres://u:pw@h:notaport/db", "pw"},
+		{"postgresql://u@h/db", ""},
+		{"postgres://h/db", ""},
+	}
+	for _, tt := range tests {
+		if got := password(tt.url); got != tt.want {
+			t.Errorf("password(%q) = %q, want %q", tt.url, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,106 @@
+// Package prometheus implements bot.Metrics with prometheus/client_golang
+// and serves them in the Prometheus text format.
+package prometheus
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	prom "github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/alexa-brief/alexa-brief/bot"
+)
+
+const namespace = "alexa_brief"
+
+// Metrics holds the collectors; it implements bot.Metrics.
+type Metrics struct {
+	reg         *prom.Registry
+	commands    *prom.CounterVec
+	latency     *prom.HistogramVec
+	declined    *prom.CounterVec
+	digests     *prom.CounterVec
+	apiCalls    *prom.CounterVec
+	rateLimited *prom.CounterVec
+	retries     *prom.CounterVec
+	waits       *prom.HistogramVec
+	connection  *prom.GaugeVec
+}
+
+var _ bot.Metrics = (*Metrics)(nil)
+
+// New registers every collector, plus Go runtime and process metrics and a
+// build-info gauge, on a registry of its own (so tests can make several).
+func New(version, commit string) *Metrics {
+	m := &Metrics{
+		reg: prom.NewRegistry(),
+		commands: prom.NewCounterVec(prom.CounterOpts{Namespace: namespace, Name: "commands_total",
+			Help: "Requests handled, by platform, command and outcome."}, []string{"platform", "command", "outcome"}),
+		latency: prom.NewHistogramVec(prom.HistogramOpts{Namespace: namespace, Name: "answer_latency_seconds",
+			Help:    "Time to produce a reply, by platform and command.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5}}, []string{"platform", "command"}),
+		declined: prom.NewCounterVec(prom.CounterOpts{Namespace: namespace, Name: "questions_declined_total",
+			Help: "Questions answered with \"the articles don't say\", by platform."}, []string{"platform"}),
+		digests: prom.NewCounterVec(prom.CounterOpts{Namespace: namespace, Name: "digests_total",
+			Help: "Digest slots reaching a final state, by platform and state."}, []string{"platform", "state"}),
+		apiCalls: prom.NewCounterVec(prom.CounterOpts{Namespace: namespace, Name: "platform_api_calls_total",
+			Help: "Platform API calls, by platform, method and HTTP status (0: transport error)."}, []string{"platform", "method", "status"}),
+		rateLimited: prom.NewCounterVec(prom.CounterOpts{Namespace: namespace, Name: "rate_limited_total",
+			Help: "HTTP 429 answers from a platform."}, []string{"platform"}),
+		retries: prom.NewCounterVec(prom.CounterOpts{Namespace: namespace, Name: "retries_total",
+			Help: "Platform API calls retried."}, []string{"platform"}),
+		waits: prom.NewHistogramVec(prom.HistogramOpts{Namespace: namespace, Name: "rate_limit_wait_seconds",
+			Help:    "Time spent waiting to keep within platform rate limits.",
+			Buckets: []float64{.01, .05, .1, .25, .5, 1, 2, 5, 10, 30, 60}}, []string{"platform"}),
+		connection: prom.NewGaugeVec(prom.GaugeOpts{Namespace: namespace, Name: "connection_up",
+			Help: "1 while the Slack Socket Mode or Discord gateway connection is up."}, []string{"platform"}),
+	}
+	build := prom.NewGaugeVec(prom.GaugeOpts{Namespace: namespace, Name: "build_info",
+		Help: "Build information; the value is always 1."}, []string{"version", "commit"})
+	build.WithLabelValues(version, commit).Set(1)
+	m.reg.MustRegister(m.commands, m.latency, m.declined, m.digests, m.apiCalls, m.rateLimited,
+		m.retries, m.waits, m.connection, build,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// Handler serves /metrics.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
+}
+
+// Registry exposes the registry, for tests that gather.
+func (m *Metrics) Registry() *prom.Registry { return m.reg }
+
+func (m *Metrics) CommandHandled(platform, command, outcome string, latency time.Duration) {
+	m.commands.WithLabelValues(platform, command, outcome).Inc()
+	m.latency.WithLabelValues(platform, command).Observe(latency.Seconds())
+	if outcome == "declined" {
+		m.declined.WithLabelValues(platform).Inc()
+	}
+}
+
+func (m *Metrics) DigestFinished(platform string, state bot.DeliveryState) {
+	m.digests.WithLabelValues(platform, string(state)).Inc()
+}
+
+func (m *Metrics) APICall(platform, method string, status int) {
+	m.apiCalls.WithLabelValues(platform, method, strconv.Itoa(status)).Inc()
+}
+
+func (m *Metrics) RateLimited(platform string) { m.rateLimited.WithLabelValues(platform).Inc() }
+func (m *Metrics) Retried(platform string)     { m.retries.WithLabelValues(platform).Inc() }
+func (m *Metrics) Waited(platform string, d time.Duration) {
+	m.waits.WithLabelValues(platform).Observe(d.Seconds())
+}
+
+func (m *Metrics) Connection(platform string, up bool) {
+	v := 0.0
+	if up {
+		v = 1
+	}
+	m.connection.WithLabelValues(platform).Set(v)
+}

@@ -1,0 +1,309 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/alexa-brief/alexa-brief/bot"
+)
+
+// This file holds what HTTP and Socket Mode share: slash commands,
+// Events API callbacks and block actions, from payload to reply.
+
+// workingText acknowledges a slash command whose answer takes longer than
+// Slack's 3 seconds; the answer follows through response_url.
+const workingText = "Working on it…"
+
+// sorry is the reply when the handler failed without one.
+var sorry = bot.Reply{Failure: true, Sections: []bot.Section{{Text: "Sorry, something went wrong. Please try again."}}}
+
+// serveCommand answers POST /slack/commands.
+func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, body []byte) {
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		http.Error(w, "bad form", http.StatusBadRequest)
+		return
+	}
+	if form.Get("ssl_check") == "1" {
+		w.WriteHeader(http.StatusOK) // Slack checking the certificate
+		return
+	}
+	cmd := slack.SlashCommand{
+		TeamID: form.Get("team_id"), TeamDomain: form.Get("team_domain"),
+		EnterpriseID: form.Get("enterprise_id"), ChannelID: form.Get("channel_id"),
+		UserID: form.Get("user_id"), Command: form.Get("command"), Text: form.Get("text"),
+		ResponseURL: form.Get("response_url"), TriggerID: form.Get("trigger_id"),
+	}
+	p, rest := a.command(r.Context(), cmd)
+	writeJSON(w, p)
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush()
+	}
+	rest() // after the inline part, so the parts arrive in order
+}
+
+// command runs a slash command. It returns within the inline deadline:
+// with the answer when the handler was fast, else with a short
+// acknowledgement while a goroutine delivers the answer to response_url.
+// Extra parts of a long answer go to response_url when the caller, having
+// sent the inline part, calls rest.
+func (a *Adapter) command(ctx context.Context, cmd slack.SlashCommand) (p responsePayload, rest func()) {
+	req := bot.Request{
+		Kind:      bot.KindCommand,
+		Scope:     bot.Scope{Platform: platform, Team: cmd.TeamID, Channel: cmd.ChannelID},
+		User:      cmd.UserID,
+		DM:        strings.HasPrefix(cmd.ChannelID, "D"),
+		Text:      unescape(strings.TrimSpace(cmd.Text)),
+		CanManage: true, // Slack has no per-channel permission to check; anyone in the channel may
+		EventID:   cmd.TriggerID,
+	}
+	done := make(chan bot.Reply, 1)
+	a.async(func(ctx context.Context) {
+		rep := sorry // sent even if Handle panics, so nobody waits forever
+		defer func() { done <- rep }()
+		rep = a.h.Handle(ctx, req)
+	})
+
+	timer := time.NewTimer(a.inlineDeadline)
+	defer timer.Stop()
+	select {
+	case rep := <-done:
+		msgs := render(rep)
+		rest = func() {}
+		if len(msgs) > 1 {
+			rest = func() { a.deliver(cmd.TeamID, cmd.ChannelID, cmd.ResponseURL, msgs[1:], rep.InChannel) }
+		}
+		return responsePayload{ResponseType: responseType(rep.InChannel), Text: msgs[0].Text, Blocks: msgs[0].Blocks}, rest
+	case <-timer.C:
+	case <-ctx.Done():
+	}
+	a.async(func(ctx context.Context) {
+		var rep bot.Reply
+		select {
+		case rep = <-done:
+		case <-ctx.Done():
+			return
+		}
+		a.deliverNow(ctx, cmd.TeamID, cmd.ChannelID, cmd.ResponseURL, render(rep), rep.InChannel)
+	})
+	return responsePayload{ResponseType: "ephemeral", Text: workingText}, func() {}
+}
+
+// deliver sends messages to a response_url in the background.
+func (a *Adapter) deliver(team, channel, responseURL string, msgs []message, inChannel bool) {
+	a.async(func(ctx context.Context) { a.deliverNow(ctx, team, channel, responseURL, msgs, inChannel) })
+}
+
+func (a *Adapter) deliverNow(ctx context.Context, team, channel, responseURL string, msgs []message, inChannel bool) {
+	if responseURL == "" {
+		a.log.Error("slack: no response_url to deliver a reply to", keyTeam, team, keyChannel, channel)
+		return
+	}
+	if err := a.respond(ctx, responseURL, msgs, inChannel); err != nil {
+		a.log.Error("slack: reply via response_url failed", keyTeam, team, keyChannel, channel, keyError, err)
+	}
+}
+
+// serveEvents answers POST /slack/events.
+func (a *Adapter) serveEvents(w http.ResponseWriter, r *http.Request, body []byte) {
+	var env struct {
+		Type      string `json:"type"`
+		Challenge string `json:"challenge"`
+	}
+	if err := json.Unmarshal(body, &env); err != nil {
+		http.Error(w, "bad event", http.StatusBadRequest)
+		return
+	}
+	switch env.Type {
+	case "url_verification":
+		w.Header().Set("Content-Type", "text/plain")
+		_, _ = w.Write([]byte(env.Challenge))
+	case "event_callback":
+		// Ack at once (Slack retries after 3 s); answer in the background.
+		w.WriteHeader(http.StatusOK)
+		a.eventCallback(body, r.Header.Get("X-Slack-Retry-Num"))
+	case "app_rate_limited":
+		a.log.Warn("slack: events rate limited by Slack (over 30,000 events per hour)")
+		w.WriteHeader(http.StatusOK)
+	default:
+		w.WriteHeader(http.StatusOK)
+	}
+}
+
+// callback is the part of an Events API event_callback the bot reads.
+type callback struct {
+	Type         string `json:"type"`
+	TeamID       string `json:"team_id"`
+	EnterpriseID string `json:"enterprise_id"`
+	EventID      string `json:"event_id"`
+	Event        struct {
+		Type        string `json:"type"`
+		User        string `json:"user"`
+		Text        string `json:"text"`
+		TS          string `json:"ts"`
+		ThreadTS    string `json:"thread_ts"`
+		Channel     string `json:"channel"`
+		ChannelType string `json:"channel_type"`
+		SubType     string `json:"subtype"`
+		BotID       string `json:"bot_id"`
+	} `json:"event"`
+	Authorizations []struct {
+		TeamID string `json:"team_id"`
+		UserID string `json:"user_id"`
+		IsBot  bool   `json:"is_bot"`
+	} `json:"authorizations"`
+}
+
+// eventCallback answers a DM or mention in the background, once per
+// event_id across replicas.
+func (a *Adapter) eventCallback(raw []byte, retryNum string) {
+	var cb callback
+	if err := json.Unmarshal(raw, &cb); err != nil || cb.Type != "event_callback" {
+		a.log.Warn("slack: unreadable event callback")
+		return
+	}
+	a.async(func(ctx context.Context) {
+		req, threadTS, ok := a.eventRequest(ctx, cb)
+		if !ok {
+			return
+		}
+		log := a.log.With(keyTeam, cb.TeamID, keyChannel, req.Channel, keyEventID, cb.EventID)
+		if cb.EventID != "" {
+			first, err := a.st.FirstSeen(ctx, platform, cb.EventID)
+			if err != nil {
+				// Answering without the ledger could answer twice; Slack's
+				// retries are acked already, so the event is dropped.
+				log.Error("slack: event dedup failed; not answering", keyError, err)
+				return
+			}
+			if !first {
+				log.Debug("slack: duplicate event ignored", keyRetry, retryNum)
+				return
+			}
+		}
+		rep := a.h.Handle(ctx, req)
+		if _, err := a.postMessages(ctx, cb.TeamID, cb.EnterpriseID, req.Channel, threadTS, render(rep), ""); err != nil {
+			log.Error("slack: reply failed", keyError, err)
+		}
+	})
+}
+
+var mentionRe = regexp.MustCompile(`<@[UW][A-Z0-9]+(\|[^>]*)?>`)
+
+// eventRequest turns an event into a request, or reports that it is not
+// for the bot: messages from bots (itself included), edits and other
+// subtypes, and channel messages that do not mention it.
+func (a *Adapter) eventRequest(ctx context.Context, cb callback) (req bot.Request, threadTS string, ok bool) {
+	ev := cb.Event
+	if ev.BotID != "" || ev.SubType != "" || ev.User == "" || ev.Channel == "" {
+		return req, "", false
+	}
+	if a.isBotUser(ctx, cb, ev.User) {
+		return req, "", false
+	}
+	req = bot.Request{
+		Kind:    bot.KindMessage,
+		Scope:   bot.Scope{Platform: platform, Team: cb.TeamID, Channel: ev.Channel},
+		User:    ev.User,
+		EventID: cb.EventID,
+	}
+	switch {
+	case ev.Type == "message" && ev.ChannelType == "im":
+		req.DM = true
+		req.Text = unescape(strings.TrimSpace(ev.Text))
+		req.Conversation = ev.ThreadTS // empty: the DM itself
+		return req, ev.ThreadTS, true
+	case ev.Type == "app_mention":
+		root := ev.ThreadTS
+		if root == "" {
+			root = ev.TS
+		}
+		req.DM = strings.HasPrefix(ev.Channel, "D")
+		req.Text = unescape(strings.TrimSpace(mentionRe.ReplaceAllString(ev.Text, " ")))
+		req.Text = strings.Join(strings.Fields(req.Text), " ")
+		req.Conversation = root
+		return req, root, true
+	}
+	return req, "", false
+}
+
+// isBotUser reports whether user is this app's bot in the event's
+// workspace: from the event's authorizations, the install, or auth.test.
+func (a *Adapter) isBotUser(ctx context.Context, cb callback, user string) bool {
+	for _, au := range cb.Authorizations {
+		if au.IsBot && au.UserID == user {
+			return true
+		}
+	}
+	if in, err := a.st.Install(ctx, platform, cb.TeamID); err == nil && in.BotUserID != "" {
+		return in.BotUserID == user
+	}
+	id, err := a.botUserID(ctx)
+	if err != nil {
+		a.log.Warn("slack: cannot learn the bot user", keyError, err)
+	}
+	return id != "" && id == user
+}
+
+// serveInteractivity answers POST /slack/interactivity.
+func (a *Adapter) serveInteractivity(w http.ResponseWriter, r *http.Request, body []byte) {
+	form, err := url.ParseQuery(string(body))
+	if err != nil || form.Get("payload") == "" {
+		http.Error(w, "bad payload", http.StatusBadRequest)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+	a.interaction([]byte(form.Get("payload")))
+}
+
+// interaction handles a block_actions payload: the button's action and
+// value go to the bot, the reply to response_url (in_channel for Share).
+func (a *Adapter) interaction(raw []byte) {
+	var cb slack.InteractionCallback
+	if err := json.Unmarshal(raw, &cb); err != nil {
+		a.log.Warn("slack: unreadable interaction payload", keyError, err)
+		return
+	}
+	if cb.Type != slack.InteractionTypeBlockActions || len(cb.ActionCallback.BlockActions) == 0 {
+		return
+	}
+	act := cb.ActionCallback.BlockActions[0]
+	channel := cb.Channel.ID
+	if channel == "" {
+		channel = cb.Container.ChannelID
+	}
+	req := bot.Request{
+		Kind:         bot.KindAction,
+		Scope:        bot.Scope{Platform: platform, Team: cb.Team.ID, Channel: channel},
+		User:         cb.User.ID,
+		DM:           strings.HasPrefix(channel, "D"),
+		Conversation: cb.Container.ThreadTs,
+		Action:       actionName(act.ActionID),
+		Value:        act.Value,
+		CanManage:    true,
+		EventID:      cb.TriggerID,
+	}
+	a.async(func(ctx context.Context) {
+		rep := a.h.Handle(ctx, req)
+		msgs := render(rep)
+		if cb.ResponseURL != "" {
+			a.deliverNow(ctx, req.Team, channel, cb.ResponseURL, msgs, rep.InChannel)
+			return
+		}
+		if _, err := a.postMessages(ctx, req.Team, cb.Enterprise.ID, channel, cb.Container.ThreadTs, msgs, ""); err != nil {
+			a.log.Error("slack: action reply failed", keyTeam, req.Team, keyChannel, channel, keyAction, req.Action, keyError, err)
+		}
+	})
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	_ = json.NewEncoder(w).Encode(v)
+}

@@ -1,0 +1,17 @@
+package slack
+
+// Log keys, in one place so every line of the adapter reads alike.
+// Message text and tokens are never logged.
+const (
+	keyPlatform = "platform"
+	keyTeam     = "team"
+	keyChannel  = "channel"
+	keyEventID  = "event_id"
+	keyCommand  = "command"
+	keyAction   = "action"
+	keyMethod   = "method"
+	keyAttempt  = "attempt"
+	keyWait     = "wait"
+	keyError    = "err"
+	keyRetry    = "retry"
+)

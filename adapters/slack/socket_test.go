@@ -1,0 +1,158 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alexa-brief/alexa-brief/adapters/slack/slacktest"
+	"github.com/alexa-brief/alexa-brief/bot"
+)
+
+// TestSocketMode runs the adapter over Socket Mode against the fake: a DM
+// and a slash command go through the same code as HTTP, envelopes are
+// acked, and a dropped connection comes back.
+func TestSocketMode(t *testing.T) {
+	h := &recorder{}
+	e := newEnv(t, h, func(c *Config, _ *slacktest.Options) { c.AppToken = slacktest.DefaultAppToken })
+	m := &connMetrics{}
+	e.a.metrics = m
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- e.a.Run(ctx) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run = %v, want nil", err)
+		}
+	}()
+	bg := context.Background()
+	if err := e.api.WaitConnections(bg, 1); err != nil {
+		t.Fatal(err)
+	}
+
+	var ev map[string]any
+	if err := json.Unmarshal([]byte(dmEvent("EvS1", "D7", "U1", "hello over the socket", "")), &ev); err != nil {
+		t.Fatal(err)
+	}
+	id, err := e.api.SendEnvelope("events_api", ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.api.WaitAck(bg, id); err != nil {
+		t.Fatal(err)
+	}
+	e.a.Wait()
+	if msgs := e.api.ChannelMessages("D7"); len(msgs) != 1 {
+		t.Fatalf("DM replies = %d, want 1", len(msgs))
+	}
+
+	// A slash command: the answer comes back in the ack's payload.
+	id, err = e.api.SendEnvelope("slash_commands", map[string]any{
+		"team_id": slacktest.DefaultTeam, "channel_id": "C5", "user_id": "U1", "command": "/alexa-brief",
+		"text": "brief", "response_url": e.api.ResponseURL(slacktest.DefaultTeam, "C5"), "trigger_id": "t",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ack, err := e.api.WaitAck(bg, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p inlineResponse
+	if err := json.Unmarshal(ack.Payload, &p); err != nil || p.ResponseType != "ephemeral" || len(p.Blocks) != 1 {
+		t.Errorf("ack payload = %s (%v), want an ephemeral answer", ack.Payload, err)
+	}
+
+	// Cut the line: the adapter reconnects and answers again.
+	e.api.DropConnections()
+	if err := e.api.WaitConnections(bg, 2); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(dmEvent("EvS2", "D7", "U1", "still there?", "")), &ev); err != nil {
+		t.Fatal(err)
+	}
+	// The fake may still be finishing the handshake with the new client;
+	// resend until the envelope is acked on a live connection.
+	for {
+		id, err = e.api.SendEnvelope("events_api", ev)
+		if err == nil {
+			break
+		}
+	}
+	if _, err := e.api.WaitAck(bg, id); err != nil {
+		t.Fatal(err)
+	}
+	e.a.Wait()
+	if msgs := e.api.ChannelMessages("D7"); len(msgs) != 2 {
+		t.Errorf("DM replies after reconnect = %d, want 2", len(msgs))
+	}
+	var reqs []string
+	for _, r := range h.requests() {
+		if r.Kind == bot.KindMessage {
+			reqs = append(reqs, r.Text)
+		}
+	}
+	if len(reqs) != 2 {
+		t.Errorf("DMs handled = %q", reqs)
+	}
+	if up, down := m.counts(); up < 2 || down < 1 {
+		t.Errorf("connection metrics: up %d, down %d; want ≥2 and ≥1", up, down)
+	}
+}
+
+type connMetrics struct {
+	countMetrics
+}
+
+func (m *connMetrics) Connection(_ string, up bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if up {
+		m.connectionsUp++
+	} else {
+		m.connDown++
+	}
+}
+
+func (m *connMetrics) counts() (int, int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.connectionsUp, m.connDown
+}
+
+// TestReady: a revoked bot token or a rejected app token makes Ready fail
+// with the reason; the socket loop waits before trying again.
+func TestReady(t *testing.T) {
+	e := newEnv(t, nil, func(c *Config, _ *slacktest.Options) { c.BotToken = "xoxb-revoked" })
+	if err := e.a.Ready(); err != nil {
+		t.Errorf("Ready before any call = %v", err)
+	}
+	if _, err := e.a.botUserID(context.Background()); err == nil {
+		t.Fatal("auth.test with a bad token succeeded")
+	}
+	if err := e.a.Ready(); err == nil || !strings.Contains(err.Error(), "invalid_auth") {
+		t.Errorf("Ready = %v, want invalid_auth", err)
+	}
+
+	e = newEnv(t, nil, func(c *Config, _ *slacktest.Options) { c.AppToken = "xapp-wrong" })
+	waiting := make(chan struct{})
+	e.a.sleep = func(ctx context.Context, _ time.Duration) error {
+		close(waiting)
+		<-ctx.Done()
+		return ctx.Err()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- e.a.Run(ctx) }()
+	<-waiting // the loop gave up on this attempt and is backing off
+	if err := e.a.Ready(); err == nil || !strings.Contains(err.Error(), "invalid_auth") {
+		t.Errorf("Ready = %v, want the app token's invalid_auth", err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run = %v, want nil", err)
+	}
+}

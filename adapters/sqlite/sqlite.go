@@ -1,0 +1,261 @@
+// Package sqlite is the embedded bot.Store: one file, pure Go
+// (modernc.org/sqlite, so CGO_ENABLED=0 builds), WAL mode, one writer
+// connection and a pool of readers. It is the default store and is safe for
+// several processes on one host (serve and an operator's `digest run`):
+// every write takes SQLite's write lock up front (BEGIN IMMEDIATE) and waits
+// for it up to the busy timeout.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/alexa-brief/alexa-brief/bot"
+)
+
+var _ bot.Store = (*Store)(nil)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// busyTimeout is how long a write waits for another process's write lock.
+const busyTimeout = 10 * time.Second
+
+// Store is a bot.Store in one SQLite file.
+type Store struct {
+	path   string
+	writer *sql.DB // exactly one connection: SQLite has one writer anyway
+	reader *sql.DB // query_only connections, in parallel thanks to WAL
+	now    func() time.Time
+
+	pruneMu   sync.Mutex
+	lastPrune time.Time
+}
+
+// Open opens (creating if needed) the database file at path and migrates it.
+// A corrupt file, an unwritable path or a schema newer than this binary
+// fails here, with the path and the reason.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("sqlite: empty database path")
+	}
+	if strings.ContainsAny(path, "?#") {
+		return nil, fmt.Errorf("sqlite: open %q: the path may not contain ? or #", path)
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("sqlite: open %q: is a directory, not a database file", path)
+	}
+	pragmas := "?_pragma=busy_timeout(" + strconv.Itoa(int(busyTimeout.Milliseconds())) + ")&_pragma=foreign_keys(1)"
+	writer, err := sql.Open("sqlite", path+pragmas+"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %q: %w", path, err)
+	}
+	writer.SetMaxOpenConns(1)
+	writer.SetMaxIdleConns(1)
+	writer.SetConnMaxLifetime(0)
+	writer.SetConnMaxIdleTime(0)
+	s := &Store{path: path, writer: writer, now: time.Now}
+	// The first connection sets WAL, which reads the header: a file that is
+	// not a database, or a path that cannot be created, fails here.
+	if err := writer.PingContext(ctx); err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("sqlite: open %q: %s", path, reason(err))
+	}
+	var mode string
+	if err := writer.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("sqlite: open %q: %s", path, reason(err))
+	}
+	if !strings.EqualFold(mode, "wal") {
+		writer.Close()
+		return nil, fmt.Errorf("sqlite: open %q: cannot switch to WAL mode (journal mode is %s); is the file on a network share?", path, mode)
+	}
+	if err := s.migrate(ctx); err != nil {
+		writer.Close()
+		return nil, err
+	}
+	s.reader, err = sql.Open("sqlite", path+pragmas+"&_pragma=query_only(1)")
+	if err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("sqlite: open %q: %w", path, err)
+	}
+	s.reader.SetMaxOpenConns(4)
+	s.reader.SetMaxIdleConns(4)
+	if err := s.reader.PingContext(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("sqlite: open %q: %s", path, reason(err))
+	}
+	return s, nil
+}
+
+// reason is the driver's message without its numeric code, with the
+// numeric code's meaning added where the message alone is cryptic.
+func reason(err error) string {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT:
+			return "the file is not a SQLite database or is corrupt (" + se.Error() + ")"
+		case sqlite3.SQLITE_CANTOPEN:
+			return "cannot open or create the file: check that the folder exists and is writable (" + se.Error() + ")"
+		case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM:
+			return "the file or its folder is not writable (" + se.Error() + ")"
+		}
+	}
+	return err.Error()
+}
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func migrations() ([]migration, error) {
+	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	var ms []migration
+	for i, n := range names {
+		base := path.Base(n)
+		v, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+		if err != nil || v != i+1 {
+			return nil, fmt.Errorf("sqlite: migration %s: want version %d in its name", base, i+1)
+		}
+		b, err := migrationFiles.ReadFile(n)
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{version: v, name: base, sql: string(b)})
+	}
+	return ms, nil
+}
+
+// SchemaVersion is the newest migration this binary knows.
+func SchemaVersion() int {
+	ms, _ := migrations()
+	return len(ms)
+}
+
+// migrate applies the pending migrations, each in its own transaction with
+// the version it records, so a crash leaves the schema at a whole version.
+// BEGIN IMMEDIATE serialises processes migrating the same file.
+func (s *Store) migrate(ctx context.Context) error {
+	ms, err := migrations()
+	if err != nil {
+		return err
+	}
+	for {
+		done, err := s.migrateOne(ctx, ms)
+		if err != nil {
+			return fmt.Errorf("sqlite: migrate %q: %w", s.path, err)
+		}
+		if done {
+			return nil
+		}
+	}
+}
+
+func (s *Store) migrateOne(ctx context.Context, ms []migration) (done bool, err error) {
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return false, errors.New(reason(err))
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    INTEGER PRIMARY KEY,
+		name       TEXT    NOT NULL,
+		applied_at INTEGER NOT NULL)`); err != nil {
+		return false, errors.New(reason(err))
+	}
+	var cur int
+	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&cur); err != nil {
+		return false, err
+	}
+	if cur > len(ms) {
+		return false, fmt.Errorf("%w: the database is at schema version %d, this binary knows up to %d; run a newer alexa-brief or point DATABASE_URL at another database", bot.ErrSchemaTooNew, cur, len(ms))
+	}
+	if cur == len(ms) {
+		return true, tx.Commit()
+	}
+	m := ms[cur]
+	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+		return false, fmt.Errorf("%s: %w", m.name, err)
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+		m.version, m.name, s.now().Unix()); err != nil {
+		return false, err
+	}
+	return false, tx.Commit()
+}
+
+// Ping checks that both pools answer.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	if err := s.reader.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return fmt.Errorf("sqlite: ping: %w", err)
+	}
+	if err := s.writer.PingContext(ctx); err != nil {
+		return fmt.Errorf("sqlite: ping: %w", err)
+	}
+	return nil
+}
+
+// Close closes the readers, then the writer (which checkpoints the WAL).
+func (s *Store) Close() error {
+	var errR error
+	if s.reader != nil {
+		errR = s.reader.Close()
+	}
+	errW := s.writer.Close()
+	if err := errors.Join(errR, errW); err != nil {
+		return fmt.Errorf("sqlite: close: %w", err)
+	}
+	return nil
+}
+
+// isForeignKey reports a foreign key violation: a ledger row for a
+// subscription that does not exist.
+func isForeignKey(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+}
+
+func unix(t time.Time) int64 { return t.Unix() }
+
+func fromUnix(sec int64) time.Time {
+	if sec == 0 {
+		return time.Time{}
+	}
+	return time.Unix(sec, 0).UTC()
+}
+
+func fromUnixMilli(ms int64) time.Time {
+	if ms == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms).UTC()
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

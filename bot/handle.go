@@ -1,0 +1,361 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+	"sync/atomic"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/alexa-brief/alexa-brief/briefs"
+)
+
+// Config is what a Bot needs. Corpus is required; the rest have defaults.
+type Config struct {
+	Corpus *briefs.Corpus
+	// Store keeps subscriptions and conversations. Without one the bot
+	// still answers, but forgets follow-ups and refuses subscribe.
+	Store   Store
+	Clock   Clock        // default SystemClock
+	Logger  *slog.Logger // default discards
+	Metrics Metrics      // default NopMetrics
+	// MinInterval is the most frequent digest schedule allowed
+	// (default one minute).
+	MinInterval time.Duration
+}
+
+// Bot answers requests from every platform. It is safe for concurrent use.
+type Bot struct {
+	corpus      atomic.Pointer[briefs.Corpus]
+	store       Store
+	clock       Clock
+	log         *slog.Logger
+	metrics     Metrics
+	minInterval time.Duration
+}
+
+// New returns a Bot over cfg.
+func New(cfg Config) *Bot {
+	b := &Bot{
+		store:       cfg.Store,
+		clock:       cfg.Clock,
+		log:         cfg.Logger,
+		metrics:     cfg.Metrics,
+		minInterval: cfg.MinInterval,
+	}
+	if b.clock == nil {
+		b.clock = SystemClock{}
+	}
+	if b.log == nil {
+		b.log = slog.New(slog.DiscardHandler)
+	}
+	if b.metrics == nil {
+		b.metrics = NopMetrics{}
+	}
+	if b.minInterval <= 0 {
+		b.minInterval = time.Minute
+	}
+	b.corpus.Store(cfg.Corpus)
+	return b
+}
+
+// Corpus returns the corpus requests are answered from now.
+func (b *Bot) Corpus() *briefs.Corpus { return b.corpus.Load() }
+
+// SetCorpus swaps the corpus (after an ingest); requests in flight finish
+// on the corpus they started with.
+func (b *Bot) SetCorpus(c *briefs.Corpus) { b.corpus.Store(c) }
+
+// Limits on what a user may send. Anything longer is refused with a reply
+// saying so, rather than truncated: a cut question would get a wrong answer.
+const (
+	maxTextRunes     = 4000 // a whole message or command text
+	maxQuestionRunes = 500
+	maxScheduleRunes = 200
+)
+
+// Outcomes, as counted by Metrics.CommandHandled.
+const (
+	outcomeOK       = "ok"
+	outcomeDeclined = "declined"
+	outcomeBadInput = "bad_input"
+	outcomeDenied   = "denied"
+	outcomeError    = "error"
+)
+
+// Log keys of the per-request line.
+const (
+	logPlatform = "platform"
+	logTeam     = "team"
+	logCommand  = "command"
+	logOutcome  = "outcome"
+	logLatency  = "latency"
+	logEvent    = "event_id"
+	logErr      = "err"
+)
+
+// errNoStore is returned by commands that need a store when there is none.
+var errNoStore = errors.New("bot: no store configured")
+
+// result is what one request did, for the metrics and the log line.
+type result struct {
+	command string
+	outcome string
+	err     error
+}
+
+// Handle answers one request. It never panics and never returns an error:
+// a failure becomes a safe reply and one log line with the detail.
+func (b *Bot) Handle(ctx context.Context, req Request) (reply Reply) {
+	start := time.Now()
+	res := &result{command: "unknown", outcome: outcomeError}
+	defer func() {
+		if p := recover(); p != nil {
+			res.outcome = outcomeError
+			res.err = fmt.Errorf("bot: panic: %v\n%s", p, debug.Stack())
+			reply = errorReply()
+		}
+		latency := time.Since(start)
+		b.metrics.CommandHandled(req.Platform, res.command, res.outcome, latency)
+		level := slog.LevelInfo
+		attrs := []slog.Attr{
+			slog.String(logPlatform, req.Platform),
+			slog.String(logTeam, req.Team),
+			slog.String(logCommand, res.command),
+			slog.String(logOutcome, res.outcome),
+			slog.Duration(logLatency, latency),
+		}
+		if req.EventID != "" {
+			attrs = append(attrs, slog.String(logEvent, req.EventID))
+		}
+		if res.err != nil {
+			level = slog.LevelError
+			attrs = append(attrs, slog.String(logErr, res.err.Error()))
+		}
+		b.log.LogAttrs(ctx, level, "request", attrs...)
+	}()
+	reply = b.dispatch(ctx, req, res)
+	if res.err != nil {
+		res.outcome = outcomeError
+		reply = errorReply()
+	}
+	return reply
+}
+
+// dispatch routes a request by kind.
+func (b *Bot) dispatch(ctx context.Context, req Request, res *result) Reply {
+	if b.Corpus() == nil {
+		res.err = errors.New("bot: no corpus loaded")
+		return Reply{}
+	}
+	switch req.Kind {
+	case KindCommand:
+		return b.command(ctx, req, req.Text, res)
+	case KindMessage:
+		return b.message(ctx, req, res)
+	case KindAction:
+		return b.action(ctx, req, res)
+	}
+	res.outcome = outcomeBadInput
+	return failure("I don't understand that kind of request.")
+}
+
+// command runs "/alexa-brief <text>".
+func (b *Bot) command(ctx context.Context, req Request, text string, res *result) Reply {
+	text, ok := clean(text)
+	if !ok {
+		res.command = "unknown"
+		res.outcome = outcomeBadInput
+		return tooLong(maxTextRunes)
+	}
+	name, arg := splitCommand(text)
+	if name == "" {
+		name = "brief"
+	}
+	spec, found := lookup(name)
+	if !found {
+		res.command = "unknown"
+		res.outcome = outcomeBadInput
+		return unknownReply(name, arg)
+	}
+	res.command = spec.cmd.Name
+	return b.run(ctx, req, spec, arg, res)
+}
+
+// run checks a command's argument and permission, then calls its handler.
+func (b *Bot) run(ctx context.Context, req Request, spec entry, arg string, res *result) Reply {
+	c := spec.cmd
+	switch {
+	case c.Name == "help":
+		// "help ask", "help me": whatever follows, the help is the answer.
+	case c.Arg == "" && arg != "":
+		// Extra words after a command that takes none are almost always a
+		// question typed after the wrong word; say how to ask instead of
+		// silently ignoring them.
+		res.outcome = outcomeBadInput
+		return failure(fmt.Sprintf("`%s` takes no argument. To ask a question: `%s ask %s`", c.Name, commandPrefix, shorten(arg, 80)))
+	case c.ArgRequired && arg == "":
+		res.outcome = outcomeBadInput
+		return usageReply(c)
+	}
+	if c.Manage && !req.CanManage {
+		res.outcome = outcomeDenied
+		return failure("Only people who can manage this channel can change its digest subscription.")
+	}
+	reply, outcome, err := spec.run(b, ctx, req, arg)
+	res.outcome, res.err = outcome, err
+	return reply
+}
+
+// readOnly lists the commands a bare word in a direct message selects; any
+// other DM text is a question.
+var readOnly = map[string]bool{"brief": true, "quotes": true, "facts": true, "sources": true, "help": true, "schedule": true}
+
+// message answers a direct message or a mention: a question, unless it is
+// one of the read-only command words or an explicit "/alexa-brief …".
+func (b *Bot) message(ctx context.Context, req Request, res *result) Reply {
+	res.command = "dm"
+	text, ok := clean(req.Text)
+	if !ok {
+		res.outcome = outcomeBadInput
+		return tooLong(maxTextRunes)
+	}
+	if rest, isCmd := strings.CutPrefix(text, commandPrefix); isCmd && (rest == "" || rest[0] == ' ') {
+		return b.command(ctx, req, rest, res)
+	}
+	if text == "" {
+		res.outcome = outcomeBadInput
+		return failure("Ask me anything about the story, or type `help`.")
+	}
+	name, arg := splitCommand(text)
+	if spec, found := lookup(strings.TrimRight(name, "?!.")); found {
+		switch {
+		case arg == "" && readOnly[spec.cmd.Name]:
+			res.command = spec.cmd.Name
+			return b.run(ctx, req, spec, "", res)
+		case name == "ask" && arg != "":
+			// Only the word itself: "question 3 is…" or "q about…" are
+			// questions, not the ask command's aliases.
+			res.command = "ask"
+			return b.run(ctx, req, spec, arg, res)
+		}
+	}
+	reply, outcome, err := b.answer(ctx, req, text)
+	res.outcome, res.err = outcome, err
+	return reply
+}
+
+// action handles a button press.
+func (b *Bot) action(ctx context.Context, req Request, res *result) Reply {
+	res.command = "action:unknown"
+	switch req.Action {
+	case ActionQuotes, ActionSources, ActionFacts:
+		res.command = "action:" + req.Action
+		spec, _ := lookup(req.Action)
+		return b.run(ctx, req, spec, "", res)
+	case ActionAsk:
+		res.command = "action:ask"
+		q, ok := clean(req.Value)
+		if !ok || q == "" {
+			res.outcome = outcomeBadInput
+			return failure("That button carries no question. Ask with `" + commandPrefix + " ask <question>`.")
+		}
+		reply, outcome, err := b.answer(ctx, req, q)
+		res.outcome, res.err = outcome, err
+		return reply
+	case ActionShare:
+		res.command = "action:share"
+		return b.share(ctx, req, res)
+	}
+	res.outcome = outcomeBadInput
+	return failure("That button is no longer supported. Try `" + commandPrefix + " help`.")
+}
+
+// share reposts a read-only reply for the whole channel. Value is the
+// command text; an ask is answered from the conversation when it is there,
+// so the shared answer is the one the asker saw even for a follow-up.
+func (b *Bot) share(ctx context.Context, req Request, res *result) Reply {
+	text, ok := clean(req.Value)
+	if !ok {
+		res.outcome = outcomeBadInput
+		return tooLong(maxTextRunes)
+	}
+	name, arg := splitCommand(text)
+	if name == "" {
+		name = "brief"
+	}
+	spec, found := lookup(name)
+	if !found || spec.cmd.Manage || spec.cmd.Name == "schedule" {
+		res.outcome = outcomeBadInput
+		return failure("Only briefs, quotes, facts, sources and answers can be shared.")
+	}
+	var reply Reply
+	if spec.cmd.Name == "ask" && arg != "" {
+		if ans, found := b.recall(ctx, req, arg); found {
+			res.outcome = outcomeOK
+			if !ans.Answered {
+				res.outcome = outcomeDeclined
+			}
+			reply = AnswerReply(b.Corpus(), ans)
+		}
+	}
+	if reply.Title == "" && len(reply.Sections) == 0 {
+		reply = b.run(ctx, req, spec, arg, res)
+	}
+	if !reply.Failure {
+		reply.InChannel = true
+		reply.Buttons = withoutShare(reply.Buttons)
+	}
+	return reply
+}
+
+func withoutShare(bs []Button) []Button {
+	var out []Button
+	for _, b := range bs {
+		if b.Action != ActionShare {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// clean makes user text safe to handle: valid UTF-8, control characters as
+// spaces, runs of spaces collapsed, trimmed. ok is false when the text is
+// over the length limit.
+func clean(s string) (string, bool) {
+	if utf8.RuneCountInString(s) > maxTextRunes {
+		return "", false
+	}
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case unicode.IsControl(r), unicode.Is(unicode.Zl, r), unicode.Is(unicode.Zp, r):
+			return ' '
+		case r == '\u200b' || r == '\ufeff': // zero-width space, BOM
+			return -1
+		}
+		return r
+	}, s)
+	return strings.Join(strings.Fields(s), " "), true
+}
+
+// splitCommand splits cleaned text into its lower-cased first word and the
+// rest.
+func splitCommand(text string) (name, arg string) {
+	name, arg, _ = strings.Cut(text, " ")
+	return strings.ToLower(name), strings.TrimSpace(arg)
+}
+
+// shorten cuts s to at most n runes, marking the cut.
+func shorten(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}

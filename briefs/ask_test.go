@@ -1,0 +1,217 @@
+package briefs
+
+import (
+	"strings"
+	"testing"
+)
+
+// checkVerbatim fails unless every citation is an exact substring of the
+// article it names and the answer is made of the cited sentences.
+func checkVerbatim(t *testing.T, c *Corpus, a Answer) {
+	t.Helper()
+	if a.Citations == nil {
+		t.Errorf("%q: citations is nil, want a (possibly empty) list", a.Question)
+	}
+	texts := map[string]string{}
+	for _, art := range c.articles {
+		texts[art.ID] = art.Text
+	}
+	var parts []string
+	for _, ct := range a.Citations {
+		text, ok := texts[ct.Source]
+		if !ok {
+			t.Errorf("%q: citation names unknown article %q", a.Question, ct.Source)
+		}
+		if !strings.Contains(text, ct.Text) {
+			t.Errorf("%q: citation %q is not verbatim in %s", a.Question, ct.Text, ct.Source)
+		}
+		parts = append(parts, ct.Text)
+	}
+	if a.Answered && a.Answer != strings.Join(parts, " ") {
+		t.Errorf("%q: answer %q is not its cited sentences", a.Question, a.Answer)
+	}
+	if !a.Answered && len(a.Citations) != 0 {
+		t.Errorf("%q: declined with %d citations, want none", a.Question, len(a.Citations))
+	}
+}
+
+type askCase struct {
+	question string
+	answered bool
+	want     string // substring of the first citation (or of the decline text)
+}
+
+func runAsk(t *testing.T, c *Corpus, tests []askCase) {
+	t.Helper()
+	for _, tt := range tests {
+		a := c.Ask(tt.question)
+		checkVerbatim(t, c, a)
+		if a.Question != tt.question {
+			t.Errorf("Ask(%q).Question = %q", tt.question, a.Question)
+		}
+		if a.Answered != tt.answered {
+			t.Errorf("Ask(%q).Answered = %v, want %v (answer %q)", tt.question, a.Answered, tt.answered, a.Answer)
+			continue
+		}
+		got := a.Answer
+		if a.Answered {
+			got = a.Citations[0].Text
+		}
+		if !strings.Contains(got, tt.want) {
+			t.Errorf("Ask(%q) = %q, want it to contain %q", tt.question, got, tt.want)
+		}
+	}
+}
+
+func TestAskEmbedded(t *testing.T) {
+	c, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	runAsk(t, c, []askCase{
+		{"how much did Amazon lose on devices?", true, "$25 billion"},
+		{"What did they worry they had built?", true, "smart timer"},
+		{"How many Alexa devices has Amazon sold?", true, "500 million"},
+		{"When did Andy Jassy become CEO?", true, "in 2021 following Jeff Bezos"},
+		{"What did Dave Limp say?", true, "We don’t have to make money"},
+		{"When was the downstream impact concept devised?", true, "devised in 2011"},
+		{"How many people did Amazon hire for Alexa?", true, "10,000 people"},
+		{"What is Remarkable Alexa?", true, "Remarkable Alexa"},
+		{"What do customers use Echo devices for?", true, "setting alarms"},
+		{"How did Amazon perform in the first quarter of 2023?", true, "first quarter of 2023"},
+		{"Who won the 2018 World Cup?", false, "The articles don't say"},
+		{"What is the capital of France?", false, "never mention France"},
+		{"What did Tim Cook say about the iPhone?", false, "never mention Tim Cook"},
+		{"What is the weather like in Paris today?", false, "The articles don't say"},
+		{"What percent of revenue comes from devices?", false, "The articles don't say"},
+		{"", false, "The articles don't say"},
+		{"???", false, "The articles don't say"},
+	})
+}
+
+func TestAskCitesBothArticles(t *testing.T) {
+	c, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := c.Ask("how much did Amazon lose on devices?")
+	var got []string
+	for _, ct := range a.Citations {
+		got = append(got, ct.Source)
+	}
+	if len(got) != 2 || got[0] == got[1] {
+		t.Errorf("sources = %v, want the $25 billion sentence of both articles", got)
+	}
+	for _, ct := range a.Citations {
+		if !strings.Contains(ct.Text, "$25 billion") {
+			t.Errorf("citation %q, want the $25 billion sentence", ct.Text)
+		}
+	}
+}
+
+func loadQACorpus(t *testing.T) *Corpus {
+	t.Helper()
+	arts, err := LoadDir("testdata/qa")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := New(arts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestAskSmallCorpus(t *testing.T) {
+	c := loadQACorpus(t)
+	runAsk(t, c, []askCase{
+		{"How much will the new terminal cost?", true, "$1.2 billion"},
+		{"When does construction begin?", true, "begins in 2025"},
+		{"By what percent will the port's capacity rise?", true, "40%"},
+		{"Who leads the fishermen's cooperative?", true, "Tomas Arel"},
+		{"Why do the fishermen oppose the plan?", true, "because the dredging"},
+		{"How much have apple prices risen?", true, "25%"},
+		{"How many tonnes of apples will be harvested?", true, "12,000 tonnes"},
+		{"When did growers last see a frost that late?", true, "1987"},
+		{"What did Quint say about the ships?", true, "Ships are waiting"},
+		{"What did the harbor director say?", true, "Mara Quint said"},
+		{"Who is the mayor of Velmora?", false, "The articles don't say"},
+		{"How much did the oyster study cost?", false, "The articles don't say"},
+		{"When did the frost hit Lisbon?", false, "never mention Lisbon"},
+	})
+}
+
+func TestAskDeterministic(t *testing.T) {
+	c, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"Who is Amazon's CEO?", "What happened to the Halo?", "how much did Amazon lose on devices?"} {
+		first := c.Ask(q)
+		for i := 0; i < 5; i++ {
+			if got := c.Ask(q); got.Answer != first.Answer {
+				t.Fatalf("Ask(%q) changed between calls: %q then %q", q, first.Answer, got.Answer)
+			}
+		}
+	}
+}
+
+func TestQuestionTypes(t *testing.T) {
+	tests := []struct {
+		question string
+		want     uint16
+		strict   bool
+	}{
+		{"How much did Amazon lose?", fMoney, true},
+		{"How many devices were sold?", fNumber, true},
+		{"When did he leave?", fDate | fPeriod, true},
+		{"In what year was it devised?", fDate, true},
+		{"What percentage of users pay?", fPercent, true},
+		{"Who runs Amazon?", fPerson | fEntity, false},
+		{"Why did it fail?", fReason, false},
+		{"What did Limp say?", fQuote, false},
+		{"What is Alexa?", 0, false},
+	}
+	for _, tt := range tests {
+		in := qaAnalyze(tt.question)
+		if in.want != tt.want || in.strict != tt.strict {
+			t.Errorf("qaAnalyze(%q) = want %b strict %v, want %b strict %v", tt.question, in.want, in.strict, tt.want, tt.strict)
+		}
+	}
+}
+
+func TestSentenceFeatures(t *testing.T) {
+	tests := []struct {
+		text string
+		has  uint16
+		not  uint16
+	}{
+		{"Amazon lost over $25 billion.", fMoney | fNumber, fPercent},
+		{"Prices rose 25% since August.", fPercent | fDate, fMoney},
+		{"It was devised in 2011 by a team.", fDate, fMoney | fPercent},
+		{"The harvest fell to 12,000 tonnes.", fNumber, fDate | fMoney},
+		{"Fishermen oppose it because of the dredging.", fReason, fNumber},
+		{"Harbor director Mara Quint said it was overdue.", fPerson | fEntity, fMoney},
+		{"“We were never asked,” he said.", fQuote, fMoney},
+	}
+	for _, tt := range tests {
+		got := qaSentenceFeatures(tt.text, words(tt.text))
+		if got&tt.has != tt.has || got&tt.not != 0 {
+			t.Errorf("features(%q) = %b, want all of %b and none of %b", tt.text, got, tt.has, tt.not)
+		}
+	}
+}
+
+func TestSentencesHelper(t *testing.T) {
+	c, err := New([]Article{{ID: "a", Text: "First one. Second one.\n\nThird one."}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(c.Sentences("a"), "|")
+	if want := "First one.|Second one.|Third one."; got != want {
+		t.Errorf("Sentences = %q, want %q", got, want)
+	}
+	if got := c.Sentences("missing"); got != nil {
+		t.Errorf("Sentences(missing) = %q, want nil", got)
+	}
+}

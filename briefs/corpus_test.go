@@ -1,0 +1,73 @@
+package briefs
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestNewValidates(t *testing.T) {
+	tests := []struct {
+		name string
+		arts []Article
+		want string // in the error
+	}{
+		{"no articles", nil, "empty corpus"},
+		{"no id", []Article{{Text: "Some text."}}, "no id"},
+		{"duplicate id", []Article{{ID: "a", Text: "One."}, {ID: "a", Text: "Two."}}, `duplicate article id "a"`},
+		{"empty text", []Article{{ID: "a", Text: " \n "}}, `"a": empty text`},
+		{"bad utf-8", []Article{{ID: "b", Text: "ok \xff"}}, `"b": text is not valid UTF-8`},
+	}
+	for _, tt := range tests {
+		_, err := New(tt.arts)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: err = %v, want it to contain %q", tt.name, err, tt.want)
+		}
+	}
+}
+
+func TestCorpusBasics(t *testing.T) {
+	arts := []Article{
+		{ID: "b", Title: "Second", URL: "https://example.com/b", Text: "Globex cut jobs. Shares fell."},
+		{ID: "a", Text: "Acme hired staff. Shares rose."},
+	}
+	c, err := New(arts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	arts[0].Text = "changed by the caller"
+	got := c.Articles()
+	if got[0].Text != "Globex cut jobs. Shares fell." {
+		t.Errorf("corpus shares the caller's slice")
+	}
+	got[1].ID = "changed"
+	if c.Articles()[1].ID != "a" {
+		t.Errorf("Articles returns the corpus's own slice")
+	}
+	want := []Source{{ID: "b", Title: "Second", URL: "https://example.com/b"}, {ID: "a", Title: "Acme hired staff", URL: ""}}
+	for i, s := range c.Sources() {
+		if s != want[i] {
+			t.Errorf("source %d = %+v, want %+v", i, s, want[i])
+		}
+	}
+	if len(c.sents) != 4 || len(c.byDoc) != 2 || c.byDoc[1][0] != 2 {
+		t.Errorf("sentences = %d, byDoc = %v", len(c.sents), c.byDoc)
+	}
+
+	// The version depends on ids and texts only.
+	c2, _ := New([]Article{
+		{ID: "b", Title: "Other title", Text: "Globex cut jobs. Shares fell."},
+		{ID: "a", Text: "Acme hired staff. Shares rose."},
+	})
+	c3, _ := New([]Article{
+		{ID: "b", Text: "Globex cut jobs. Shares fell!"},
+		{ID: "a", Text: "Acme hired staff. Shares rose."},
+	})
+	if c.Version() != c2.Version() || c.Version() == c3.Version() || len(c.Version()) != 16 {
+		t.Errorf("versions %q %q %q: want equal, equal, different", c.Version(), c2.Version(), c3.Version())
+	}
+	d1, _ := Default()
+	d2, _ := Default()
+	if d1.Version() != d2.Version() {
+		t.Errorf("the embedded corpus version is not stable")
+	}
+}

@@ -1,0 +1,93 @@
+package briefs
+
+import (
+	"strings"
+	"testing"
+)
+
+// converse asks the questions in turn, each with the earlier exchanges as
+// history, and returns the exchanges.
+func converse(c *Corpus, questions ...string) []Exchange {
+	var h []Exchange
+	for _, q := range questions {
+		a := c.FollowUp(q, h)
+		h = append(h, Exchange{Question: q, Answer: a})
+	}
+	return h
+}
+
+func TestFollowUp(t *testing.T) {
+	emb, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	small := loadQACorpus(t)
+	tests := []struct {
+		name      string
+		c         *Corpus
+		questions []string
+		answered  bool
+		want      string // substring of the last answer
+		notCited  bool   // the last answer cites nothing cited before
+	}{
+		{"else said by a described speaker", emb, []string{"What did they worry they had built?", "what else did he say?"}, true, "former senior Amazon employee", true},
+		{"else said, nothing more", emb, []string{"What did Dave Limp say?", "what else did he say?"}, false, "Dave Limp", true},
+		{"else said by a named speaker", small, []string{"What did the harbor director say?", "what else did she say?"}, true, "Quint told reporters", true},
+		{"new year constraint", emb, []string{"how much did Amazon lose on devices?", "and in 2021?"}, true, "2021", false},
+		{"new person constraint", emb, []string{"What did Dave Limp say?", "what about Jassy?"}, true, "Jassy", false},
+		{"constraint on a smaller corpus", small, []string{"How much will the new terminal cost?", "and the oyster study?"}, false, "The articles don't say", false},
+		{"tell me more", emb, []string{"What did they worry they had built?", "tell me more"}, true, "", true},
+		{"more, then more", small, []string{"Why do the fishermen oppose the plan?", "tell me more", "tell me more"}, true, "", true},
+		{"pronoun resolved to the speaker", small, []string{"Who leads the fishermen's cooperative?", "what did he say?"}, true, "We were never asked", false},
+		{"fresh question", emb, []string{"What did Dave Limp say?", "How many Alexa devices has Amazon sold?"}, true, "500 million", false},
+		{"no history", emb, []string{"What did they worry they had built?"}, true, "smart timer", false},
+		{"out of corpus stays declined", emb, []string{"What did Dave Limp say?", "Who won the 2018 World Cup?"}, false, "The articles don't say", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := converse(tt.c, tt.questions...)
+			last := h[len(h)-1].Answer
+			checkVerbatim(t, tt.c, last)
+			if last.Answered != tt.answered {
+				t.Fatalf("answered = %v, want %v (answer %q)", last.Answered, tt.answered, last.Answer)
+			}
+			if !strings.Contains(last.Answer, tt.want) {
+				t.Errorf("answer = %q, want it to contain %q", last.Answer, tt.want)
+			}
+			if tt.notCited {
+				before := citedSetOf(h[:len(h)-1])
+				for _, ct := range last.Citations {
+					if before[ct.Text] {
+						t.Errorf("cites %q again", ct.Text)
+					}
+				}
+			}
+		})
+	}
+}
+
+func citedSetOf(h []Exchange) map[string]bool { return qaCitedSet(h) }
+
+func TestFollowUpClassifiers(t *testing.T) {
+	tests := []struct {
+		q                  string
+		more, elseSaid, cn bool
+	}{
+		{"tell me more", true, false, false},
+		{"Anything else?", true, false, false},
+		{"what else did he say?", false, true, false},
+		{"Did she say anything else?", false, true, false},
+		{"and in 2021?", false, false, true},
+		{"What about Jassy?", false, false, true},
+		{"How much did Amazon lose?", false, false, false},
+		{"Who is the CEO?", false, false, false},
+	}
+	for _, tt := range tests {
+		ws := words(tt.q)
+		in := qaAnalyze(tt.q)
+		got := [3]bool{qaIsMoreRequest(ws), qaIsElseSaid(ws), qaIsConstraint(ws, in)}
+		if want := [3]bool{tt.more, tt.elseSaid, tt.cn}; got != want {
+			t.Errorf("%q: more/elseSaid/constraint = %v, want %v", tt.q, got, want)
+		}
+	}
+}

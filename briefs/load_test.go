@@ -1,0 +1,126 @@
+package briefs
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestEmbeddedArticles(t *testing.T) {
+	arts, err := EmbeddedArticles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, a := range arts {
+		ids = append(ids, a.ID)
+		if a.Title == "" || a.Text == "" {
+			t.Errorf("article %s: empty title or text", a.ID)
+		}
+	}
+	if got, want := strings.Join(ids, ","), "000_c1f63e7485ba089f,002_26eb1baebe2b0c2e"; got != want {
+		t.Errorf("ids = %s, want %s", got, want)
+	}
+	if got, want := arts[0].Title, "Amazon’s strategy to profit from its Alexa-enabled devices has reportedly fallen short"; got != want {
+		t.Errorf("derived title = %q, want %q", got, want)
+	}
+	if !strings.HasSuffix(arts[0].Text, "“the world’s best personal assistant.”") {
+		t.Errorf("article 000 text does not end with its last sentence")
+	}
+}
+
+func TestLoadDirFrontMatter(t *testing.T) {
+	arts, err := LoadDir("testdata/frontmatter")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(arts) != 2 {
+		t.Fatalf("got %d articles, want 2 (the .csv is no article)", len(arts))
+	}
+	a, b := arts[0], arts[1]
+	want := Article{ID: "alpha", Title: "Acme recalls 2 million kettles", Source: "The Daily Example",
+		URL: "https://example.com/acme-kettles", Published: "2024-03-05", Author: "Jo Writer",
+		Text: "Acme Corp. recalled 2 million kettles on Tuesday after reports of overheating.\n\nThe company said no injuries had been reported."}
+	if a != want {
+		t.Errorf("alpha:\n got %+v\nwant %+v", a, want)
+	}
+	if got, want := b.ID, "beta"; got != want {
+		t.Errorf("nested id = %q, want %q", got, want)
+	}
+	if got, want := b.Text, "Acme shares fell 4.5% on Wednesday.\nAnalysts expect more losses."; got != want {
+		t.Errorf("beta text (CRLF normalised) = %q, want %q", got, want)
+	}
+	if got, want := b.Title, "Acme shares fell 4.5% on Wednesday"; got != want {
+		t.Errorf("beta derived title = %q, want %q", got, want)
+	}
+}
+
+func TestLoadDirErrors(t *testing.T) {
+	tmp := t.TempDir()
+	dangling := filepath.Join(tmp, "gone.txt")
+	if err := os.Symlink(filepath.Join(tmp, "missing"), dangling); err != nil {
+		t.Skipf("symlink: %v", err)
+	}
+	tests := []struct {
+		dir      string
+		wantFile string // the error names this file
+		wantIs   error
+	}{
+		{"testdata/badutf8", "broken.txt", ErrNotUTF8},
+		{"testdata/empty", "blank.txt", ErrEmpty},
+		{"testdata/dup", "story", nil},
+		{tmp, "gone.txt", nil},
+		{"testdata/does-not-exist", "does-not-exist", nil},
+		{"testdata/frontmatter/notes.csv", "notes.csv", nil},
+	}
+	for _, tt := range tests {
+		_, err := LoadDir(tt.dir)
+		if err == nil {
+			t.Errorf("LoadDir(%s): no error", tt.dir)
+			continue
+		}
+		if !strings.Contains(err.Error(), tt.wantFile) {
+			t.Errorf("LoadDir(%s) = %v, want the error to name %s", tt.dir, err, tt.wantFile)
+		}
+		if tt.wantIs != nil && !errors.Is(err, tt.wantIs) {
+			t.Errorf("LoadDir(%s) = %v, want errors.Is %v", tt.dir, err, tt.wantIs)
+		}
+	}
+	if _, err := LoadDir(t.TempDir()); err == nil {
+		t.Errorf("LoadDir(empty folder): no error")
+	}
+}
+
+func TestParseArticle(t *testing.T) {
+	tests := []struct {
+		name, data      string
+		wantTitle, text string
+	}{
+		{"no front matter", "Sales fell. Then rose.", "Sales fell", "Sales fell. Then rose."},
+		{"heading", "# Big news\n\nSales fell.", "Big news", "# Big news\n\nSales fell."},
+		{"headline line", "Amazon cuts Alexa jobs\nThe company said on Monday it would cut jobs.", "Amazon cuts Alexa jobs", "Amazon cuts Alexa jobs\nThe company said on Monday it would cut jobs."},
+		{"unclosed front matter is text", "---\ntitle: x\nSales fell.", "--- title: x", "---\ntitle: x\nSales fell."},
+		{"bom", "\ufeffSales fell.", "Sales fell", "Sales fell."},
+		{"long first sentence", "Despite becoming a household name, Amazon’s Echo smart speakers, powered by the virtual assistant Alexa, have been a financial drain on the company, racking up billions in losses.",
+			"Amazon’s Echo smart speakers, powered by the virtual assistant Alexa", ""},
+		{"long without commas", strings.Repeat("word ", 40) + "end.", strings.TrimSpace(strings.Repeat("word ", 18)) + "…", ""},
+	}
+	for _, tt := range tests {
+		a, err := ParseArticle("x", []byte(tt.data))
+		if err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+			continue
+		}
+		if a.Title != tt.wantTitle {
+			t.Errorf("%s: title = %q, want %q", tt.name, a.Title, tt.wantTitle)
+		}
+		if tt.text != "" && a.Text != tt.text {
+			t.Errorf("%s: text = %q, want %q", tt.name, a.Text, tt.text)
+		}
+	}
+	if _, err := ParseArticle("x", []byte("---\ntitle: only front matter\n---\n")); !errors.Is(err, ErrEmpty) {
+		t.Errorf("front matter only: err = %v, want ErrEmpty", err)
+	}
+}

@@ -1,0 +1,185 @@
+package briefs
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// qaIntent is what a question asks for: its content terms, the answer type it
+// expects and the named things it is about.
+type qaIntent struct {
+	words    []string  // lower-case question words as words() gives them
+	terms    []qaQword // content words, in question order
+	want     uint16    // answer-type features a good answer sentence has
+	strict   bool      // an answer without one of want is no answer
+	quote    bool      // the question asks what someone said
+	entities []string  // capitalised names and numbers, as written
+}
+
+// qaQword is one content word of a question.
+type qaQword struct {
+	term   string  // normalised (qaNorm)
+	surf   string  // as written, lower case
+	weight float64 // importance within the question
+	entity bool    // a name or number: the corpus must know it
+	// required: an answer must contain it (a follow-up's new constraint).
+	required bool
+}
+
+// Words that only say what kind of answer is wanted, or are too generic to
+// retrieve anything, beyond the shared stop list.
+var qaQuestionStop = setOf("tell", "please", "know", "article", "articles", "story", "stories",
+	"report", "much", "many", "long", "often", "far", "big", "large", "old", "happen",
+	"happened", "kind", "sort", "type", "name", "called", "call", "exactly", "really",
+	"actually", "anything", "something", "thing", "things", "else", "get", "got", "mean", "does")
+
+// qaWeakWords retrieve little on their own; they still count at a discount.
+var qaWeakWords = setOf("say", "said", "think", "make", "made", "go", "went", "take", "took",
+	"come", "use", "used", "way", "like", "want", "year", "years", "time", "people", "new")
+
+// qaAnalyze classifies the question and extracts its terms.
+func qaAnalyze(question string) qaIntent {
+	in := qaIntent{words: words(question)}
+	ws := in.words
+	has := func(i int, w string) bool { return i < len(ws) && ws[i] == w }
+	typeWords := map[string]bool{}
+	for i, w := range ws {
+		switch w {
+		case "when":
+			in.want |= fDate | fPeriod
+			in.strict = true
+		case "who", "whom", "whose":
+			in.want |= fPerson | fEntity
+		case "where":
+			in.want |= fPlace | fEntity
+		case "why":
+			in.want |= fReason
+		case "how":
+			switch {
+			case has(i+1, "much") && qaMoneyQuestion(ws):
+				in.want |= fMoney
+				in.strict = true
+			case has(i+1, "much"), has(i+1, "big"), has(i+1, "large"), has(i+1, "old"), has(i+1, "tall"), has(i+1, "far"):
+				in.want |= fNumber | fMoney | fPercent
+				in.strict = true
+			case has(i+1, "many"):
+				in.want |= fNumber
+				in.strict = true
+			case has(i+1, "long"):
+				in.want |= fPeriod | fDate | fNumber
+				in.strict = true
+			case has(i+1, "often"):
+				in.want |= fNumber | fPeriod
+			}
+		case "percent", "percentage", "share", "proportion":
+			if i > 0 && (ws[i-1] == "what" || ws[i-1] == "which" || ws[i-1] == "a") || i == 0 {
+				in.want |= fPercent
+				in.strict = true
+				typeWords[w] = true
+			}
+		case "year", "date", "day", "month", "decade", "century":
+			if i > 0 && (ws[i-1] == "what" || ws[i-1] == "which") {
+				in.want |= fDate
+				in.strict = true
+				typeWords[w] = true
+			}
+		case "amount", "cost", "price", "worth":
+			if i > 0 && (ws[i-1] == "what" || ws[i-1] == "the") {
+				in.want |= fMoney | fNumber
+			}
+		case "say", "said", "quote", "quoted", "remark", "remarked", "tell", "told":
+			in.quote = true
+		}
+	}
+	if in.quote && in.want == 0 {
+		in.want = fQuote
+	}
+	caps := qaCapitalisedWords(question)
+	for _, w := range ws {
+		if isStop(w) || qaQuestionStop[w] || typeWords[w] {
+			continue
+		}
+		qw := qaQword{term: qaNorm(w), surf: w, weight: 1}
+		if qaWeakWords[w] {
+			qw.weight = 0.4
+		}
+		if caps[w] || qaIsNumberWord(w) && w[0] >= '0' && w[0] <= '9' {
+			qw.entity = true
+			qw.weight = 1.5
+		}
+		dup := false
+		for _, t := range in.terms {
+			if t.term == qw.term {
+				dup = true
+			}
+		}
+		if !dup {
+			in.terms = append(in.terms, qw)
+		}
+	}
+	in.entities = qaEntityPhrases(question)
+	return in
+}
+
+// qaMoneyQuestion reports whether a "how much" question is about money.
+func qaMoneyQuestion(ws []string) bool {
+	for _, w := range ws {
+		switch w {
+		case "lose", "lost", "losing", "cost", "costs", "pay", "paid", "spend", "spent", "earn",
+			"earned", "make", "made", "worth", "raise", "raised", "invest", "invested", "money",
+			"sell", "sold", "charge", "charged", "price", "revenue", "profit", "loss", "fine", "fined":
+			return true
+		}
+	}
+	return false
+}
+
+// qaCapitalisedWords returns the lower-cased words of s written with a
+// capital, except the first word and the pronoun I: in a question those are
+// names the corpus must contain to answer.
+func qaCapitalisedWords(s string) map[string]bool {
+	out := map[string]bool{}
+	for i, tok := range strings.Fields(s) {
+		for _, w := range words(tok) {
+			r, _ := utf8.DecodeRuneInString(strings.TrimLeftFunc(tok, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }))
+			if i > 0 && unicode.IsUpper(r) && !isStop(w) {
+				out[w] = true
+			}
+		}
+	}
+	return out
+}
+
+// qaEntityPhrases groups consecutive capitalised words (after the first word)
+// and numbers of the question into phrases, as written, for the decline
+// message.
+func qaEntityPhrases(s string) []string {
+	var out []string
+	var cur []string
+	flush := func() {
+		if len(cur) > 0 {
+			out = append(out, strings.Join(cur, " "))
+			cur = cur[:0]
+		}
+	}
+	for i, tok := range strings.Fields(s) {
+		w := strings.TrimFunc(tok, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+		w = strings.TrimSuffix(strings.TrimSuffix(w, "’s"), "'s")
+		if w == "" {
+			flush()
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(w)
+		if i > 0 && (unicode.IsUpper(r) && !isStop(strings.ToLower(w)) || unicode.IsDigit(r)) {
+			cur = append(cur, w)
+		} else {
+			flush()
+		}
+		if strings.ContainsAny(tok[len(tok)-1:], ",.?!;:") {
+			flush()
+		}
+	}
+	flush()
+	return out
+}

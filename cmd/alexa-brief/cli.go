@@ -1,0 +1,593 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/alexa-brief/alexa-brief/adapters/shell"
+	"github.com/alexa-brief/alexa-brief/bot"
+	"github.com/alexa-brief/alexa-brief/briefs"
+)
+
+// Usage lines of the corpus subcommands, quoted in their error messages.
+const (
+	usageBrief   = "alexa-brief brief [--json] [--corpus DIR] [--max-points N]"
+	usageQuotes  = "alexa-brief quotes [--json] [--corpus DIR]"
+	usageFacts   = "alexa-brief facts [--json] [--corpus DIR]"
+	usageSources = "alexa-brief sources [--json] [--corpus DIR]"
+	usageAsk     = "alexa-brief ask [--json] [--corpus DIR] [QUESTION...]"
+	usageIngest  = "alexa-brief ingest PATH..."
+	usageShell   = "alexa-brief shell [--corpus DIR]"
+	usageVersion = "alexa-brief version"
+)
+
+// corpusFlags are the flags every corpus subcommand takes.
+type corpusFlags struct {
+	fs     *flag.FlagSet
+	json   *bool
+	corpus *string
+	usage  string
+}
+
+func newCorpusFlags(e *env, name, usage string) *corpusFlags {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // errors are reported once, by parse
+	return &corpusFlags{
+		fs:     fs,
+		json:   fs.Bool("json", false, "print JSON (the shapes of SPEC.md)"),
+		corpus: fs.String("corpus", e.cfg.CorpusDir, "folder of .txt/.md articles (default: ALEXA_BRIEF_CORPUS, else the embedded corpus)"),
+		usage:  usage,
+	}
+}
+
+// parse parses args; with interspersed, flags may follow positional
+// arguments ("ask how much? --json"). -h prints the usage and errHelp.
+func (f *corpusFlags) parse(e *env, args []string, interspersed bool) ([]string, error) {
+	var rest []string
+	for {
+		if err := f.fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				fmt.Fprintf(e.stdout, "usage: %s\n", f.usage)
+				f.fs.SetOutput(e.stdout)
+				f.fs.PrintDefaults()
+				return nil, errHelp
+			}
+			return nil, usagef("%s: %v\nusage: %s", f.fs.Name(), err, f.usage)
+		}
+		args = f.fs.Args()
+		if !interspersed || len(args) == 0 {
+			return append(rest, args...), nil
+		}
+		rest = append(rest, args[0])
+		args = args[1:]
+	}
+}
+
+// errHelp ends a subcommand that printed its help: exit 0.
+var errHelp = errors.New("help shown")
+
+// helpOK turns errHelp into success.
+func helpOK(err error) error {
+	if errors.Is(err, errHelp) {
+		return nil
+	}
+	return err
+}
+
+// noArgs refuses positional arguments.
+func (f *corpusFlags) noArgs(rest []string) error {
+	if len(rest) > 0 {
+		return usagef("%s: unexpected argument %q\nusage: %s", f.fs.Name(), rest[0], f.usage)
+	}
+	return nil
+}
+
+// articleLister is the part of the store loadCorpus needs.
+type articleLister interface {
+	Articles(ctx context.Context) ([]briefs.Article, error)
+}
+
+// loadCorpus builds the corpus the bot answers from: the articles of dir
+// (or the embedded corpus when dir is empty), then the articles ingested
+// into st (which may be nil). A stored article whose id the base corpus
+// already has is left out: the folder on disk wins.
+func loadCorpus(ctx context.Context, e *env, dir string, st bot.Store) (*briefs.Corpus, error) {
+	var lister articleLister
+	if st != nil {
+		lister = st
+	}
+	return buildCorpus(ctx, dir, lister)
+}
+
+func buildCorpus(ctx context.Context, dir string, st articleLister) (*briefs.Corpus, error) {
+	arts, err := baseArticles(dir)
+	if err != nil {
+		return nil, err
+	}
+	if st != nil {
+		stored, err := st.Articles(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("corpus: stored articles: %w", err)
+		}
+		have := make(map[string]bool, len(arts))
+		for _, a := range arts {
+			have[a.ID] = true
+		}
+		for _, a := range stored {
+			if !have[a.ID] {
+				have[a.ID] = true
+				arts = append(arts, a)
+			}
+		}
+	}
+	c, err := briefs.New(arts)
+	if err != nil {
+		return nil, usagef("corpus: %v", err)
+	}
+	return c, nil
+}
+
+// baseArticles reads dir, or the embedded corpus when dir is empty.
+func baseArticles(dir string) ([]briefs.Article, error) {
+	if dir == "" {
+		arts, err := briefs.EmbeddedArticles()
+		if err != nil {
+			return nil, fmt.Errorf("corpus: embedded: %w", err)
+		}
+		return arts, nil
+	}
+	arts, err := briefs.LoadDir(dir)
+	if err != nil {
+		return nil, usagef("corpus %s: %v (pass --corpus or ALEXA_BRIEF_CORPUS a folder of .txt or .md articles)", dir, err)
+	}
+	return arts, nil
+}
+
+// sqlitePath returns the file a SQLite DATABASE_URL names, as openStore
+// reads it, and false for PostgreSQL.
+func sqlitePath(dsn string) (string, bool) {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return "", false
+	}
+	if p, ok := strings.CutPrefix(dsn, "sqlite:"); ok {
+		if strings.HasPrefix(p, "///") {
+			p = p[2:]
+		}
+		return p, true
+	}
+	return dsn, true
+}
+
+// readCorpus is the corpus of the one-shot commands (brief, quotes, facts,
+// sources, ask): dir plus the ingested articles. Answering must not create
+// a database, so a SQLite file is opened only when it already exists.
+func readCorpus(ctx context.Context, e *env, dir string) (*briefs.Corpus, error) {
+	if p, isFile := sqlitePath(e.cfg.DatabaseURL); isFile {
+		if _, err := os.Stat(p); err != nil {
+			return buildCorpus(ctx, dir, nil)
+		}
+	}
+	st, err := openStore(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	return buildCorpus(ctx, dir, st)
+}
+
+// printJSON writes v as indented JSON, keeping “&”, “<” and “>” as they
+// are in the articles.
+func printJSON(w io.Writer, v any, indent bool) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	if indent {
+		enc.SetIndent("", "  ")
+	}
+	return enc.Encode(v)
+}
+
+// The JSON shapes of SPEC.md promise arrays, never null: these fill nils.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func cleanBrief(b briefs.Brief) briefs.Brief {
+	b.Points = nonNil(b.Points)
+	for i := range b.Points {
+		b.Points[i].Sources = nonNil(b.Points[i].Sources)
+	}
+	b.Sources = nonNil(b.Sources)
+	return b
+}
+
+func cleanFacts(fs []briefs.Fact) []briefs.Fact {
+	fs = nonNil(fs)
+	for i := range fs {
+		fs[i].Sources = nonNil(fs[i].Sources)
+	}
+	return fs
+}
+
+func cleanAnswer(a briefs.Answer) briefs.Answer {
+	a.Citations = nonNil(a.Citations)
+	return a
+}
+
+func cmdBrief(ctx context.Context, e *env, args []string) error {
+	f := newCorpusFlags(e, "brief", usageBrief)
+	maxPoints := f.fs.Int("max-points", bot.DefaultPoints, "number of points")
+	rest, err := f.parse(e, args, false)
+	if err != nil {
+		return helpOK(err)
+	}
+	if err := f.noArgs(rest); err != nil {
+		return err
+	}
+	if *maxPoints < 1 {
+		return usagef("brief: --max-points %d: must be at least 1 (e.g. --max-points 3)", *maxPoints)
+	}
+	c, err := readCorpus(ctx, e, *f.corpus)
+	if err != nil {
+		return err
+	}
+	if *f.json {
+		return printJSON(e.stdout, cleanBrief(c.Brief(*maxPoints)), true)
+	}
+	_, err = io.WriteString(e.stdout, shell.Format(bot.BriefReply(c, *maxPoints)))
+	return err
+}
+
+func cmdQuotes(ctx context.Context, e *env, args []string) error {
+	f := newCorpusFlags(e, "quotes", usageQuotes)
+	rest, err := f.parse(e, args, false)
+	if err != nil {
+		return helpOK(err)
+	}
+	if err := f.noArgs(rest); err != nil {
+		return err
+	}
+	c, err := readCorpus(ctx, e, *f.corpus)
+	if err != nil {
+		return err
+	}
+	if *f.json {
+		return printJSON(e.stdout, nonNil(c.Quotes()), true)
+	}
+	_, err = io.WriteString(e.stdout, shell.Format(bot.QuotesReply(c, 0)))
+	return err
+}
+
+func cmdFacts(ctx context.Context, e *env, args []string) error {
+	f := newCorpusFlags(e, "facts", usageFacts)
+	rest, err := f.parse(e, args, false)
+	if err != nil {
+		return helpOK(err)
+	}
+	if err := f.noArgs(rest); err != nil {
+		return err
+	}
+	c, err := readCorpus(ctx, e, *f.corpus)
+	if err != nil {
+		return err
+	}
+	if *f.json {
+		return printJSON(e.stdout, cleanFacts(c.Facts()), true)
+	}
+	_, err = io.WriteString(e.stdout, shell.Format(bot.FactsReply(c, 0)))
+	return err
+}
+
+func cmdSources(ctx context.Context, e *env, args []string) error {
+	f := newCorpusFlags(e, "sources", usageSources)
+	rest, err := f.parse(e, args, false)
+	if err != nil {
+		return helpOK(err)
+	}
+	if err := f.noArgs(rest); err != nil {
+		return err
+	}
+	c, err := readCorpus(ctx, e, *f.corpus)
+	if err != nil {
+		return err
+	}
+	if *f.json {
+		return printJSON(e.stdout, nonNil(c.Sources()), true)
+	}
+	_, err = io.WriteString(e.stdout, shell.Format(bot.SourcesReply(c)))
+	return err
+}
+
+// maxQuestionBytes bounds one question line read from stdin.
+const maxQuestionBytes = 64 << 10
+
+func cmdAsk(ctx context.Context, e *env, args []string) error {
+	f := newCorpusFlags(e, "ask", usageAsk)
+	rest, err := f.parse(e, args, true)
+	if err != nil {
+		return helpOK(err)
+	}
+	q := strings.TrimSpace(strings.Join(rest, " "))
+	if len(rest) > 0 && q == "" {
+		return usagef("ask: the question is empty\nusage: %s", usageAsk)
+	}
+	c, err := readCorpus(ctx, e, *f.corpus)
+	if err != nil {
+		return err
+	}
+	if q != "" {
+		ans := cleanAnswer(c.Ask(q))
+		if *f.json {
+			return printJSON(e.stdout, ans, false)
+		}
+		_, err := io.WriteString(e.stdout, shell.Format(bot.AnswerReply(c, ans)))
+		return err
+	}
+	// One question per line, one result per line, each written as soon as
+	// its line is read so a caller can converse over a pipe.
+	r := bufio.NewReaderSize(e.stdin, 64<<10)
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil
+		}
+		line, err := readLine(r, maxQuestionBytes)
+		if q := strings.TrimSpace(line); q != "" {
+			ans := cleanAnswer(c.Ask(q))
+			var werr error
+			if *f.json {
+				werr = printJSON(e.stdout, ans, false)
+			} else {
+				_, werr = io.WriteString(e.stdout, answerLine(c, ans)+"\n")
+			}
+			if werr != nil {
+				return fmt.Errorf("ask: write: %w", werr)
+			}
+			if fl, ok := e.stdout.(interface{ Flush() error }); ok {
+				if err := fl.Flush(); err != nil {
+					return fmt.Errorf("ask: write: %w", err)
+				}
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("ask: read stdin: %w", err)
+		}
+	}
+}
+
+// readLine reads one line without its end; a line longer than limit is
+// cut there (the rest is read and dropped) so one huge line cannot exhaust
+// memory.
+func readLine(r *bufio.Reader, limit int) (string, error) {
+	var sb strings.Builder
+	for {
+		chunk, isPrefix, err := r.ReadLine()
+		if sb.Len() < limit {
+			sb.Write(chunk[:min(len(chunk), limit-sb.Len())])
+		}
+		if err != nil || !isPrefix {
+			return sb.String(), err
+		}
+	}
+}
+
+// answerLine is an answer on one line of text: the answer, then the titles
+// of the articles it cites.
+func answerLine(c *briefs.Corpus, a briefs.Answer) string {
+	line := strings.Join(strings.Fields(a.Answer), " ")
+	if !a.Answered || len(a.Citations) == 0 {
+		return line
+	}
+	titles := map[string]string{}
+	for _, s := range c.Sources() {
+		titles[s.ID] = s.Title
+	}
+	var cited []string
+	seen := map[string]bool{}
+	for _, ct := range a.Citations {
+		if !seen[ct.Source] {
+			seen[ct.Source] = true
+			t := titles[ct.Source]
+			if t == "" {
+				t = ct.Source
+			}
+			cited = append(cited, "["+t+"]")
+		}
+	}
+	return line + " " + strings.Join(cited, " ")
+}
+
+// articleFiles reads the articles a path names: a .txt/.md file, or every
+// such file under a folder.
+func articleFiles(path string) ([]briefs.Article, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, usagef("ingest: %v", err)
+	}
+	if st.IsDir() {
+		arts, err := briefs.LoadDir(path)
+		if err != nil {
+			return nil, usagef("ingest: %v", err)
+		}
+		return arts, nil
+	}
+	ext := strings.ToLower(filepath.Ext(path))
+	if ext != ".txt" && ext != ".md" {
+		return nil, usagef("ingest: %s is not a .txt or .md file (articles are text or Markdown, with optional front matter)", path)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, usagef("ingest: %v", err)
+	}
+	a, err := briefs.ParseArticle(strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)), data)
+	if err != nil {
+		return nil, usagef("ingest: %s: %v", path, err)
+	}
+	return []briefs.Article{a}, nil
+}
+
+func cmdIngest(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(e.stdout, "usage: %s\nAdds article files or folders (.txt, .md) to the stored corpus.\n", usageIngest)
+			return nil
+		}
+		return usagef("ingest: %v\nusage: %s", err, usageIngest)
+	}
+	if fs.NArg() == 0 {
+		return usagef("ingest: name at least one article file or folder\nusage: %s", usageIngest)
+	}
+	// Read and check everything before storing anything: a bad file leaves
+	// the stored corpus as it was.
+	var arts []briefs.Article
+	for _, p := range fs.Args() {
+		got, err := articleFiles(p)
+		if err != nil {
+			return err
+		}
+		for _, a := range got {
+			if _, err := briefs.New([]briefs.Article{a}); err != nil {
+				return usagef("ingest: %s: %v", p, err)
+			}
+		}
+		arts = append(arts, got...)
+	}
+	base, err := baseArticles(e.cfg.CorpusDir)
+	if err != nil {
+		return err
+	}
+	inBase := map[string]bool{}
+	for _, a := range base {
+		inBase[a.ID] = true
+	}
+	st, err := openStore(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	added, kept := 0, 0
+	for _, a := range arts {
+		if inBase[a.ID] {
+			fmt.Fprintf(e.stdout, "skipped %s: the corpus already has an article with this id\n", a.ID)
+			kept++
+			continue
+		}
+		ok, err := st.AddArticle(ctx, a)
+		if err != nil {
+			return fmt.Errorf("ingest: %s: %w", a.ID, err)
+		}
+		if !ok {
+			fmt.Fprintf(e.stdout, "skipped %s: already stored\n", a.ID)
+			kept++
+			continue
+		}
+		fmt.Fprintf(e.stdout, "added %s: %s\n", a.ID, a.Title)
+		added++
+	}
+	fmt.Fprintf(e.stdout, "%d added, %d skipped\n", added, kept)
+	return nil
+}
+
+func cmdVersion(ctx context.Context, e *env, args []string) error {
+	if len(args) > 0 {
+		return usagef("version: unexpected argument %q\nusage: %s", args[0], usageVersion)
+	}
+	ver, rev, goVersion := buildInfo()
+	line := "alexa-brief " + ver
+	if rev != "" {
+		line += " (commit " + rev + ")"
+	}
+	if goVersion != "" {
+		line += " " + goVersion
+	}
+	_, err := fmt.Fprintln(e.stdout, line)
+	return err
+}
+
+// isTerminal reports whether r is a character device (a terminal).
+func isTerminal(r any) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func cmdShell(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("shell", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	dir := fs.String("corpus", e.cfg.CorpusDir, "folder of .txt/.md articles (default: ALEXA_BRIEF_CORPUS, else the embedded corpus)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(e.stdout, "usage: %s\nLocal chat on stdin/stdout: /alexa-brief … lines are commands, other lines are questions.\n", usageShell)
+			return nil
+		}
+		return usagef("shell: %v\nusage: %s", err, usageShell)
+	}
+	if fs.NArg() > 0 {
+		return usagef("shell: unexpected argument %q\nusage: %s", fs.Arg(0), usageShell)
+	}
+	cfg := e.cfg
+	// A log line per request on the terminal would interleave with the
+	// chat: the shell logs warnings and errors unless LOG_LEVEL says more.
+	if strings.TrimSpace(e.getenv("LOG_LEVEL")) == "" {
+		cfg.LogLevel = slog.LevelWarn
+	}
+	log := newLogger(e.stderr, cfg)
+
+	st, err := openStore(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	corpus, err := loadCorpus(ctx, e, *dir, st)
+	if err != nil {
+		return err
+	}
+	b := bot.New(bot.Config{Corpus: corpus, Store: st, Clock: bot.SystemClock{}, Logger: log, MinInterval: cfg.MinInterval})
+	sh := shell.New(shell.Config{
+		In: e.stdin, Out: e.stdout, Handler: b, Logger: log,
+		Interactive: isTerminal(e.stdin) && isTerminal(e.stdout),
+	})
+
+	// The scheduler posts digests due for the shell's channel while the
+	// chat runs; it stops when the chat ends.
+	schedCtx, stopSched := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer func() { stopSched(); wg.Wait() }()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		runShellScheduler(schedCtx, cfg, st, b, sh, log)
+	}()
+	return sh.Run(ctx)
+}
+
+// runShellScheduler runs the digest scheduler for the shell's channel
+// until ctx is done.
+func runShellScheduler(ctx context.Context, cfg Config, st bot.Store, b *bot.Bot, sh *shell.Adapter, log *slog.Logger) {
+	sched := bot.NewScheduler(bot.SchedulerConfig{
+		Store: st, Posters: map[string]bot.Poster{bot.PlatformShell: sh}, Bot: b, Clock: bot.SystemClock{},
+		Catchup: cfg.Catchup, Logger: log,
+	})
+	if err := sched.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		log.Error("scheduler stopped", logKeyErr, err)
+	}
+}

@@ -1,0 +1,306 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/alexa-brief/alexa-brief/adapters/discord"
+	prometheus "github.com/alexa-brief/alexa-brief/adapters/prometheus"
+	"github.com/alexa-brief/alexa-brief/adapters/slack"
+	"github.com/alexa-brief/alexa-brief/bot"
+)
+
+// maxBody is SPEC's request body limit: larger bodies get 413.
+const maxBody = 1 << 20
+
+// component is a configured platform connection as serve runs it.
+type component struct {
+	name  string
+	run   func(ctx context.Context) error
+	ready func() error
+}
+
+func cmdServe(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	check := fs.Bool("check", false, "validate configuration, store and corpus, then exit")
+	addr := fs.String("addr", e.cfg.Addr, "listen address (ALEXA_BRIEF_ADDR)")
+	if err := fs.Parse(args); err != nil {
+		return usagef("serve: %v", err)
+	}
+	if fs.NArg() > 0 {
+		return usagef("serve: unexpected argument %q", fs.Arg(0))
+	}
+	cfg := e.cfg
+	cfg.Addr = *addr
+	if _, _, err := net.SplitHostPort(cfg.Addr); err != nil {
+		return usagef("serve: --addr %q is not host:port (e.g. :8080)", cfg.Addr)
+	}
+	if err := cfg.validateServe(); err != nil {
+		return usageError{err.Error()}
+	}
+	log := newLogger(e.stderr, cfg)
+	ver, rev, _ := buildInfo()
+	metrics := prometheus.New(ver, rev)
+
+	st, err := openStore(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	corpus, err := loadCorpus(ctx, e, cfg.CorpusDir, st)
+	if err != nil {
+		return err
+	}
+	b := bot.New(bot.Config{Corpus: corpus, Store: st, Clock: bot.SystemClock{}, Logger: log,
+		Metrics: metrics, MinInterval: cfg.MinInterval})
+
+	mux := http.NewServeMux()
+	posters := map[string]bot.Poster{}
+	var comps []component
+	if cfg.SlackEnabled() {
+		a, err := slack.New(slack.Config{
+			SigningSecret: cfg.Slack.SigningSecret, BotToken: cfg.Slack.BotToken, AppToken: cfg.Slack.AppToken,
+			ClientID: cfg.Slack.ClientID, ClientSecret: cfg.Slack.ClientSecret, APIURL: cfg.Slack.APIURL,
+			Logger: log.With("platform", bot.PlatformSlack), Metrics: metrics,
+		}, b, st)
+		if err != nil {
+			return usagef("%v", err)
+		}
+		a.Routes(mux)
+		posters[bot.PlatformSlack] = a
+		comps = append(comps, component{bot.PlatformSlack, a.Run, a.Ready})
+	}
+	if cfg.DiscordEnabled() {
+		a, err := discord.New(discord.Config{
+			AppID: cfg.Discord.AppID, PublicKey: cfg.Discord.PublicKey, BotToken: cfg.Discord.BotToken,
+			APIURL: cfg.Discord.APIURL, ShardID: cfg.Discord.ShardID, ShardCount: cfg.Discord.ShardCount,
+			Logger: log.With("platform", bot.PlatformDiscord), Metrics: metrics,
+		}, b, st)
+		if err != nil {
+			return usagef("%v", err)
+		}
+		a.Routes(mux)
+		posters[bot.PlatformDiscord] = a
+		comps = append(comps, component{bot.PlatformDiscord, a.Run, a.Ready})
+	}
+	if *check {
+		fmt.Fprintf(e.stdout, "configuration ok: store %s, %d articles, platforms %s\n",
+			storeKind(cfg.DatabaseURL), len(corpus.Articles()), platformNames(comps))
+		return nil
+	}
+
+	ready := func(ctx context.Context) error {
+		ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
+		if err := st.Ping(ctx); err != nil {
+			return fmt.Errorf("store unreachable")
+		}
+		if b.Corpus() == nil || len(b.Corpus().Articles()) == 0 {
+			return fmt.Errorf("corpus not loaded")
+		}
+		for _, c := range comps {
+			if err := c.ready(); err != nil {
+				return fmt.Errorf("%s not ready", c.name)
+			}
+		}
+		return nil
+	}
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if err := ready(r.Context()); err != nil {
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "not ready", "reason": err.Error()})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	})
+	mux.Handle("GET /metrics", metrics.Handler())
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("serve: listen on %s (ALEXA_BRIEF_ADDR): %w", cfg.Addr, err)
+	}
+	// Requests keep a context of their own so that a signal lets them finish.
+	srv := &http.Server{
+		Handler:           limitBody(logRequests(log, mux)),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+
+	owner := fmt.Sprintf("%s-%d-%d", hostname(), os.Getpid(), time.Now().UnixNano()%1e6)
+	sched := bot.NewScheduler(bot.SchedulerConfig{Store: st, Posters: posters, Bot: b, Clock: bot.SystemClock{},
+		Catchup: cfg.Catchup, Owner: owner, Logger: log, Metrics: metrics})
+
+	workCtx, stopWork := context.WithCancel(context.Background())
+	defer stopWork()
+	var wg sync.WaitGroup
+	errc := make(chan error, len(comps)+2)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errc <- fmt.Errorf("serve: http: %w", err)
+		}
+	}()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := sched.Run(workCtx); err != nil && !errors.Is(err, context.Canceled) {
+			errc <- fmt.Errorf("serve: scheduler: %w", err)
+		}
+	}()
+	for _, c := range comps {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := c.run(workCtx); err != nil && !errors.Is(err, context.Canceled) {
+				errc <- fmt.Errorf("serve: %s: %w", c.name, err)
+			}
+		}()
+	}
+	log.Info("serving", logKeyAddr, ln.Addr().String(), logKeyStore, storeKind(cfg.DatabaseURL),
+		"platforms", platformNames(comps), "version", ver)
+
+	var runErr error
+	select {
+	case <-ctx.Done():
+	case runErr = <-errc:
+	}
+	log.Info("shutting down", "drain", cfg.Drain.String())
+	drainCtx, cancel := context.WithTimeout(context.Background(), cfg.Drain)
+	defer cancel()
+	// Stop taking work first, let in-flight requests finish, then stop the
+	// scheduler and platform connections, which finish their own in-flight posts.
+	if err := srv.Shutdown(drainCtx); err != nil {
+		log.Warn("http shutdown incomplete", logKeyErr, err)
+	}
+	stopWork()
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-drainCtx.Done():
+		log.Warn("shutdown timed out; exiting with work in flight")
+	}
+	log.Info("stopped")
+	return runErr
+}
+
+// validateServe checks what serving needs beyond LoadConfig's checks.
+func (c Config) validateServe() error {
+	s := c.Slack
+	if c.SlackEnabled() {
+		if s.BotToken == "" && s.ClientID == "" {
+			return fmt.Errorf("SLACK_BOT_TOKEN: required to reply in Slack (or set SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for OAuth installs)")
+		}
+		if s.SigningSecret == "" && s.AppToken == "" {
+			return fmt.Errorf("SLACK_SIGNING_SECRET: required to verify Slack requests over HTTP (or set SLACK_APP_TOKEN for Socket Mode)")
+		}
+		if s.ClientID != "" && s.SigningSecret == "" {
+			return fmt.Errorf("SLACK_SIGNING_SECRET: required with SLACK_CLIENT_ID (OAuth installs receive HTTP requests)")
+		}
+	}
+	if c.Discord.BotToken != "" && c.Discord.AppID == "" {
+		return fmt.Errorf("DISCORD_APP_ID: required with DISCORD_BOT_TOKEN")
+	}
+	return nil
+}
+
+func platformNames(comps []component) string {
+	if len(comps) == 0 {
+		return "none"
+	}
+	s := ""
+	for i, c := range comps {
+		if i > 0 {
+			s += ","
+		}
+		s += c.name
+	}
+	return s
+}
+
+func storeKind(dsn string) string {
+	if isPostgres(dsn) {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+func hostname() string {
+	h, err := os.Hostname()
+	if err != nil {
+		return "alexa-brief"
+	}
+	return h
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// limitBody answers 413 for bodies over maxBody before any handler reads
+// them, and caps chunked bodies of unknown length as they are read.
+func limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > maxBody {
+			http.Error(w, "request body too large (limit 1 MiB)", http.StatusRequestEntityTooLarge)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		next.ServeHTTP(w, r)
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// logRequests writes one debug line per HTTP request (the bot logs the
+// command-level line) and a warning for server errors. No bodies, no
+// headers: they hold message text and signatures.
+func logRequests(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r)
+		level := slog.LevelDebug
+		if sw.status >= 500 {
+			level = slog.LevelWarn
+		}
+		log.Log(r.Context(), level, "http request", logKeyMethod, r.Method, logKeyPath, r.URL.Path,
+			logKeyStatus, sw.status, logKeyLatency, time.Since(start).Milliseconds())
+	})
+}
