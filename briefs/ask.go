@@ -174,6 +174,10 @@ func (ix *qaIndex) rescore(c *Corpus, q []qaQueryTerm, in qaIntent, s int) qaHit
 	case in.strict:
 		typeFactor = 0.5
 	}
+	if ix.feat[s]&fFragment != 0 {
+		// Captions and headings name a topic; they rarely answer.
+		typeFactor *= 0.6
+	}
 	pos := float64(c.sents[s].pos)
 	h.score = bm * (0.4 + 0.6*h.coverage) * typeFactor * (1 + leadPrior/(1+pos))
 	return h

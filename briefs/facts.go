@@ -2,8 +2,10 @@ package briefs
 
 import (
 	"regexp"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -109,9 +111,20 @@ func hasMonth(s string) bool {
 func (c *Corpus) figures() [][]figure {
 	c.figsOnce.Do(func() {
 		c.figs = make([][]figure, len(c.sents))
-		for i, s := range c.sents {
-			c.figs[i] = findFigures(s.text)
+		// Pattern matching is the costly part of facts on a large corpus
+		// and sentences are independent: spread them over the CPUs.
+		workers := min(runtime.GOMAXPROCS(0), 1+len(c.sents)/2000)
+		var wg sync.WaitGroup
+		for w := 0; w < workers; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := w; i < len(c.sents); i += workers {
+					c.figs[i] = findFigures(c.sents[i].text)
+				}
+			}()
 		}
+		wg.Wait()
 	})
 	return c.figs
 }
@@ -151,7 +164,7 @@ func findFigures(s string) []figure {
 				}
 			}
 			f.value = s[f.start:f.end]
-			f.key = string(f.kind) + ":" + figureKey(f.kind, s[a:b])
+			f.key = string(f.kind) + ":" + figureKey(s[a:b])
 			out = append(out, f)
 		}
 	}
@@ -208,14 +221,14 @@ var countModifiers = setOf("new", "more", "additional", "active", "former", "ful
 	"monthly", "daily", "weekly", "unique", "paying", "paid", "smart", "other", "current", "million",
 	"registered", "total", "american", "british", "chinese", "local", "foreign", "young", "small", "large")
 
+var keyReplacer = strings.NewReplacer("–", "-", "—", "-", " to ", "-", " through ", "-", " until ", "-", " and ", "-",
+	",", "", " ", "", "us$", "$", "percent", "%", "percentagepoints", "pp", "percentagepoint", "pp",
+	"million", "m", "billion", "bn", "trillion", "tn", "thousand", "k")
+
 // figureKey normalises a figure so that "2017–2021" and "2017 to 2021", or
 // "$25 billion" in two articles, are the same fact.
-func figureKey(kind FactKind, v string) string {
-	v = strings.ToLower(v)
-	r := strings.NewReplacer("–", "-", "—", "-", " to ", "-", " through ", "-", " until ", "-", " and ", "-",
-		",", "", " ", "", "us$", "$", "percent", "%", "percentagepoints", "pp", "percentagepoint", "pp",
-		"million", "m", "billion", "bn", "trillion", "tn", "thousand", "k")
-	return r.Replace(v)
+func figureKey(v string) string {
+	return keyReplacer.Replace(strings.ToLower(v))
 }
 
 // extractFacts collects every figure of the corpus, merging the same figure

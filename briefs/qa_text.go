@@ -144,6 +144,7 @@ const (
 	fQuote  // direct speech
 	fReason
 	fPlace
+	fFragment // no final punctuation: a caption, heading or list item
 )
 
 var (
@@ -179,9 +180,12 @@ func qaSentenceFeatures(text string, ws []string) uint16 {
 	for i, w := range ws {
 		c := w[0]
 		if c >= '0' && c <= '9' {
-			if qaIsYear(w) {
+			switch {
+			case qaIsYear(w):
 				f |= fDate
-			} else {
+			case i > 0 && qaMonthWords[ws[i-1]], i+1 < len(ws) && qaMonthWords[ws[i+1]]:
+				f |= fDate // the day of a date, not a count
+			default:
 				f |= fNumber
 			}
 			if i+1 < len(ws) && qaPeriodWords[ws[i+1]] {
@@ -212,6 +216,12 @@ func qaSentenceFeatures(text string, ws []string) uint16 {
 		f |= fQuote
 	}
 	f |= qaCapitalFeatures(text)
+	if t := strings.TrimRight(text, " \t\n"); t != "" {
+		r, _ := utf8.DecodeLastRuneInString(t)
+		if !strings.ContainsRune(".!?\"”’')…:;", r) {
+			f |= fFragment
+		}
+	}
 	return f
 }
 

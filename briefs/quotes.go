@@ -457,6 +457,7 @@ type articleEntities struct {
 
 type nameMention struct {
 	at   int    // byte offset in the article text
+	end  int    // end of the mention as written (a surname alone is short)
 	name string // full name as first written ("Andy Jassy")
 }
 
@@ -566,7 +567,7 @@ func newArticleEntities(text string) *articleEntities {
 		role := k > 0 && strings.EqualFold(text[ws[k-1].start:ws[k-1].end], "as")
 		if i, n := personIn(seq, k > 0 && !ws[k].punctBefore && titleWord(text[ws[k-1].start:ws[k-1].end]), alone); n > 0 && !role && !quoted(ws[k].start) {
 			name := text[ws[k+i].start:ws[k+i+n-1].end]
-			e.people = append(e.people, nameMention{at: ws[k+i].start, name: possessiveless(name)})
+			e.people = append(e.people, nameMention{at: ws[k+i].start, end: ws[k+i+n-1].end, name: possessiveless(name)})
 		}
 		k = e2 - 1
 	}
@@ -590,7 +591,7 @@ func newArticleEntities(text string) *articleEntities {
 			if k > 0 && !ws[k].punctBefore && capWord(k-1) {
 				continue
 			}
-			e.people = append(e.people, nameMention{at: ws[k].start, name: name})
+			e.people = append(e.people, nameMention{at: ws[k].start, end: ws[k].end, name: name})
 		}
 	}
 	sort.SliceStable(e.people, func(i, j int) bool { return e.people[i].at < e.people[j].at })
@@ -714,7 +715,7 @@ func (e *articleEntities) titled(title string, at int) (string, bool) {
 		from = i + len(title)
 		for _, p := range e.people {
 			// "CEO Andy Jassy" or "Andy Jassy, the CEO".
-			if p.at == i || p.at >= from && p.at-from <= 2 || p.at < i && i-(p.at+len(p.name)) <= 40 && i-(p.at+len(p.name)) >= 0 {
+			if p.at == i || p.at >= from && p.at-from <= 2 || p.at < i && appositive(e.text[min(p.end, i):i]) {
 				d := at - i
 				if d < 0 {
 					d = -d + len(e.text) // prefer mentions before the quote
@@ -726,6 +727,15 @@ func (e *articleEntities) titled(title string, at int) (string, bool) {
 		}
 	}
 	return best, best != ""
+}
+
+// appositive reports the words between a name and a title in "Maria
+// Lopez, Globex’s chief executive": a comma, then at most four words.
+func appositive(between string) bool {
+	if !strings.HasPrefix(between, ",") || strings.ContainsAny(between, ".;:!?\n") {
+		return false
+	}
+	return len(strings.Fields(between[1:])) <= 4
 }
 
 // personIn finds a person's name in a run of capitalised words: from a

@@ -9,6 +9,7 @@ package deploy_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -189,3 +190,23 @@ func TestYAMLParses(t *testing.T) {
 }
 
 // --- Dockerfile, build.sh, .dockerignore -----------------------------------
+
+// The JSON under deploy/ (Discord's command definitions) is valid too.
+func TestJSONParses(t *testing.T) {
+	files, err := filepath.Glob("*/*.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		t.Run(filepath.ToSlash(f), func(t *testing.T) {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var v any
+			if err := json.Unmarshal(b, &v); err != nil {
+				t.Errorf("%s: %v", f, err)
+			}
+		})
+	}
+}

@@ -3,6 +3,9 @@ package deploy_test
 // deploy/systemd: the unit and the env example.
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -114,5 +117,36 @@ func TestEnvExample(t *testing.T) {
 		if !seen[n] && n != "SLACK_API_URL" && n != "DISCORD_API_URL" {
 			t.Errorf("env.example lacks %s", n)
 		}
+	}
+}
+
+// TestSystemdVerify asks systemd itself, when installed, whether it would
+// accept the unit: an unknown or misspelt directive is only a warning to
+// systemd (the unit starts without that hardening), so any line it prints
+// about the file fails the test.
+func TestSystemdVerify(t *testing.T) {
+	analyze, err := exec.LookPath("systemd-analyze")
+	if err != nil {
+		t.Skip("systemd-analyze not installed; the unit is checked by parsing above")
+	}
+	// verify wants ExecStart to exist: point it at an executable that does.
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	unit := strings.ReplaceAll(string(readFile(t, "deploy/systemd/alexa-brief.service")), "/usr/local/bin/alexa-brief", self)
+	p := filepath.Join(t.TempDir(), "alexa-brief.service")
+	if err := os.WriteFile(p, []byte(unit), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(analyze, "verify", p).CombinedOutput()
+	var complaints []string
+	for _, l := range strings.Split(string(out), "\n") {
+		if strings.Contains(l, p) {
+			complaints = append(complaints, l)
+		}
+	}
+	if err != nil || len(complaints) > 0 {
+		t.Errorf("systemd-analyze verify: %v\n%s", err, strings.Join(complaints, "\n"))
 	}
 }

@@ -3,7 +3,7 @@
 package pgtest
 
 // server is unused where throwaway servers are not supported.
-type server struct{}
+type server struct{ url string }
 
 func (*server) stop() {}
 

@@ -158,4 +158,3 @@ func (s *server) stop() {
 	}
 	os.RemoveAll(s.dir)
 }
-

@@ -1,7 +1,8 @@
 // Package replicas proves the delivery guarantee with real processes: three
 // alexa-brief binaries share one PostgreSQL and post 200 digests due at the
-// same instant to a fake Slack API; one is killed with SIGKILL mid-run and
-// restarted; every slot must reach the fake API exactly once.
+// same instant to a fake Slack API; one is stopped mid-run (SIGKILL for
+// `digest run` processes, SIGTERM for `serve` replicas) and restarted; every
+// slot must reach the fake API exactly once.
 //
 //	go test ./tests/replicas
 //
@@ -22,7 +23,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -162,8 +163,14 @@ func TestReplicasKilledMidRunPostEachSlotOnce(t *testing.T) {
 		}
 	}
 
-	// Exactly once at the platform: one digest (first part) per channel,
-	// told apart by the slot metadata the adapter attaches.
+	checkExactlyOnce(t, fake, st)
+}
+
+// checkExactlyOnce asserts one digest (first part) per channel at the fake,
+// told apart by the slot metadata the adapter attaches, and a posted
+// ledger row for every subscription.
+func checkExactlyOnce(t *testing.T, fake *slacktest.Server, st bot.Store) {
+	t.Helper()
 	perChannel := map[string]map[string]int{}
 	for _, m := range fake.Messages() {
 		if m.Metadata == nil {
@@ -242,29 +249,97 @@ func ledger(t *testing.T, st bot.Store) map[bot.DeliveryState]int {
 	return out
 }
 
-var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
-	buildLog  []byte
-)
-
-// build compiles the real binary once per test run.
+// build compiles the real binary into t's temporary folder (the Go build
+// cache makes the second build of a run a link only).
 func build(t *testing.T) string {
 	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "alexa-brief-replicas-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "alexa-brief")
-		cmd := exec.Command("go", "build", "-o", binPath, "github.com/alexa-brief/alexa-brief/cmd/alexa-brief")
-		buildLog, buildErr = cmd.CombinedOutput()
-	})
-	if buildErr != nil {
-		t.Fatalf("go build: %v\n%s", buildErr, buildLog)
+	bin := filepath.Join(t.TempDir(), "alexa-brief")
+	out, err := exec.Command("go", "build", "-o", bin, "github.com/alexa-brief/alexa-brief/cmd/alexa-brief").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	t.Cleanup(func() { os.RemoveAll(filepath.Dir(binPath)) })
-	return binPath
+	return bin
+}
+
+// Three `alexa-brief serve` replicas (the scheduler running on real time)
+// wake at the same minute with 200 digests due. One gets SIGTERM mid-run
+// and is restarted: it finishes the posts in flight, releases the claims it
+// had not started, and exits 0; the others and its successor post the rest.
+func TestReplicasServeDrainAndRestart(t *testing.T) {
+	dbURL := pgtest.URL(t)
+	bin := build(t)
+	ctx := context.Background()
+	fake := slacktest.New(slacktest.Options{})
+	defer fake.Close()
+	api := slowAnswers(t, fake.URL(), 300*time.Millisecond)
+
+	st, err := postgres.Open(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	// Due at the next minute that leaves the replicas time to start.
+	due := time.Now().UTC().Truncate(time.Minute).Add(time.Minute)
+	if time.Until(due) < 15*time.Second {
+		due = due.Add(time.Minute)
+	}
+	spec := fmt.Sprintf("%d %d * * *", due.Minute(), due.Hour())
+	for i := range subscriptions {
+		sc := bot.Scope{Platform: bot.PlatformSlack, Team: slacktest.DefaultTeam, Channel: fmt.Sprintf("C%04d", i)}
+		if _, err := st.PutSubscription(ctx, bot.Subscription{Scope: sc, Schedule: spec, CreatedAt: due.Add(-time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	serve := func(name string) *replica {
+		r := &replica{name: name, done: make(chan error, 1)}
+		r.cmd = exec.Command(bin, "serve", "--addr", "127.0.0.1:0")
+		r.cmd.Env = []string{
+			"DATABASE_URL=" + dbURL,
+			"SLACK_BOT_TOKEN=" + slacktest.DefaultToken,
+			"SLACK_SIGNING_SECRET=test-signing-secret",
+			"SLACK_API_URL=" + api,
+			"LOG_LEVEL=warn",
+			"PATH=" + os.Getenv("PATH"),
+		}
+		r.cmd.Stdout, r.cmd.Stderr = &r.out, &r.out
+		if err := r.cmd.Start(); err != nil {
+			t.Fatalf("%s: start: %v", name, err)
+		}
+		go func() { r.done <- r.cmd.Wait() }()
+		t.Cleanup(func() {
+			if r.cmd.ProcessState == nil {
+				r.cmd.Process.Kill()
+				<-r.done
+			}
+		})
+		return r
+	}
+	var rs []*replica
+	for i := range replicas {
+		rs = append(rs, serve(fmt.Sprintf("serve-%d", i)))
+	}
+	t.Logf("200 digests due at %s", due.Format(time.RFC3339))
+	for len(fake.Messages()) < subscriptions/5 {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := rs[0].cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-rs[0].done; err != nil {
+		t.Errorf("serve-0 after SIGTERM: %v, want exit 0\n%s", err, rs[0].out.String())
+	}
+	t.Logf("serve-0 drained with %d messages at the fake", len(fake.Messages()))
+	rs[0] = serve("serve-0-restarted")
+	for ledger(t, st)[bot.StatePosted] < subscriptions {
+		time.Sleep(50 * time.Millisecond)
+	}
+	// Let any duplicate that was on its way arrive before counting.
+	time.Sleep(time.Second)
+	for _, r := range rs {
+		r.cmd.Process.Signal(syscall.SIGTERM)
+		if err := <-r.done; err != nil {
+			t.Errorf("%s after SIGTERM: %v, want exit 0\n%s", r.name, err, r.out.String())
+		}
+	}
+	checkExactlyOnce(t, fake, st)
 }
