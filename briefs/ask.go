@@ -167,6 +167,11 @@ func (ix *qaIndex) rescore(c *Corpus, q []qaQueryTerm, in qaIntent, s int) qaHit
 		h.coverage = cov / covTotal
 	}
 	h.typed = in.want == 0 || ix.feat[s]&in.want != 0
+	if h.typed && in.want != 0 {
+		// The wanted name, figure or date must be news to the question:
+		// "Xbox 360" does not answer "how many Xbox 360 games are there".
+		h.typed = qaNovelFeatures(c.sents[s].text, q)&in.want != 0
+	}
 	typeFactor := 1.0
 	switch {
 	case in.want != 0 && h.typed:
@@ -234,4 +239,27 @@ func qaJoinOr(xs []string) string {
 		return xs[0] + " or " + xs[1]
 	}
 	return strings.Join(xs[:len(xs)-1], ", ") + " or " + xs[len(xs)-1]
+}
+
+// qaNovelFeatures computes the answer-type features of text without the
+// words the question already contains.
+func qaNovelFeatures(text string, q []qaQueryTerm) uint16 {
+	asked := make(map[string]bool, len(q))
+	for _, qt := range q {
+		asked[qt.term] = true
+	}
+	var kept []string
+	for _, tok := range strings.Fields(text) {
+		drop := false
+		for _, w := range words(tok) {
+			if asked[qaNorm(w)] {
+				drop = true
+			}
+		}
+		if !drop {
+			kept = append(kept, tok)
+		}
+	}
+	rest := strings.Join(kept, " ")
+	return qaSentenceFeatures(rest, words(rest))
 }

@@ -215,3 +215,27 @@ func TestSentencesHelper(t *testing.T) {
 		t.Errorf("Sentences(missing) = %q, want nil", got)
 	}
 }
+
+func TestAskConcurrent(t *testing.T) {
+	c, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := c.Ask("How many Alexa devices has Amazon sold?").Answer
+	done := make(chan string)
+	for i := 0; i < 8; i++ {
+		go func() {
+			got := ""
+			for j := 0; j < 50; j++ {
+				c.Ask("What did they worry they had built?")
+				got = c.Ask("How many Alexa devices has Amazon sold?").Answer
+			}
+			done <- got
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		if got := <-done; got != want {
+			t.Errorf("concurrent Ask = %q, want %q", got, want)
+		}
+	}
+}

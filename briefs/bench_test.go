@@ -75,20 +75,38 @@ func genArticles(n int, seed int64) []Article {
 				sb.WriteByte(' ')
 			}
 			y := 2010 + r.Intn(12)
-			s := strings.NewReplacer(
-				"{Org}", pick(benchOrgs), "{Org2}", pick(benchOrgs), "{product}", pick(benchProducts),
-				"{Person}", pick(benchFirst)+" "+pick(benchLast), "{Last}", pick(benchLast),
-				"{Paper}", pick(benchPapers), "{Month}", pick(benchMonths),
-				"{Y1}", fmt.Sprint(y), "{Y2}", fmt.Sprint(y+1+r.Intn(4)),
-			).Replace(pick(benchTemplates))
-			for strings.Contains(s, "{N}") {
-				s = strings.Replace(s, "{N}", fmt.Sprint(1+r.Intn(500)), 1)
-			}
-			for strings.Contains(s, "{word}") {
-				s = strings.Replace(s, "{word}", benchWord(r, z), 1)
-			}
-			for strings.Contains(s, "{word2}") {
-				s = strings.Replace(s, "{word2}", benchWord(r, z), 1)
+			s := pick(benchTemplates)
+			// Fill the slots one at a time, so each gets its own draw.
+			for {
+				i := strings.IndexByte(s, '{')
+				if i < 0 {
+					break
+				}
+				j := i + strings.IndexByte(s[i:], '}')
+				var v string
+				switch s[i+1 : j] {
+				case "Org", "Org2":
+					v = pick(benchOrgs)
+				case "product":
+					v = pick(benchProducts)
+				case "Person":
+					v = pick(benchFirst) + " " + pick(benchLast)
+				case "Last":
+					v = pick(benchLast)
+				case "Paper":
+					v = pick(benchPapers)
+				case "Month":
+					v = pick(benchMonths)
+				case "Y1":
+					v = fmt.Sprint(y)
+				case "Y2":
+					v = fmt.Sprint(y + 1 + r.Intn(4))
+				case "N":
+					v = fmt.Sprint(1 + r.Intn(500))
+				default: // word, word2
+					v = benchWord(r, z)
+				}
+				s = s[:i] + v + s[j+1:]
 			}
 			sb.WriteString(s)
 		}

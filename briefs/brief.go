@@ -16,7 +16,7 @@ const maxRanked = 100
 type rankedBrief struct {
 	title  string
 	points []Point
-	quote  *Quote
+	quotes []Quote // candidate quotes, best first
 }
 
 // Brief returns the consolidated brief with at most maxPoints points (5 when
@@ -32,10 +32,19 @@ func (c *Corpus) Brief(maxPoints int) Brief {
 		p := c.brief.points[i]
 		pts[i] = Point{Text: p.Text, Sources: append([]string{}, p.Sources...)}
 	}
+	// The best quote whose sentence is not already a point: the same words
+	// twice in one brief would waste the reader's time.
 	var q *Quote
-	if c.brief.quote != nil {
-		qq := *c.brief.quote
-		q = &qq
+	for _, cand := range c.brief.quotes {
+		dup := false
+		for _, p := range pts {
+			dup = dup || p.Text == cand.Sentence
+		}
+		if !dup {
+			qq := cand
+			q = &qq
+			break
+		}
 	}
 	return Brief{Title: c.brief.title, Points: pts, Quote: q, Sources: c.Sources()}
 }
@@ -93,16 +102,17 @@ type briefModel struct {
 	figs     [][]string          // salient figure keys (money, percent, count) per sentence
 	postings map[int32][]posting // term → sentences holding it, with its weight there
 	figPost  map[string][]int32  // salient figure key → sentences stating it
+	concrete []bool              // the sentence states a figure other than a bare date
 	df       []int
 }
 
 func (c *Corpus) newBriefModel() *briefModel {
-	m := &briefModel{c: c, vecs: make([]svec, len(c.sents)), figs: make([][]string, len(c.sents)), figPost: map[string][]int32{}}
+	m := &briefModel{c: c, vecs: make([]svec, len(c.sents)), figs: make([][]string, len(c.sents)), figPost: map[string][]int32{}, concrete: make([]bool, len(c.sents))}
 	ids := map[string]int32{}
-	counts := make([]map[int32]int, len(c.sents))
 	figs := c.figures()
+	tc := map[int32]int{} // reused: one map per sentence would cost more than the vectors
 	for i, s := range c.sents {
-		tc := map[int32]int{}
+		clear(tc)
 		for _, t := range terms(s.text) {
 			id, ok := ids[t]
 			if !ok {
@@ -110,13 +120,17 @@ func (c *Corpus) newBriefModel() *briefModel {
 				ids[t] = id
 				m.df = append(m.df, 0)
 			}
-			if tc[id] == 0 {
-				m.df[id]++
-			}
 			tc[id]++
 		}
-		counts[i] = tc
+		v := make(svec, 0, len(tc))
+		for t, k := range tc {
+			v = append(v, sterm{t, float32(k)}) // raw count until the idf is known
+			m.df[t]++
+		}
+		sort.Slice(v, func(a, b int) bool { return v[a].t < v[b].t })
+		m.vecs[i] = v
 		for _, f := range figs[i] {
+			m.concrete[i] = m.concrete[i] || f.kind != KindDate
 			if f.kind == KindMoney || f.kind == KindPercent || f.kind == KindCount {
 				m.figs[i] = append(m.figs[i], f.key)
 				m.figPost[f.key] = append(m.figPost[f.key], int32(i))
@@ -125,57 +139,59 @@ func (c *Corpus) newBriefModel() *briefModel {
 	}
 	n := float64(len(c.sents))
 	m.postings = make(map[int32][]posting, len(ids))
-	for i, tc := range counts {
-		v := make(svec, 0, len(tc))
+	for i, v := range m.vecs {
 		var norm float64
-		for t, k := range tc {
-			w := (1 + math.Log(float64(k))) * math.Log(1+n/float64(m.df[t]))
-			v = append(v, sterm{t, float32(w)})
+		for j, st := range v {
+			w := (1 + math.Log(float64(st.w))) * math.Log(1+n/float64(m.df[st.t]))
+			v[j].w = float32(w)
 			norm += w * w
 		}
 		norm = math.Sqrt(norm)
 		for j := range v {
 			v[j].w = float32(float64(v[j].w) / norm)
-		}
-		sort.Slice(v, func(a, b int) bool { return v[a].t < v[b].t })
-		m.vecs[i] = v
-		for _, st := range v {
-			m.postings[st.t] = append(m.postings[st.t], posting{int32(i), st.w})
+			m.postings[v[j].t] = append(m.postings[v[j].t], posting{int32(i), v[j].w})
 		}
 	}
 	return m
 }
 
 // centroid is the mean of the article centroids, so a long article does not
-// outweigh a short one.
-func (m *briefModel) centroid() map[int32]float64 {
-	cen := map[int32]float64{}
+// outweigh a short one. Dense, indexed by term id, and summed in a fixed
+// order so that the brief is the same on every run.
+func (m *briefModel) centroid() []float64 {
+	cen := make([]float64, len(m.df))
+	doc := make([]float64, len(m.df))
+	var touched []int32
 	for _, ids := range m.c.byDoc {
-		doc := map[int32]float64{}
+		touched = touched[:0]
 		for _, id := range ids {
 			for _, st := range m.vecs[id] {
+				if doc[st.t] == 0 {
+					touched = append(touched, st.t)
+				}
 				doc[st.t] += float64(st.w)
 			}
 		}
 		var norm float64
-		for _, w := range doc {
-			norm += w * w
+		for _, t := range touched {
+			norm += doc[t] * doc[t]
 		}
 		norm = math.Sqrt(norm)
-		if norm == 0 {
-			continue
-		}
-		for t, w := range doc {
-			cen[t] += w / norm
+		for _, t := range touched {
+			if norm > 0 {
+				cen[t] += doc[t] / norm
+			}
+			doc[t] = 0
 		}
 	}
 	var norm float64
 	for _, w := range cen {
 		norm += w * w
 	}
-	norm = math.Sqrt(norm)
-	for t := range cen {
-		cen[t] /= norm
+	if norm = math.Sqrt(norm); norm > 0 {
+		for t := range cen {
+			cen[t] /= norm
+		}
 	}
 	return cen
 }
@@ -238,7 +254,11 @@ func (c *Corpus) rankBrief() rankedBrief {
 	for _, q := range quotes {
 		quoteSent[q.Sentence] = true
 	}
-	best := m.bestQuote(quotes, cen)
+	ranked := m.rankQuotes(quotes, cen)
+	var best *Quote
+	if len(ranked) > 0 {
+		best = &ranked[0]
+	}
 
 	type cand struct {
 		id    int
@@ -252,16 +272,19 @@ func (c *Corpus) rankBrief() rankedBrief {
 	}
 	cands := make([]cand, 0, len(c.sents))
 	for id, s := range c.sents {
-		if best != nil && s.text == best.Sentence {
-			continue // the quote is attached on its own
+		// The best quote's sentence reads better attached as the quote than
+		// as a point; it stays a candidate for one-article corpora, where
+		// the lead may be quotation.
+		if best != nil && s.text == best.Sentence && len(c.articles) > 1 {
+			continue
 		}
-		nw := len(strings.Fields(s.text))
+		nw := countWords(s.text)
 		var cs float64
 		for _, st := range m.vecs[id] {
 			cs += float64(st.w) * cen[st.t]
 		}
 		score := wPos*wPosition/math.Sqrt(1+float64(s.pos)) + wCentral*cs
-		if len(m.figs[id]) > 0 {
+		if m.concrete[id] {
 			score += wFig
 		}
 		switch {
@@ -273,8 +296,8 @@ func (c *Corpus) rankBrief() rankedBrief {
 		if boilerplate(s.text) {
 			score -= 1
 		}
-		if quoteSent[s.text] {
-			score -= 0.15
+		if quoteSent[s.text] && len(c.articles) > 1 {
+			score -= 0.15 // several articles: points report, the quote quotes
 		}
 		if needsContext(s.text) {
 			score -= 0.1
@@ -310,7 +333,7 @@ func (c *Corpus) rankBrief() rankedBrief {
 		byScore()
 	}
 
-	rb := rankedBrief{quote: best}
+	rb := rankedBrief{quotes: ranked}
 	var chosen []int
 	var pointDocs [][]int
 	for _, cd := range cands {
@@ -356,6 +379,20 @@ func (c *Corpus) rankBrief() rankedBrief {
 	return rb
 }
 
+// countWords counts space-separated words without allocating.
+func countWords(s string) int {
+	n, in := 0, false
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			in = false
+		} else if !in {
+			in = true
+			n++
+		}
+	}
+	return n
+}
+
 func appendUnique(xs []int, x int) []int {
 	for _, y := range xs {
 		if y == x {
@@ -391,11 +428,8 @@ func boilerplate(s string) bool {
 // needsContext reports a sentence that leans on the one before it ("They
 // highlighted…", "However, …"): weaker as a stand-alone point.
 func needsContext(s string) bool {
-	f := strings.Fields(s)
-	if len(f) == 0 {
-		return false
-	}
-	w := strings.ToLower(strings.TrimRight(f[0], ",;:"))
+	first, _, _ := strings.Cut(strings.TrimSpace(s), " ")
+	w := strings.ToLower(strings.TrimRight(first, ",;:"))
 	switch w {
 	case "he", "she", "they", "it", "this", "that", "these", "those", "however", "but", "and",
 		"additionally", "also", "instead", "yet", "still", "meanwhile", "unfortunately", "moreover",
@@ -405,10 +439,11 @@ func needsContext(s string) bool {
 	return false
 }
 
-// bestQuote picks the quotation to attach: whole-sentence speech about the
-// story that the other articles echo. Echo is the costly part, so it is
-// weighed only for the quotes that lead on the rest.
-func (m *briefModel) bestQuote(quotes []Quote, cen map[int32]float64) *Quote {
+// rankQuotes ranks the quotations a brief may attach: whole-sentence speech
+// about the story that the other articles echo first. Echo is the costly
+// part, so it is weighed only for the quotes that lead on the rest, and only
+// those are kept.
+func (m *briefModel) rankQuotes(quotes []Quote, cen []float64) []Quote {
 	if len(quotes) == 0 {
 		return nil
 	}
@@ -435,7 +470,7 @@ func (m *briefModel) bestQuote(quotes []Quote, cen map[int32]float64) *Quote {
 		}
 		s := m.c.sents[id]
 		score -= 0.02 * float64(s.pos) / float64(len(m.c.byDoc[s.doc]))
-		switch nw := len(strings.Fields(q.Text)); {
+		switch nw := countWords(q.Text); {
 		case nw < 6:
 			score -= 0.4
 		case nw > 45:
@@ -455,8 +490,8 @@ func (m *briefModel) bestQuote(quotes []Quote, cen map[int32]float64) *Quote {
 		})
 	}
 	byScore()
+	all = all[:min(len(all), 20)]
 	if len(m.c.articles) > 1 {
-		all = all[:min(len(all), 20)]
 		for k := range all {
 			var top float64
 			for _, sim := range m.similar(all[k].id) {
@@ -466,11 +501,11 @@ func (m *briefModel) bestQuote(quotes []Quote, cen map[int32]float64) *Quote {
 		}
 		byScore()
 	}
-	if len(all) == 0 {
-		return nil
+	out := make([]Quote, len(all))
+	for k, a := range all {
+		out[k] = quotes[a.q]
 	}
-	q := quotes[all[0].q]
-	return &q
+	return out
 }
 
 // storyTitle is the title of the article the brief leads with: its top

@@ -2,6 +2,7 @@ package briefs
 
 import (
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -69,5 +70,31 @@ func TestCorpusBasics(t *testing.T) {
 	d2, _ := Default()
 	if d1.Version() != d2.Version() {
 		t.Errorf("the embedded corpus version is not stable")
+	}
+}
+
+// A fresh corpus serves concurrent first calls (run with -race): the lazily
+// computed views are built once and shared.
+func TestCorpusConcurrentFirstUse(t *testing.T) {
+	c, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	briefs := make([]Brief, 8)
+	for i := range briefs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			briefs[i] = c.Brief(3 + i%3)
+			_ = c.Quotes()
+			_ = c.Facts()
+		}()
+	}
+	wg.Wait()
+	for i, b := range briefs {
+		if len(b.Points) != 3+i%3 || b.Points[0].Text != briefs[0].Points[0].Text {
+			t.Errorf("brief %d differs: %d points", i, len(b.Points))
+		}
 	}
 }

@@ -53,7 +53,7 @@ var figurePatterns = []struct {
 }{
 	{KindMoney, hasCurrencySign, regexp.MustCompile(`(?:US|A|C|NZ|HK|S)?[$€£¥₹]\s?(?:` + numRE + `)` + scaleRE + `?`)},
 	{KindMoney, needAny("USD", "EUR", "GBP", "JPY", "CNY", "INR", "usd", "eur", "gbp"), regexp.MustCompile(`(?i)\b(?:USD|EUR|GBP|JPY|CNY|INR)\s?(?:` + numRE + `)` + scaleRE + `?`)},
-	{KindMoney, needAny("dollar", "euro", "pound", "yen", "yuan", "rupee"), regexp.MustCompile(`(?i)\b(?:` + numRE + `)(?:\s(?:million|billion|trillion|thousand))?\s(?:dollars|euros|pounds|yen|yuan|rupees)\b`)},
+	{KindMoney, needAny("dollar", "euro", "pounds sterling", "yen", "yuan", "rupee"), regexp.MustCompile(`(?i)\b(?:` + numRE + `)(?:\s(?:million|billion|trillion|thousand))?\s(?:dollars|euros|pounds sterling|yen|yuan|rupees)\b`)},
 	{KindPercent, needAny("%", "percent", "per cent", "Percent"), regexp.MustCompile(`(?i)\b(?:` + numRE + `)\s?(?:%|percent\b|per cent\b|percentage points?\b)`)},
 	{KindPeriod, needAny("–", "—", "-"), regexp.MustCompile(`(?i)\b` + yearRE + `\s?[–—-]\s?(?:` + yearRE + `|\d\d)\b`)},
 	{KindPeriod, needAny(" to ", " through ", " until ", " and "), regexp.MustCompile(`(?i)\b` + yearRE + `\s(?:to|through|until|and)\s` + yearRE + `\b`)},
@@ -61,7 +61,7 @@ var figurePatterns = []struct {
 	{KindPeriod, needAny("Q1", "Q2", "Q3", "Q4", "H1", "H2"), regexp.MustCompile(`\b(?:Q[1-4]|H[12])(?:\s?(?:FY)?\s?'?(?:` + yearRE + `|\d\d))?\b`)},
 	{KindPeriod, needAny("iscal", "FY", "ISCAL"), regexp.MustCompile(`(?i)\b(?:fiscal(?:\syear)?|FY)\s?(?:` + yearRE + `|\d\d)\b`)},
 	{KindPeriod, needAny("0s"), regexp.MustCompile(`\b(?:1[89]|20)\d0s\b`)},
-	{KindPeriod, needAny("year", "month", "week", "decade", "Year", "Month", "Week", "Decade"), regexp.MustCompile(`(?i)\b(?:` + numRE + `)\s(?:years?|months?|weeks?|decades?)\b`)},
+	{KindPeriod, needAny("year", "month", "week", "decade", "day", "hour", "minute"), regexp.MustCompile(`(?i)\b(?:` + numRE + `)\s(?:years?|months?|weeks?|decades?|days?|hours?|minutes?)\b`)},
 	{KindDate, hasMonthAbbr, regexp.MustCompile(`\b` + monthRE + `\s\d{1,2}(?:st|nd|rd|th)?(?:,?\s` + yearRE + `)?\b`)},
 	{KindDate, hasMonthAbbr, regexp.MustCompile(`\b\d{1,2}\s` + monthRE + `(?:,?\s` + yearRE + `)?\b`)},
 	{KindDate, hasMonth, regexp.MustCompile(`\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\s` + yearRE + `\b`)},
@@ -177,7 +177,7 @@ func findFigures(s string) []figure {
 func glued(s string, a, b int) bool {
 	if a > 0 {
 		r, _ := utf8.DecodeLastRuneInString(s[:a])
-		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '.' || r == '/' || r == '#' {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("-./#:", r) {
 			return true
 		}
 	}
@@ -191,35 +191,44 @@ func glued(s string, a, b int) bool {
 }
 
 // countNoun extends a bare number to the thing counted ("10,000 people",
-// "500 million Alexa devices", "25 new engineers"). A number with nothing
-// counted after it is no key figure unless it has a scale ("500 million").
+// "53 pit bulls", "500 million Alexa devices", "25 new engineers"). A number
+// with nothing counted after it is no key figure unless it has a scale
+// ("500 million").
 func countNoun(s string, a, b int) (int, bool) {
-	ws := wordSpans(s[b:], 2)
-	end := b
+	ws := wordSpans(s[b:], 3)
+	first, plural := -1, -1 // ends of the first word and of the first plural noun
 	for i, w := range ws {
 		word := s[b+w.start : b+w.end]
-		if w.punctBefore || isStop(strings.ToLower(word)) || !unicode.IsLetter(firstRune(word)) {
+		lw := strings.ToLower(word)
+		if w.punctBefore || isStop(lw) || notCounted[lw] || !unicode.IsLetter(firstRune(word)) {
 			break
 		}
-		if i == 1 && b+ws[0].end != b+w.start-1 {
+		if i > 0 && ws[i-1].end+1 != w.start {
 			break // not a plain space between the two words
 		}
-		end = b + w.end
-		prev := s[b+ws[0].start : b+ws[0].end]
-		if !unicode.IsUpper(firstRune(prev)) && !countModifiers[strings.ToLower(prev)] {
-			break // "people", not "people worked"
+		if i == 0 {
+			first = b + w.end
+		}
+		if strings.HasSuffix(lw, "s") && len(lw) > 3 || pluralNouns[lw] {
+			plural = b + w.end
+			break
 		}
 	}
-	if end == b {
-		return b, strings.Contains(s[a:b], " ")
+	switch {
+	case plural >= 0:
+		return plural, true
+	case first >= 0:
+		return first, true
 	}
-	return end, true
+	return b, strings.Contains(s[a:b], " ")
 }
 
-// countModifiers come between a number and the noun counted.
-var countModifiers = setOf("new", "more", "additional", "active", "former", "full-time", "part-time",
-	"monthly", "daily", "weekly", "unique", "paying", "paid", "smart", "other", "current", "million",
-	"registered", "total", "american", "british", "chinese", "local", "foreign", "young", "small", "large")
+// notCounted follow numbers without being what is counted ("turns 6 next
+// Friday", "at 10:21 a.m.").
+var notCounted = setOf("next", "last", "ago", "later", "earlier", "times", "percent", "a.m", "p.m",
+	"a.m.", "p.m.", "am", "pm", "o'clock", "each", "apiece", "per", "old", "straight", "consecutive")
+
+var pluralNouns = setOf("people", "children", "men", "women", "police", "staff", "personnel", "mice", "feet", "teeth", "cattle")
 
 var keyReplacer = strings.NewReplacer("–", "-", "—", "-", " to ", "-", " through ", "-", " until ", "-", " and ", "-",
 	",", "", " ", "", "us$", "$", "percent", "%", "percentagepoints", "pp", "percentagepoint", "pp",
@@ -264,6 +273,10 @@ func extractFacts(c *Corpus) []Fact {
 		}
 		if len(a.fact.Sources) != len(b.fact.Sources) {
 			return len(a.fact.Sources) > len(b.fact.Sources)
+		}
+		// "in September" says less than "2019": figures without a digit last.
+		if da, db := hasDigit(a.fact.Value), hasDigit(b.fact.Value); da != db {
+			return da
 		}
 		return a.first < b.first
 	})

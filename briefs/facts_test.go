@@ -26,6 +26,8 @@ func TestFindFigures(t *testing.T) {
 			"date:September,count:1,000 GPUs,money:€2 million"},
 		{"COVID-19 hit the MP3 market; Q1 was slow.", "period:Q1"},
 		{"He scored 3 and then left.", ""},
+		{"He turns 6 next Friday at 10:21 a.m. after 25 days at sea.", "period:25 days"},
+		{"Police found 53 pit bull dogs and 10,000 people watched.", "count:53 pit bull dogs,count:10,000 people"},
 	}
 	for _, tt := range tests {
 		var got []string

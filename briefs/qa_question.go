@@ -73,7 +73,7 @@ func qaAnalyze(question string) qaIntent {
 				in.want |= fNumber | fPeriod
 			}
 		case "percent", "percentage", "share", "proportion":
-			if i > 0 && (ws[i-1] == "what" || ws[i-1] == "which" || ws[i-1] == "a") || i == 0 {
+			if i > 0 && (ws[i-1] == "what" || ws[i-1] == "which" || ws[i-1] == "a" || ws[i-1] == "market") || i == 0 {
 				in.want |= fPercent
 				in.strict = true
 				typeWords[w] = true

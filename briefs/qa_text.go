@@ -81,7 +81,7 @@ var qaSynonymGroups = [][]string{
 	{"join", "connect", "attach", "link", "bind", "bond"},
 	{"birth", "bear"},
 	{"die", "kill"},
-	{"locate", "situate", "base", "headquarter", "lie"},
+	{"locate", "base", "headquarter"},
 	{"write", "author", "writer", "compose"},
 	{"marry", "marriage", "wife", "husband", "spouse"},
 	{"film", "movie"},
@@ -92,7 +92,7 @@ var qaSynonymGroups = [][]string{
 	{"smart", "intelligent"},
 	{"country", "nation"},
 	{"law", "legislation", "bill"},
-	{"win", "victory", "beat", "champion"},
+	{"win", "victory", "beat", "defeat", "champion"},
 	{"war", "conflict", "battle"},
 	{"car", "vehicle", "automobile"},
 	{"child", "kid", "children"},
@@ -160,7 +160,7 @@ var (
 		"thousand", "thousands", "million", "millions", "billion", "billions", "trillion",
 		"dozen", "dozens", "half", "first", "second", "third")
 	qaMoneyWords = setOf("dollar", "dollars", "euro", "euros", "pound", "pounds", "cents",
-		"yen", "yuan", "usd", "eur", "gbp", "rupees", "francs", "billion", "trillion")
+		"yen", "yuan", "usd", "eur", "gbp", "rupees", "francs")
 	qaPercentWords = setOf("percent", "percentage", "pct")
 	qaReasonWords  = setOf("because", "due", "since", "reason", "result", "after", "order",
 		"cause", "caused", "causes", "led", "response", "thanks", "owing", "so")
@@ -169,8 +169,6 @@ var (
 		"mr", "mrs", "ms", "dr", "said", "says", "told", "stated", "stating", "remarked",
 		"wrote", "born", "actor", "actress", "singer", "player", "author", "writer",
 		"professor", "executive", "manager", "head", "leader", "king", "queen", "who", "he", "she", "his", "her")
-	qaPlaceCues = setOf("in", "at", "near", "from", "city", "country", "state", "located",
-		"headquartered", "based", "capital", "region", "island", "river")
 )
 
 // qaSentenceFeatures derives the answer types a sentence can answer from its
@@ -218,7 +216,7 @@ func qaSentenceFeatures(text string, ws []string) uint16 {
 	f |= qaCapitalFeatures(text)
 	if t := strings.TrimRight(text, " \t\n"); t != "" {
 		r, _ := utf8.DecodeLastRuneInString(t)
-		if !strings.ContainsRune(".!?\"”’')…:;", r) {
+		if !strings.ContainsRune(".!?\"”’')…;", r) {
 			f |= fFragment
 		}
 	}
@@ -264,10 +262,8 @@ func qaCapitalFeatures(text string) uint16 {
 		} else if prevCap && qaPersonCues[lw] {
 			f |= fPerson
 		}
-		if qaPlaceCues[lw] && !isCap {
-			// A capitalised word after "in", "at", "near" is likely a place.
-			prevCue = false
-		}
+		// A capitalised word after "in", "at", "near" or "from" is likely a
+		// place.
 		if isCap && qaPrevPlace(text, tok) {
 			f |= fPlace
 		}

@@ -329,7 +329,11 @@ type wspan struct {
 // wordSpans splits s into words (letters, digits, apostrophes, hyphens and
 // the dots of abbreviations) with their offsets; limit < 0 means all.
 func wordSpans(s string, limit int) []wspan {
-	var out []wspan
+	n := len(s)/6 + 1 // about one word per six bytes of news text
+	if limit >= 0 {
+		n = min(n, limit)
+	}
+	out := make([]wspan, 0, n)
 	punct := false
 	for i := 0; i < len(s) && (limit < 0 || len(out) < limit); {
 		r, n := utf8.DecodeRuneInString(s[i:])
@@ -516,7 +520,7 @@ func newArticleEntities(text string) *articleEntities {
 	capWord := func(k int) bool {
 		w := text[ws[k].start:ws[k].end]
 		r := firstRune(w)
-		return unicode.IsUpper(r) && !isAllCaps(w) && !isStop(strings.ToLower(w)) && !monthNames[strings.ToLower(w)]
+		return unicode.IsUpper(r) && !isAllCaps(w) && !capitalStop[w]
 	}
 	var regions []quoteRegion
 	for _, b := range blocks(text) {
@@ -613,6 +617,20 @@ func newArticleEntities(text string) *articleEntities {
 	e.mainOrg = best
 	return e
 }
+
+// capitalStop holds stop words and month and day names as they are written
+// at the start of a sentence ("The", "However", "September"): capitalised,
+// yet no names. Looking them up as written saves lower-casing every word.
+var capitalStop = func() map[string]bool {
+	m := map[string]bool{}
+	for _, set := range []map[string]bool{stopWords, monthNames} {
+		for w := range set {
+			r, n := utf8.DecodeRuneInString(w)
+			m[string(unicode.ToUpper(r))+w[n:]] = true
+		}
+	}
+	return m
+}()
 
 func possessiveless(w string) string {
 	return strings.TrimSuffix(strings.TrimSuffix(w, "’s"), "'s")

@@ -2,6 +2,7 @@ package briefs
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -50,38 +51,54 @@ func assertQuotesVerbatim(t *testing.T, c *Corpus) {
 }
 
 func TestQuotesAttribution(t *testing.T) {
-	data, err := os.ReadFile("testdata/quotes/globex.txt")
-	if err != nil {
-		t.Fatal(err)
+	type q struct{ text, speaker string }
+	tests := []struct {
+		file string
+		want []q
+	}{
+		{"globex.txt", []q{
+			{"We had to make hard choices this year", "Maria Lopez"},
+			{"The market has changed faster than anyone expected", "Maria Lopez"}, // "she"
+			{"This is too little, too late", "Tom Baker"},                         // appositive
+			{"a bet on a market that doesn’t exist yet.", "Tom Baker"},            // "Mr. Baker", partial
+			{"Our best days are ahead of us.", "Maria Lopez"},                     // "The chief executive", straight quotes
+			{"no further layoffs are planned this year.", "Globex"},               // "the company"
+			{"Why would anyone stay?", "one engineer"},
+		}},
+		{"premiere.txt", []q{
+			{"I don't plan to buy a sports car collection", "Daniel Radcliffe"}, // "he", not the role
+			{"You have been a joy to watch.", "President Bush"},                 // "the president"
+			{"My savings are gone and nobody will help me.", "Karima"},          // appositive
+			{"We will rebuild the studio", "Daniel Radcliffe"},                  // surname
+			{"and we lost years of work.", "Daniel Radcliffe"},                  // continuation
+		}},
 	}
-	a, err := ParseArticle("globex", data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := New([]Article{a})
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []struct{ text, speaker string }{
-		{"We had to make hard choices this year", "Maria Lopez"},
-		{"The market has changed faster than anyone expected", "Maria Lopez"}, // "she"
-		{"This is too little, too late", "Tom Baker"},                         // appositive
-		{"a bet on a market that doesn’t exist yet.", "Tom Baker"},            // "Mr. Baker", partial
-		{"Our best days are ahead of us.", "Maria Lopez"},                     // "The chief executive", straight quotes
-		{"no further layoffs are planned this year.", "Globex"},               // "the company"
-		{"Why would anyone stay?", "one engineer"},
-	}
-	got := c.Quotes()
-	if len(got) != len(want) {
-		for _, q := range got {
-			t.Logf("got %q — %s", q.Text, q.Speaker)
+	for _, tt := range tests {
+		data, err := os.ReadFile(filepath.Join("testdata", "quotes", tt.file))
+		if err != nil {
+			t.Fatal(err)
 		}
-		t.Fatalf("got %d quotes, want %d", len(got), len(want))
-	}
-	for i, w := range want {
-		if got[i].Text != w.text || got[i].Speaker != w.speaker {
-			t.Errorf("quote %d = %q by %q, want %q by %q", i, got[i].Text, got[i].Speaker, w.text, w.speaker)
+		a, err := ParseArticle(strings.TrimSuffix(tt.file, ".txt"), data)
+		if err != nil {
+			t.Fatal(err)
 		}
+		c, err := New([]Article{a})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := c.Quotes()
+		if len(got) != len(tt.want) {
+			for _, q := range got {
+				t.Logf("got %q — %s", q.Text, q.Speaker)
+			}
+			t.Errorf("%s: got %d quotes, want %d", tt.file, len(got), len(tt.want))
+			continue
+		}
+		for i, w := range tt.want {
+			if got[i].Text != w.text || got[i].Speaker != w.speaker {
+				t.Errorf("%s: quote %d = %q by %q, want %q by %q", tt.file, i, got[i].Text, got[i].Speaker, w.text, w.speaker)
+			}
+		}
+		assertQuotesVerbatim(t, c)
 	}
-	assertQuotesVerbatim(t, c)
 }

@@ -197,13 +197,14 @@ func splitBlock(text string, b span) []span {
 	}
 	first += listMarker(text[first:b.end])
 	regions := quoteRegions(text, b)
+	// Candidate ends only grow, and regions are sorted and disjoint: one
+	// pass over them keeps long quote-heavy paragraphs linear.
+	next := 0
 	inQuote := func(end int) bool {
-		for _, q := range regions {
-			if q.open < end && end <= q.close {
-				return true
-			}
+		for next < len(regions) && regions[next].close < end {
+			next++
 		}
-		return false
+		return next < len(regions) && regions[next].open < end && end <= regions[next].close
 	}
 
 	var out []span

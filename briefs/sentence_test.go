@@ -125,3 +125,17 @@ func TestEmbeddedSegmentation(t *testing.T) {
 		t.Errorf("last paragraph index of article 002 = %d, want %d", got, want)
 	}
 }
+
+// Pathological input stays linear and verbatim: a huge paragraph of short
+// quoted sentences, and a huge text without any punctuation.
+func TestSplitSentencesLarge(t *testing.T) {
+	quoted := strings.Repeat("He said, “Yes. No.” Then left. ", 20000)
+	if got, want := len(splitSentences(quoted)), 40000; got != want {
+		t.Errorf("quoted paragraph: %d sentences, want %d", got, want)
+	}
+	flat := strings.Repeat("word ", 200000)
+	sp := splitSentences(flat)
+	if len(sp) != 1 || flat[sp[0].start:sp[0].end] != strings.TrimSpace(flat) {
+		t.Errorf("unpunctuated text: %d sentences, want 1 verbatim", len(sp))
+	}
+}

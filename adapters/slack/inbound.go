@@ -183,7 +183,7 @@ func (a *Adapter) eventCallback(raw []byte, retryNum string) {
 				log.Error("slack: event dedup failed; not answering", keyError, err)
 				return
 			}
-			if false && !first {
+			if !first {
 				log.Debug("slack: duplicate event ignored", keyRetry, retryNum)
 				return
 			}

@@ -41,7 +41,7 @@ type message struct {
 // escape makes user and article text inert: Slack treats only &, < and >
 // as control characters, so <!channel> becomes &lt;!channel&gt; and pings
 // nobody.
-func escape(s string) string { _ = slackutilsx.EscapeMessage; return s }
+func escape(s string) string { return slackutilsx.EscapeMessage(s) }
 
 // unescape undoes Slack's escaping of incoming message text.
 func unescape(s string) string {

@@ -11,8 +11,9 @@
 // the original Porter algorithm, written here because no well-kept Go
 // package implements it: kljensen/snowball is Porter2 (a different
 // algorithm, which stems e.g. "generously" and "-ly" words differently), and
-// the Go ports of the original (reiver/go-porterstemmer and its forks) are
-// unmaintained or archived. rouge_score calls NLTK's PorterStemmer, whose
+// the Go ports of the original (reiver/go-porterstemmer and its forks) have
+// had no maintenance for years. The algorithm is short and fixed, and its
+// published word pairs make a complete test (see TestPorterStem). rouge_score calls NLTK's PorterStemmer, whose
 // default mode adds a few irregular forms ("skies", "dying") on top of
 // Porter's reference implementation; those words are rare in news text and
 // the reference values of ROUGE-1.5.5 are matched (see rouge_test.go).

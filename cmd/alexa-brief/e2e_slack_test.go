@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -94,7 +95,10 @@ func metricSum(t *testing.T, base, name string, labels ...string) float64 {
 // runCLI runs the binary to completion with a clean environment plus env.
 func runCLI(t *testing.T, env []string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
-	cmd := exec.Command(cliBinary(t), args...)
+	// A generous bound, so that a hang fails the test instead of the run.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*e2eMaxWait)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, cliBinary(t), args...)
 	cmd.Env = append([]string{"HOME=" + t.TempDir(), "LOG_FORMAT=json"}, env...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
@@ -395,6 +399,38 @@ func TestE2ESlackServe(t *testing.T) {
 		}
 	})
 
+	t.Run("button and ssl_check", func(t *testing.T) {
+		status, body := slackPost(t, base, "/slack/commands", "application/x-www-form-urlencoded", "ssl_check=1&token=deprecated", "now", nil)
+		if status != http.StatusOK || body != "" {
+			t.Errorf("ssl_check: got %d %q, want 200 and no body", status, body)
+		}
+		// Press "More quotes" under a brief.
+		ru := api.ResponseURL(slacktest.DefaultTeam, "C1")
+		payload, _ := json.Marshal(map[string]any{
+			"type": "block_actions", "team": map[string]any{"id": slacktest.DefaultTeam}, "user": map[string]any{"id": "U1"},
+			"channel": map[string]any{"id": "C1"}, "container": map[string]any{"type": "message", "channel_id": "C1"},
+			"trigger_id": "trig.button", "response_url": ru,
+			"actions": []map[string]any{{"type": "button", "action_id": "quotes", "block_id": "b1", "value": ""}},
+		})
+		form := url.Values{"payload": {string(payload)}}.Encode()
+		if status, body := slackPost(t, base, "/slack/interactivity", "application/x-www-form-urlencoded", form, "now", nil); status != http.StatusOK {
+			t.Fatalf("button: got %d %q, want 200", status, body)
+		}
+		var m slacktest.Message
+		waitUntil(t, "the button's answer at response_url", func() bool {
+			for _, x := range api.Messages() {
+				if x.ResponseURL == ru {
+					m = x
+					return true
+				}
+			}
+			return false
+		})
+		if got := strings.Join(slackBlockTexts(t, m.Blocks), "\n"); !strings.Contains(got, "smart timer") || m.ResponseType != "ephemeral" {
+			t.Errorf("button answer (%s):\n%s", m.ResponseType, got)
+		}
+	})
+
 	t.Run("unverified requests", func(t *testing.T) {
 		handled := metricSum(t, base, "alexa_brief_commands_total", `platform="slack"`)
 		posts := len(api.Messages())
@@ -477,9 +513,10 @@ func TestE2ESlackServe(t *testing.T) {
 			}
 		}
 		// Done when the answer is at Slack and each of the three
-		// retries was recognised as a duplicate.
+		// retries was recognised as a duplicate, or at a second answer.
 		waitUntil(t, "the DM answer and three duplicates", func() bool {
-			return len(api.ChannelMessages(channel)) >= 1 && countLogLines(stderr.String(), "slack: duplicate event ignored", eventID) >= 3
+			n := len(api.ChannelMessages(channel))
+			return n > 1 || n == 1 && countLogLines(stderr.String(), "slack: duplicate event ignored", eventID) >= 3
 		})
 		msgs := api.ChannelMessages(channel)
 		if len(msgs) != 1 {
@@ -517,6 +554,52 @@ func TestE2ESlackServe(t *testing.T) {
 		}
 	})
 
+	t.Run("own messages and edits are not answered", func(t *testing.T) {
+		const channel = "D0ECHO"
+		var ev map[string]any
+		_ = json.Unmarshal([]byte(dmEvent("Ev0E2EECHO1", channel, "How much did Amazon lose on devices?")), &ev)
+		variants := []func(e map[string]any){
+			func(e map[string]any) { e["bot_id"], e["user"] = slacktest.DefaultBotID, slacktest.DefaultBotUserID }, // our reply, echoed
+			func(e map[string]any) { e["user"] = slacktest.DefaultBotUserID },                                      // our bot user, no bot_id
+			func(e map[string]any) { e["subtype"] = "message_changed" },                                            // an edit
+			func(e map[string]any) { e["bot_id"], e["user"] = "BOTHER", "UOTHER" },                                 // another bot
+		}
+		for i, mutate := range variants {
+			e := map[string]any{}
+			for k, v := range ev["event"].(map[string]any) {
+				e[k] = v
+			}
+			mutate(e)
+			ev["event"], ev["event_id"] = e, fmt.Sprintf("Ev0E2EECHO%d", i+2)
+			b, _ := json.Marshal(ev)
+			if status, got := slackPost(t, base, "/slack/events", "application/json", string(b), "now", nil); status != http.StatusOK {
+				t.Fatalf("variant %d: got %d %q, want 200", i, status, got)
+			}
+		}
+		// A person's DM afterwards is answered: by then the others would
+		// have been too.
+		body := dmEvent("Ev0E2EECHOLAST", channel, "What did Dave Limp say?")
+		if status, got := slackPost(t, base, "/slack/events", "application/json", body, "now", nil); status != http.StatusOK {
+			t.Fatalf("got %d %q, want 200", status, got)
+		}
+		waitUntil(t, "the answer to the person", func() bool {
+			for _, m := range api.ChannelMessages(channel) {
+				if strings.Contains(m.Text, "Dave Limp") {
+					return true
+				}
+			}
+			return false
+		})
+		if msgs := api.ChannelMessages(channel); len(msgs) != 1 {
+			t.Errorf("%d messages in the DM, want only the answer to the person: %+v", len(msgs), msgs)
+		}
+		for i := range variants {
+			if n := countLogLines(stderr.String(), `"msg":"request"`, fmt.Sprintf(`"Ev0E2EECHO%d"`, i+2)); n != 0 {
+				t.Errorf("variant %d reached the bot", i)
+			}
+		}
+	})
+
 	// The unverified DM of an earlier subtest was never answered; the
 	// DMs answered since show that it would have been by now.
 	if msgs := api.ChannelMessages("D9"); len(msgs) != 0 {
@@ -529,6 +612,33 @@ func TestE2ESlackServe(t *testing.T) {
 		}
 	}
 	stopServe(t, cmd, stderr)
+
+	// Slack's last retry comes minutes later: a restarted server, on the
+	// same database, still knows the event.
+	t.Run("retry after a restart", func(t *testing.T) {
+		base, cmd, stderr := startServe(t, env...)
+		h := http.Header{"X-Slack-Retry-Num": {"3"}, "X-Slack-Retry-Reason": {"http_timeout"}}
+		body := dmEvent("Ev0E2ERETRY", "D0RETRY", "How much did Amazon lose on devices?")
+		if status, got := slackPost(t, base, "/slack/events", "application/json", body, "now", h); status != http.StatusOK {
+			t.Fatalf("got %d %q, want 200", status, got)
+		}
+		waitUntil(t, "the duplicate to be recognised", func() bool {
+			return len(api.ChannelMessages("D0RETRY")) > 1 || countLogLines(stderr.String(), "slack: duplicate event ignored", "Ev0E2ERETRY") == 1
+		})
+		if n := len(api.ChannelMessages("D0RETRY")); n != 1 {
+			t.Errorf("%d replies after a retry to a restarted server, want 1", n)
+		}
+		// SIGTERM right after Slack got its 200: the answer still goes
+		// out before the process exits.
+		body = dmEvent("Ev0E2EDRAIN", "D0DRAIN", "What did Dave Limp say?")
+		if status, got := slackPost(t, base, "/slack/events", "application/json", body, "now", nil); status != http.StatusOK {
+			t.Fatalf("got %d %q, want 200", status, got)
+		}
+		stopServe(t, cmd, stderr)
+		if n := len(api.ChannelMessages("D0DRAIN")); n != 1 {
+			t.Errorf("%d answers to a DM acknowledged before SIGTERM, want 1\n%s", n, stderr)
+		}
+	})
 }
 
 // countLogLines counts JSON log lines holding every one of parts.
@@ -572,16 +682,7 @@ func TestE2EDigestSlack(t *testing.T) {
 		t.Fatalf("subscriptions add: exit %d\n%s%s", code, out, errOut)
 	}
 	now := time.Now().UTC().Add(90 * time.Minute).Truncate(time.Second).Format(time.RFC3339)
-	wants := []string{
-		"digest run: due=1 posted=1 skipped=0 failed=0 already=0",
-		"digest run: due=0 posted=0 skipped=0 failed=0 already=0",
-	}
-	for i, want := range wants {
-		out, errOut, code := runCLI(t, env, "digest", "run", "--now", now)
-		if code != 0 || strings.TrimSpace(out) != want {
-			t.Fatalf("digest run %d: exit %d, stdout %q, want 0 and %q\n%s", i+1, code, out, want, errOut)
-		}
-	}
+	runDigestTwice(t, env, now)
 	msgs := api.ChannelMessages("C1")
 	if len(msgs) != 1 {
 		t.Fatalf("%d messages in C1 after two passes at the same instant, want 1", len(msgs))
@@ -614,5 +715,21 @@ func TestE2EDigestSlack(t *testing.T) {
 	}
 	if d.State != "posted" || d.MessageID != m.TS {
 		t.Errorf("delivery %+v, want posted with message id %s", d, m.TS)
+	}
+}
+
+// runDigestTwice runs `digest run --now now` twice: the first pass posts
+// the one due slot, the second, for the same instant, posts nothing. Each
+// prints one summary line.
+func runDigestTwice(t *testing.T, env []string, now string) {
+	t.Helper()
+	for i, want := range []string{"posted=1", "posted=0"} {
+		out, errOut, code := runCLI(t, env, "digest", "run", "--now", now)
+		line := strings.TrimSuffix(out, "\n")
+		if code != 0 || strings.Contains(line, "\n") || !strings.HasPrefix(line, "digest run: due=") ||
+			!strings.Contains(line, " "+want+" ") || !strings.Contains(line, " failed=0 ") {
+			t.Fatalf("digest run %d: exit %d, stdout %q, want 0 and one summary line with %s failed=0\n%s", i+1, code, out, want, errOut)
+		}
+		t.Logf("pass %d: %s", i+1, line)
 	}
 }
