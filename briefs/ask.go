@@ -1,6 +1,7 @@
 package briefs
 
 import (
+	"slices"
 	"sort"
 	"strings"
 )
@@ -23,7 +24,7 @@ func (c *Corpus) Ask(question string) Answer {
 const (
 	// minCoverage is the share of the question's weighted terms an answer
 	// sentence must contain (synonyms count at a discount).
-	minCoverage = 0.45
+	minCoverageX = 0.45
 	// secondRatio is how close to the best score a second sentence must
 	// come to be added to the answer; a sentence of another article, which
 	// corroborates, needs less (secondRatioOther).
@@ -32,9 +33,19 @@ const (
 	// leadPrior favours early sentences: the first counts up to 1.6 times
 	// the same match late in an article, since news and reference texts
 	// state their main facts first.
-	leadPrior = 0.6
 	// candidatesK is how many BM25 candidates are rescored exactly.
 	candidatesK = 64
+)
+
+// Title tunables (vars while being measured).
+var (
+	minCoverage = 0.4
+	leadPrior = 0.6
+	maxTitleDocs      = 8
+	maxTitleSentences = 128
+	titleImplicit     = 0.6
+	titleImplicitBM   = 0.15
+	titleExplicit     = 0.3
 )
 
 // qaQueryTerm is a question term as looked up in the index: the term itself
@@ -43,7 +54,21 @@ type qaQueryTerm struct {
 	qaQword
 	alts  []qaQueryAlt
 	covW  float64 // weight in the coverage ratio
-	known bool    // the term itself occurs in the corpus
+	known bool    // the term itself occurs in the corpus (text or a title)
+	// titleDocs are the articles whose title has the term, when few do
+	// (a term in many titles says nothing about any one article).
+	titleDocs []int32
+	idf       float64 // of the term itself (the largest possible when unknown)
+}
+
+// inTitle reports whether article d's title has the term.
+func (qt *qaQueryTerm) inTitle(d int) bool {
+	for _, x := range qt.titleDocs {
+		if int(x) == d {
+			return true
+		}
+	}
+	return false
 }
 
 type qaQueryAlt struct {
@@ -57,6 +82,10 @@ type qaHit struct {
 	sent     int
 	score    float64
 	coverage float64
+	// focus is the coverage of the question's words that are not the
+	// article's title: what the question asks about its topic (1 when all
+	// its words are the topic).
+	focus float64
 	typed    bool // has one of the wanted answer types
 }
 
@@ -70,9 +99,17 @@ func (ix *qaIndex) lookup(in qaIntent) []qaQueryTerm {
 			idf := ix.idf(int(ix.df[id]))
 			qt.alts = append(qt.alts, qaQueryAlt{id: id, factor: 1, idf: idf})
 			qt.known = true
+			qt.idf = idf
 			qt.covW = w.weight * max(idf, 0.3)
 		} else {
+			qt.idf = maxIDF
 			qt.covW = w.weight * maxIDF
+		}
+		if td := ix.titleDocs[w.term]; len(td) > 0 {
+			qt.known = true
+			if len(td) <= maxTitleDocs {
+				qt.titleDocs = td
+			}
 		}
 		if !w.entity {
 			for _, syn := range qaSynonyms[w.term] {
@@ -105,6 +142,7 @@ func (ix *qaIndex) search(c *Corpus, in qaIntent, exclude func(int) bool, n int,
 		allowed = func(s int) bool { return !exclude(s) }
 	}
 	cands := ix.candidates(q, candidatesK, allowed)
+	cands = ix.addTitleSentences(c, q, cands, allowed)
 	hits := make([]qaHit, 0, len(cands))
 	for _, s := range cands {
 		h := ix.rescore(c, q, in, s)
@@ -142,7 +180,8 @@ func (ix *qaIndex) search(c *Corpus, in qaIntent, exclude func(int) bool, n int,
 // term counts through its best alternative, scaled by how much of the
 // question the sentence covers and whether it holds the wanted answer type.
 func (ix *qaIndex) rescore(c *Corpus, q []qaQueryTerm, in qaIntent, s int) qaHit {
-	var bm, cov, covTotal float64
+	var bm, cov, covTotal, fcov, fTotal float64
+	d := c.sents[s].doc
 	for _, qt := range q {
 		best, matched := 0.0, 0.0
 		for _, a := range qt.alts {
@@ -158,6 +197,19 @@ func (ix *qaIndex) rescore(c *Corpus, q []qaQueryTerm, in qaIntent, s int) qaHit
 		if qt.required && matched == 0 {
 			return qaHit{sent: s}
 		}
+		if !qt.inTitle(d) {
+			fcov += qt.covW * matched
+			fTotal += qt.covW
+		} else {
+			if matched == 0 {
+				// The article is about it: its sentences speak of it even
+				// when they say "it" or "the company".
+				matched = titleImplicit
+				best = titleImplicitBM * qt.idf
+			} else {
+				best *= titleExplicit
+			}
+		}
 		bm += qt.weight * best
 		cov += qt.covW * matched
 		covTotal += qt.covW
@@ -166,11 +218,15 @@ func (ix *qaIndex) rescore(c *Corpus, q []qaQueryTerm, in qaIntent, s int) qaHit
 	if covTotal > 0 {
 		h.coverage = cov / covTotal
 	}
+	h.focus = 1
+	if fTotal > 0 {
+		h.focus = fcov / fTotal
+	}
 	h.typed = in.want == 0 || ix.feat[s]&in.want != 0
 	if h.typed && in.want != 0 {
 		// The wanted name, figure or date must be news to the question:
 		// "Xbox 360" does not answer "how many Xbox 360 games are there".
-		h.typed = qaNovelFeatures(c.sents[s].text, q)&in.want != 0
+		h.typed = qaNovelFeatures(c.sents[s].text, q, ix.docTitle[c.sents[s].doc])&in.want != 0
 	}
 	typeFactor := 1.0
 	switch {
@@ -186,6 +242,33 @@ func (ix *qaIndex) rescore(c *Corpus, q []qaQueryTerm, in qaIntent, s int) qaHit
 	pos := float64(c.sents[s].pos)
 	h.score = bm * (0.4 + 0.6*h.coverage) * typeFactor * (1 + leadPrior/(1+pos))
 	return h
+}
+
+// addTitleSentences adds to cands the sentences of the articles whose title
+// has a question term, when they are few: such a sentence may answer
+// without repeating the title ("It took place in South Africa").
+func (ix *qaIndex) addTitleSentences(c *Corpus, q []qaQueryTerm, cands []int, allowed func(int) bool) []int {
+	var docs []int32
+	total := 0
+	for _, qt := range q {
+		for _, d := range qt.titleDocs {
+			if !slices.Contains(docs, d) {
+				docs = append(docs, d)
+				total += len(c.byDoc[d])
+			}
+		}
+	}
+	if total == 0 || total > maxTitleSentences {
+		return cands
+	}
+	for _, d := range docs {
+		for _, s := range c.byDoc[d] {
+			if (allowed == nil || allowed(s)) && !slices.Contains(cands, s) {
+				cands = append(cands, s)
+			}
+		}
+	}
+	return cands
 }
 
 // answer turns hits into the Answer: the sentences verbatim, each cited.
@@ -243,10 +326,13 @@ func qaJoinOr(xs []string) string {
 
 // qaNovelFeatures computes the answer-type features of text without the
 // words the question already contains.
-func qaNovelFeatures(text string, q []qaQueryTerm) uint16 {
+func qaNovelFeatures(text string, q []qaQueryTerm, title []string) uint16 {
 	asked := make(map[string]bool, len(q))
 	for _, qt := range q {
 		asked[qt.term] = true
+	}
+	for _, t := range title {
+		asked[t] = true
 	}
 	var kept []string
 	for _, tok := range strings.Fields(text) {

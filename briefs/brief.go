@@ -91,6 +91,11 @@ const (
 	wCorrob   = 0.35
 	// Two sentences more similar than this say the same thing.
 	redundantSim = 0.42
+	// Within a single article only a near-repeat is dropped: a sentence
+	// restating the lead in other words (a caption, a summary line) still
+	// carries the story's key facts, and with one article there is no other
+	// source to take them from. Measured on news summaries (docs/quality.md).
+	redundantSimSingle = 0.75
 	// A sentence this similar to a point in another article supports it.
 	supportSim = 0.30
 )
@@ -334,6 +339,10 @@ func (c *Corpus) rankBrief() rankedBrief {
 	}
 
 	rb := rankedBrief{quotes: ranked}
+	redSim := redundantSim
+	if len(c.articles) == 1 {
+		redSim = redundantSimSingle
+	}
 	var chosen []int
 	var pointDocs [][]int
 	for _, cd := range cands {
@@ -346,7 +355,7 @@ func (c *Corpus) rankBrief() rankedBrief {
 			// Across articles, support is redundancy: a sentence of another
 			// article that supports a point says that point again.
 			cross := c.sents[cd.id].doc != c.sents[id].doc
-			if sim >= redundantSim || cross && sim >= supportSim || sharesFigure(m.figs[cd.id], m.figs[id]) && sim >= supportSim/2 {
+			if sim >= redSim || cross && sim >= supportSim || sharesFigure(m.figs[cd.id], m.figs[id]) && sim >= supportSim/2 {
 				dup = k
 				break
 			}

@@ -23,6 +23,13 @@ type qaIndex struct {
 	feat     []uint16 // answer-type features
 	avgLen   float64
 
+	// titleDocs maps a term of an article's title to the articles whose
+	// title has it (ascending); docTitle lists each article's title terms.
+	// An article is about its title: its sentences speak of it even when
+	// they say "it" (see rescore).
+	titleDocs map[string][]int32
+	docTitle  [][]string
+
 	accPool sync.Pool // *qaScratch, reused across questions
 }
 
@@ -82,6 +89,21 @@ func newQAIndex(c *Corpus) *qaIndex {
 		total += ln
 	}
 	ix.fwdStart = append(ix.fwdStart, int32(len(ix.fwdTerm)))
+	ix.titleDocs = make(map[string][]int32)
+	ix.docTitle = make([][]string, len(c.articles))
+	for d, a := range c.articles {
+		for _, w := range words(a.Title) {
+			if isStop(w) || qaQuestionStop[w] {
+				continue
+			}
+			t := qaNorm(w)
+			if qaContainsStr(ix.docTitle[d], t) {
+				continue
+			}
+			ix.docTitle[d] = append(ix.docTitle[d], t)
+			ix.titleDocs[t] = append(ix.titleDocs[t], int32(d))
+		}
+	}
 	if n > 0 {
 		ix.avgLen = float64(total) / float64(n)
 	}

@@ -88,6 +88,21 @@ func qaAnalyze(question string) qaIntent {
 			if i > 0 && (ws[i-1] == "what" || ws[i-1] == "the") {
 				in.want |= fMoney | fNumber
 			}
+			// "What is the (stock) price of …": a price is a figure; a
+			// sentence about pricing without one does not answer.
+			if w == "price" && qaAsksWhat(ws, i) {
+				in.want |= fMoney | fNumber
+				in.strict = true
+			}
+		case "color", "colour", "colors", "colours":
+			// "What color is …" wants a colour word, not any sentence
+			// about the thing. The word stays a term: a colour in an idiom
+			// ("red ink") of a sentence that never speaks of colour is
+			// no answer.
+			if qaAsksWhat(ws, i) {
+				in.want |= fColor
+				in.strict = true
+			}
 		case "say", "said", "quote", "quoted", "remark", "remarked", "tell", "told":
 			in.quote = true
 		}
@@ -120,6 +135,20 @@ func qaAnalyze(question string) qaIntent {
 	}
 	in.entities = qaEntityPhrases(question)
 	return in
+}
+
+// qaAsksWhat reports whether word i of a question is the thing a what/which
+// question asks for: "what color is", "what is the stock price of".
+func qaAsksWhat(ws []string, i int) bool {
+	for j := i - 1; j >= 0 && j >= i-4; j-- {
+		switch ws[j] {
+		case "what", "which", "what's":
+			return true
+		case "of", "for", "in", "on", "to", "with", "by":
+			return false
+		}
+	}
+	return false
 }
 
 // qaMoneyQuestion reports whether a "how much" question is about money.

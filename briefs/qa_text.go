@@ -14,11 +14,50 @@ import (
 // verb forms are brought to their lemma before stemming, so "lost" meets
 // "lose" and "built" meets "build".
 func qaNorm(w string) string {
+	w = qaFold(w)
 	if l, ok := qaIrregular[w]; ok {
 		w = l
 	}
 	return stem(w)
 }
+
+// qaFold drops the accents of Latin letters, so a question typed without
+// them ("Perez", "cafe") meets the text that has them ("Pérez", "café").
+func qaFold(w string) string {
+	ascii := true
+	for i := 0; i < len(w); i++ {
+		if w[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return w
+	}
+	var b strings.Builder
+	for _, r := range w {
+		if f, ok := qaFoldMap[r]; ok {
+			b.WriteRune(f)
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+var qaFoldMap = func() map[rune]rune {
+	m := map[rune]rune{}
+	for base, accented := range map[rune]string{
+		'a': "àáâãäåāăą", 'c': "çćĉċč", 'd': "ďđ", 'e': "èéêëēĕėęě", 'g': "ĝğġģ",
+		'i': "ìíîïĩīĭįı", 'n': "ñńņňŉ", 'o': "òóôõöøōŏő", 'r': "ŕŗř", 's': "śŝşšș",
+		't': "ţťŧț", 'u': "ùúûüũūŭůűų", 'y': "ýÿŷ", 'z': "źżž", 'l': "ĺļľŀł",
+	} {
+		for _, r := range accented {
+			m[r] = base
+		}
+	}
+	return m
+}()
 
 var qaIrregular = map[string]string{
 	"lost": "lose", "built": "build", "made": "make", "said": "say", "says": "say",
@@ -145,6 +184,7 @@ const (
 	fReason
 	fPlace
 	fFragment // no final punctuation: a caption, heading or list item
+	fColor    // a colour word
 )
 
 var (
@@ -162,6 +202,9 @@ var (
 	qaMoneyWords = setOf("dollar", "dollars", "euro", "euros", "pound", "pounds", "cents",
 		"yen", "yuan", "usd", "eur", "gbp", "rupees", "francs")
 	qaPercentWords = setOf("percent", "percentage", "pct")
+	qaColorWords   = setOf("red", "orange", "yellow", "green", "blue", "purple", "violet", "pink",
+		"brown", "black", "white", "gray", "grey", "silver", "gold", "golden", "beige", "cyan",
+		"magenta", "indigo", "turquoise", "maroon", "navy", "crimson", "scarlet", "teal", "amber")
 	qaReasonWords  = setOf("because", "due", "since", "reason", "result", "after", "order",
 		"cause", "caused", "causes", "led", "response", "thanks", "owing", "so")
 	qaPersonCues = setOf("ceo", "president", "chief", "founder", "director", "spokesperson",
@@ -202,6 +245,8 @@ func qaSentenceFeatures(text string, ws []string) uint16 {
 			f |= fNumber
 		case qaReasonWords[w]:
 			f |= fReason
+		case qaColorWords[w]:
+			f |= fColor
 		}
 		if qaMoneyWords[w] && i > 0 && (qaIsNumberWord(ws[i-1])) {
 			f |= fMoney

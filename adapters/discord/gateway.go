@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -34,6 +37,7 @@ func (a *Adapter) session(ctx context.Context) (*discordgo.Session, error) {
 	s.StateEnabled = false
 	s.ShouldReconnectOnError = true
 	s.ShouldRetryOnRateLimit = true
+	routeLibraryLogs(a.log)
 	count := a.cfg.ShardCount
 	if count == 0 {
 		gb, err := s.GatewayBot(discordgo.WithContext(ctx))
@@ -47,6 +51,34 @@ func (a *Adapter) session(ctx context.Context) (*discordgo.Session, error) {
 	}
 	s.ShardID, s.ShardCount = a.cfg.ShardID, count
 	return s, nil
+}
+
+// discordgo logs through one package-level function, by default as plain
+// text on the standard logger, which breaks LOG_FORMAT=json. Its lines go
+// to the logger of the adapter that last opened a session instead (a
+// process has one gateway). Sessions keep discordgo's default level, so
+// only its errors arrive: no payloads, no token.
+var (
+	libraryLog    atomic.Pointer[slog.Logger]
+	routeLogsOnce sync.Once
+)
+
+func routeLibraryLogs(log *slog.Logger) {
+	libraryLog.Store(log)
+	routeLogsOnce.Do(func() {
+		discordgo.Logger = func(msgL, _ int, format string, a ...any) {
+			level := slog.LevelError
+			switch msgL {
+			case discordgo.LogWarning:
+				level = slog.LevelWarn
+			case discordgo.LogInformational:
+				level = slog.LevelInfo
+			case discordgo.LogDebug:
+				level = slog.LevelDebug
+			}
+			libraryLog.Load().Log(context.Background(), level, "discordgo: "+fmt.Sprintf(format, a...))
+		}
+	})
 }
 
 // runGateway connects and stays connected until ctx is done. Network

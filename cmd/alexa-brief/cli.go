@@ -153,15 +153,17 @@ func baseArticles(dir string) ([]briefs.Article, error) {
 	return arts, nil
 }
 
-// sqlitePath returns the file a SQLite DATABASE_URL names, as openStore
-// reads it, and false for PostgreSQL.
+// sqlitePath returns the file a SQLite DATABASE_URL names and false for
+// PostgreSQL. sqlite:PATH, sqlite://PATH and sqlite:///ABS all work: the
+// URL form "sqlite://x.db" means the relative file x.db (as migrate and
+// dbmate read it), not /x.db.
 func sqlitePath(dsn string) (string, bool) {
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+	if isPostgres(dsn) {
 		return "", false
 	}
 	if p, ok := strings.CutPrefix(dsn, "sqlite:"); ok {
-		if strings.HasPrefix(p, "///") {
-			p = p[2:]
+		if rest, ok := strings.CutPrefix(p, "//"); ok {
+			p = rest
 		}
 		return p, true
 	}
@@ -416,7 +418,7 @@ func answerLine(c *briefs.Corpus, a briefs.Answer) string {
 func articleFiles(path string) ([]briefs.Article, error) {
 	st, err := os.Stat(path)
 	if err != nil {
-		return nil, usagef("ingest: %v", err)
+		return nil, usagef("ingest: %v (name an existing .txt or .md article, or a folder of them)", err)
 	}
 	if st.IsDir() {
 		arts, err := briefs.LoadDir(path)

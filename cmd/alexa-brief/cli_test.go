@@ -22,6 +22,8 @@ func TestSQLitePath(t *testing.T) {
 		{"/var/lib/ab/x.db", "/var/lib/ab/x.db", true},
 		{"sqlite:data/x.db", "data/x.db", true},
 		{"sqlite:///abs/x.db", "/abs/x.db", true},
+		{"sqlite://data/x.db", "data/x.db", true},
+		{"sqlite:/abs/x.db", "/abs/x.db", true},
 		{"postgres://u:p@h/db", "", false},
 		{"postgresql://h/db", "", false},
 	}

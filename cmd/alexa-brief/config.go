@@ -210,7 +210,7 @@ func checkDatabaseURL(v string) error {
 			return fmt.Errorf("DATABASE_URL: not a valid postgres:// URL (postgres://user:password@host:5432/db)")
 		}
 	case strings.HasPrefix(v, "sqlite:"):
-		if strings.TrimPrefix(v, "sqlite:") == "" {
+		if p, _ := sqlitePath(v); p == "" {
 			return fmt.Errorf("DATABASE_URL: sqlite: needs a path (sqlite:/var/lib/alexa-brief/alexa-brief.db)")
 		}
 	case strings.Contains(v, "://"):

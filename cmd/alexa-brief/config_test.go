@@ -42,6 +42,7 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"postgres url", map[string]string{"DATABASE_URL": "postgres://u:p@db:5432/x"}, ""},
 		{"sqlite prefix", map[string]string{"DATABASE_URL": "sqlite:/tmp/x.db"}, ""},
 		{"empty sqlite path", map[string]string{"DATABASE_URL": "sqlite:"}, "DATABASE_URL"},
+		{"empty sqlite URL path", map[string]string{"DATABASE_URL": "sqlite://"}, "DATABASE_URL"},
 		{"unknown scheme", map[string]string{"DATABASE_URL": "mysql://x/y"}, "DATABASE_URL"},
 		{"postgres without host", map[string]string{"DATABASE_URL": "postgres://"}, "DATABASE_URL"},
 		{"catchup", map[string]string{"ALEXA_BRIEF_CATCHUP": "soon"}, "ALEXA_BRIEF_CATCHUP"},

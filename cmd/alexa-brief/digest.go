@@ -230,7 +230,8 @@ func subscriptionsRemove(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("subscriptions remove: %w", err)
 	}
 	if !removed {
-		return fmt.Errorf("subscriptions remove: %s has no subscription (see alexa-brief subscriptions list)", scopeName(sc))
+		// Naming a channel that has no subscription is bad input: exit 2.
+		return usagef("subscriptions remove: %s has no subscription (alexa-brief subscriptions list shows the subscribed channels)", scopeName(sc))
 	}
 	fmt.Fprintf(e.stdout, "unsubscribed %s\n", scopeName(sc))
 	return nil
@@ -241,6 +242,9 @@ func cmdDigest(ctx context.Context, e *env, args []string) error {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
 			fmt.Fprintf(e.stdout, "usage: %s\n", usageDigestRun)
 			return nil
+		}
+		if len(args) > 0 {
+			return usagef("digest: unknown action %q, say run\nusage: %s", args[0], usageDigestRun)
 		}
 		return usagef("digest: say run\nusage: %s", usageDigestRun)
 	}

@@ -38,7 +38,7 @@ func TestSubscriptionsCLI(t *testing.T) {
 		{[]string{"subscriptions", "frobnicate"}, 2, "", "unknown action"},
 		{[]string{"subscriptions", "list"}, 0, "daily 09:00 Europe/Berlin", ""},
 		{[]string{"subscriptions", "remove", "--platform", "slack", "--team", "T1", "--channel", "C1"}, 0, "unsubscribed slack/T1/C1", ""},
-		{[]string{"subscriptions", "remove", "--platform", "slack", "--team", "T1", "--channel", "C1"}, 1, "", "has no subscription"},
+		{[]string{"subscriptions", "remove", "--platform", "slack", "--team", "T1", "--channel", "C1"}, 2, "", "has no subscription"},
 		{[]string{"digest", "run", "--now", "yesterday"}, 2, "", "not an RFC3339 time"},
 		{[]string{"digest", "walk"}, 2, "", "say run"},
 	}

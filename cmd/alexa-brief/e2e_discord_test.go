@@ -395,6 +395,11 @@ func TestE2EDiscordServe(t *testing.T) {
 		t.Error("the log contains the bot token")
 	}
 	stopServe(t, cmd, stderr)
+	// The failed gateway connection was logged, as JSON like the rest.
+	if countLogLines(stderr.String(), `"msg":"discordgo: error connecting to gateway`) == 0 {
+		t.Errorf("no JSON log line from discordgo about the gateway:\n%s", stderr)
+	}
+	checkJSONLog(t, stderr.String())
 }
 
 // TestE2EDigestDiscord runs `digest run` twice for the same instant with a

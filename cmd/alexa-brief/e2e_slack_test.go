@@ -259,10 +259,8 @@ func checkSlackCited(t *testing.T, r slackReply, texts map[string]string) {
 }
 
 type slackServe struct {
-	base   string
-	api    *slacktest.Server
-	stderr *syncWriter
-	db     string
+	base string
+	api  *slacktest.Server
 }
 
 // command sends a signed /alexa-brief and returns the answer: inline when
@@ -330,8 +328,22 @@ func TestE2ESlackServe(t *testing.T) {
 		"SLACK_SIGNING_SECRET="+e2eSlackSecret, "SLACK_BOT_TOKEN="+slacktest.DefaultToken,
 		"SLACK_API_URL="+api.URL(), "DATABASE_URL="+db, "LOG_LEVEL=debug")
 	base, cmd, stderr := startServe(t, env...)
-	s := slackServe{base: base, api: api, stderr: stderr, db: db}
+	s := slackServe{base: base, api: api}
 	texts := articleTexts(t)
+
+	t.Run("ready", func(t *testing.T) {
+		// At start serve checks the bot token with auth.test, at
+		// SLACK_API_URL; the fake accepted it, so serve is ready.
+		waitUntil(t, "auth.test at the fake", func() bool { return api.Calls("auth.test") > 0 })
+		resp, err := http.Get(base + "/readyz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("/readyz: got %d, want 200", resp.StatusCode)
+		}
+	})
 
 	t.Run("url_verification", func(t *testing.T) {
 		const challenge = "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"
@@ -349,14 +361,15 @@ func TestE2ESlackServe(t *testing.T) {
 		tests := []struct {
 			name, channel, text string
 			want                []string
+			cited               bool // an answer: its sentences must be verbatim
 		}{
-			{"brief", "C1", "", []string{"$25 billion", "Share in channel"}},
-			{"quotes", "C1", "quotes", []string{"smart timer", "A former Amazon employee"}},
-			{"ask", "C1", "ask how much did Amazon lose on devices?", []string{"$25 billion"}},
-			{"unknown", "C1", "qoutes", []string{"Unknown command", "Did you mean `/alexa-brief quotes`?", "/alexa-brief ask &lt;question&gt;"}},
-			{"subscribe", "CSUB", "subscribe @every 1m", []string{"Subscribed", "`@every 1m`", "Next runs"}},
-			{"schedule", "CSUB", "schedule", []string{"Schedule: `@every 1m`", "Next run:"}},
-			{"schedule elsewhere", "C1", "schedule", []string{"No digest scheduled"}},
+			{"brief", "C1", "", []string{"$25 billion", "Share in channel"}, false},
+			{"quotes", "C1", "quotes", []string{"smart timer", "A former Amazon employee"}, false},
+			{"ask", "C1", "ask how much did Amazon lose on devices?", []string{"$25 billion"}, true},
+			{"unknown", "C1", "qoutes", []string{"Unknown command", "Did you mean `/alexa-brief quotes`?", "/alexa-brief ask &lt;question&gt;"}, false},
+			{"subscribe", "CSUB", "subscribe @every 1m", []string{"Subscribed", "`@every 1m`", "Next runs"}, false},
+			{"schedule", "CSUB", "schedule", []string{"Schedule: `@every 1m`", "Next run:"}, false},
+			{"schedule elsewhere", "C1", "schedule", []string{"No digest scheduled"}, false},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -369,7 +382,7 @@ func TestE2ESlackServe(t *testing.T) {
 						t.Errorf("reply lacks %q:\n%s", w, r.all())
 					}
 				}
-				if tt.name == "ask" {
+				if tt.cited {
 					checkSlackCited(t, r, texts)
 				}
 			})
@@ -600,6 +613,25 @@ func TestE2ESlackServe(t *testing.T) {
 		}
 	})
 
+	t.Run("DMs in a row keep to Slack's rate", func(t *testing.T) {
+		const channel = "D0RATE"
+		for i, q := range []string{"What did Dave Limp say?", "How many Alexa devices has Amazon sold?", "When did the Echo debut?"} {
+			body := dmEvent(fmt.Sprintf("Ev0E2ERATE%d", i), channel, q)
+			if status, got := slackPost(t, base, "/slack/events", "application/json", body, "now", nil); status != http.StatusOK {
+				t.Fatalf("got %d %q, want 200", status, got)
+			}
+		}
+		waitUntil(t, "three answers", func() bool { return len(api.ChannelMessages(channel)) >= 3 })
+		if n := len(api.ChannelMessages(channel)); n != 3 {
+			t.Errorf("%d answers to 3 DMs, want 3", n)
+		}
+		// The fake answers 429 to a second message within a second in
+		// one channel: the poster paced itself instead of finding out.
+		if n := api.RateLimited(); n != 0 {
+			t.Errorf("Slack rate-limited the bot %d times", n)
+		}
+	})
+
 	// The unverified DM of an earlier subtest was never answered; the
 	// DMs answered since show that it would have been by now.
 	if msgs := api.ChannelMessages("D9"); len(msgs) != 0 {
@@ -612,6 +644,7 @@ func TestE2ESlackServe(t *testing.T) {
 		}
 	}
 	stopServe(t, cmd, stderr)
+	checkJSONLog(t, stderr.String())
 
 	// Slack's last retry comes minutes later: a restarted server, on the
 	// same database, still knows the event.
@@ -641,6 +674,39 @@ func TestE2ESlackServe(t *testing.T) {
 	})
 }
 
+// TestE2ESlackRejectedToken: a bot token Slack rejects makes /readyz fail,
+// without showing the token.
+func TestE2ESlackRejectedToken(t *testing.T) {
+	api := slacktest.New(slacktest.Options{})
+	defer api.Close()
+	const wrong = "xoxb-revoked-token"
+	env := append(append([]string{}, noPlatformEnv...),
+		"SLACK_SIGNING_SECRET="+e2eSlackSecret, "SLACK_BOT_TOKEN="+wrong, "SLACK_API_URL="+api.URL())
+	base, cmd, stderr := startServe(t, env...)
+	var status int
+	var body []byte
+	waitUntil(t, "/readyz to report the rejected token", func() bool {
+		resp, err := http.Get(base + "/readyz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		status = resp.StatusCode
+		body, _ = io.ReadAll(resp.Body)
+		return status != http.StatusOK
+	})
+	if status != http.StatusServiceUnavailable || !strings.Contains(string(body), "slack") {
+		t.Errorf("/readyz: got %d %s, want 503 naming slack", status, body)
+	}
+	stopServe(t, cmd, stderr)
+	if strings.Contains(string(body)+stderr.String(), wrong) {
+		t.Error("the rejected token was shown")
+	}
+	if !strings.Contains(stderr.String(), "auth.test") {
+		t.Errorf("the log does not say auth.test failed:\n%s", stderr)
+	}
+}
+
 // countLogLines counts JSON log lines holding every one of parts.
 func countLogLines(log string, parts ...string) int {
 	n := 0
@@ -654,6 +720,18 @@ func countLogLines(log string, parts ...string) int {
 		}
 	}
 	return n
+}
+
+// checkJSONLog fails unless every line of log is a JSON object: with
+// LOG_FORMAT=json nothing, a library included, may write plain text.
+func checkJSONLog(t *testing.T, log string) {
+	t.Helper()
+	for _, line := range strings.Split(strings.TrimSpace(log), "\n") {
+		var v map[string]any
+		if err := json.Unmarshal([]byte(line), &v); err != nil {
+			t.Errorf("LOG_FORMAT=json, but a log line is not JSON: %q", line)
+		}
+	}
 }
 
 // stopServe sends SIGTERM and expects a clean exit.

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -113,10 +114,54 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprint(stdout, usageText)
 		return exitOK
 	default:
-		fmt.Fprintf(stderr, "alexa-brief: unknown command %q\n\n%s", cmd, usageText)
+		fmt.Fprintf(stderr, "alexa-brief: unknown command %q%s\n\n%s", cmd, didYouMean(cmd), usageText)
 		return exitUsage
 	}
 	return exitCode(stderr, runErr)
+}
+
+// commandNames are the subcommands didYouMean suggests.
+var commandNames = []string{"shell", "serve", "brief", "quotes", "facts", "sources", "ask", "ingest",
+	"subscriptions", "digest", "discord", "version", "help"}
+
+// didYouMean names the subcommand nearest to word, when one is close
+// enough to be a typo ("breif", "subscription", "--json" is not).
+func didYouMean(word string) string {
+	best, bestD := "", -1
+	for _, c := range commandNames {
+		if d := levenshtein(strings.ToLower(word), c); bestD < 0 || d < bestD {
+			best, bestD = c, d
+		}
+	}
+	if strings.HasPrefix(word, "-") || bestD > max(2, len(best)/3) {
+		return " (see the commands below)"
+	}
+	return fmt.Sprintf(": did you mean \"alexa-brief %s\"?", best)
+}
+
+// levenshtein is the edit distance between two short words.
+func levenshtein(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) > 64 {
+		ra = ra[:64]
+	}
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
 }
 
 func exitCode(stderr io.Writer, err error) int {
@@ -138,7 +183,7 @@ set, and otherwise opens the local shell on the embedded corpus.
 
 commands:
   shell                         local chat on stdin/stdout
-  serve [--check]               HTTP endpoints, Socket Mode, Discord gateway, scheduler
+  serve [--check] [--addr A]    HTTP endpoints, Socket Mode, Discord gateway, scheduler
   brief [--json] [--corpus DIR] [--max-points N]
   quotes [--json] [--corpus DIR]
   facts [--json] [--corpus DIR]

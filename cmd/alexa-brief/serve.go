@@ -29,16 +29,14 @@ type component struct {
 	ready func() error
 }
 
+const usageServe = "alexa-brief serve [--check] [--addr HOST:PORT]"
+
 func cmdServe(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
 	check := fs.Bool("check", false, "validate configuration, store and corpus, then exit")
 	addr := fs.String("addr", e.cfg.Addr, "listen address (ALEXA_BRIEF_ADDR)")
-	if err := fs.Parse(args); err != nil {
-		return usagef("serve: %v", err)
-	}
-	if fs.NArg() > 0 {
-		return usagef("serve: unexpected argument %q", fs.Arg(0))
+	if err := parseFlags(e, fs, args, usageServe); err != nil {
+		return helpOK(err)
 	}
 	cfg := e.cfg
 	cfg.Addr = *addr
