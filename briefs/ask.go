@@ -19,12 +19,14 @@ func (c *Corpus) Ask(question string) Answer {
 	return c.answer(question, in, hits)
 }
 
-// Tunables of the decline, set on general grounds and checked against the
-// project's tests and the quality benchmark (docs/quality.md).
+// Tunables of the ranking and the decline, set on general grounds and
+// checked against the project's tests and the quality benchmark
+// (docs/quality.md).
 const (
 	// minCoverage is the share of the question's weighted terms an answer
-	// sentence must contain (synonyms count at a discount).
-	minCoverageX = 0.45
+	// sentence must contain (synonyms and an article's title count at a
+	// discount).
+	minCoverage = 0.4
 	// secondRatio is how close to the best score a second sentence must
 	// come to be added to the answer; a sentence of another article, which
 	// corroborates, needs less (secondRatioOther).
@@ -33,19 +35,35 @@ const (
 	// leadPrior favours early sentences: the first counts up to 1.6 times
 	// the same match late in an article, since news and reference texts
 	// state their main facts first.
+	leadPrior = 0.6
 	// candidatesK is how many BM25 candidates are rescored exactly.
 	candidatesK = 64
+	// typedBoost rewards a sentence holding what the question asks for (a
+	// sum for "how much", a name for "who"); untypedSoft weighs one without
+	// it when the type is a preference, not a requirement ("why").
+	typedBoost    = 1.3
+	typedNameOnly = 1.0
+	untypedSoft   = 0.8
 )
 
-// Title tunables (vars while being measured).
-var (
-	minCoverage = 0.4
-	leadPrior = 0.6
-	maxTitleDocs      = 8
+// An article is about its title. A question word that is in the title of
+// a sentence's article is the question's topic rather than what it asks:
+// every sentence of that article speaks of it, if only as "it", and naming
+// it again says little. So the sentence covers such a word at
+// titleImplicit without naming it, and the word's BM25 weight, named or
+// not, is discounted (titleExplicit, titleImplicitBM ≈ half of it) so
+// that the rest of the question decides which sentence answers.
+const (
+	titleImplicit   = 0.6
+	titleImplicitBM = 0.15
+	titleExplicit   = 0.3
+	// A term in the titles of more articles than this names no one
+	// article's topic.
+	maxTitleDocs = 8
+	// The sentences of the title's articles join the candidates when they
+	// are at most this many (so "It took place in South Africa" is seen
+	// even though it shares no word with the question).
 	maxTitleSentences = 128
-	titleImplicit     = 0.6
-	titleImplicitBM   = 0.15
-	titleExplicit     = 0.3
 )
 
 // qaQueryTerm is a question term as looked up in the index: the term itself
@@ -58,7 +76,10 @@ type qaQueryTerm struct {
 	// titleDocs are the articles whose title has the term, when few do
 	// (a term in many titles says nothing about any one article).
 	titleDocs []int32
-	idf       float64 // of the term itself (the largest possible when unknown)
+	// topic: every article whose text has the term has it in its title
+	// too, so naming it tells no sentence from another (see rescore).
+	topic bool
+	idf   float64 // of the term itself (the largest possible when unknown)
 }
 
 // inTitle reports whether article d's title has the term.
@@ -82,11 +103,8 @@ type qaHit struct {
 	sent     int
 	score    float64
 	coverage float64
-	// focus is the coverage of the question's words that are not the
-	// article's title: what the question asks about its topic (1 when all
-	// its words are the topic).
-	focus float64
 	typed    bool // has one of the wanted answer types
+	exact    bool // has the preferred one (a place for "where")
 }
 
 // lookup resolves the intent's terms against the index.
@@ -109,6 +127,7 @@ func (ix *qaIndex) lookup(in qaIntent) []qaQueryTerm {
 			qt.known = true
 			if len(td) <= maxTitleDocs {
 				qt.titleDocs = td
+				qt.topic = qt.alts == nil || ix.onlyIn(qt.alts[0].id, td)
 			}
 		}
 		if !w.entity {
@@ -180,7 +199,7 @@ func (ix *qaIndex) search(c *Corpus, in qaIntent, exclude func(int) bool, n int,
 // term counts through its best alternative, scaled by how much of the
 // question the sentence covers and whether it holds the wanted answer type.
 func (ix *qaIndex) rescore(c *Corpus, q []qaQueryTerm, in qaIntent, s int) qaHit {
-	var bm, cov, covTotal, fcov, fTotal float64
+	var bm, cov, covTotal float64
 	d := c.sents[s].doc
 	for _, qt := range q {
 		best, matched := 0.0, 0.0
@@ -197,16 +216,16 @@ func (ix *qaIndex) rescore(c *Corpus, q []qaQueryTerm, in qaIntent, s int) qaHit
 		if qt.required && matched == 0 {
 			return qaHit{sent: s}
 		}
-		if !qt.inTitle(d) {
-			fcov += qt.covW * matched
-			fTotal += qt.covW
-		} else {
+		if qt.inTitle(d) {
 			if matched == 0 {
 				// The article is about it: its sentences speak of it even
 				// when they say "it" or "the company".
 				matched = titleImplicit
 				best = titleImplicitBM * qt.idf
-			} else {
+			} else if qt.topic {
+				// Named again: every sentence of the story is about it.
+				// Only when no other article names it without having it
+				// in its title, so that articles stay comparable.
 				best *= titleExplicit
 			}
 		}
@@ -218,22 +237,26 @@ func (ix *qaIndex) rescore(c *Corpus, q []qaQueryTerm, in qaIntent, s int) qaHit
 	if covTotal > 0 {
 		h.coverage = cov / covTotal
 	}
-	h.focus = 1
-	if fTotal > 0 {
-		h.focus = fcov / fTotal
-	}
 	h.typed = in.want == 0 || ix.feat[s]&in.want != 0
 	if h.typed && in.want != 0 {
 		// The wanted name, figure or date must be news to the question:
 		// "Xbox 360" does not answer "how many Xbox 360 games are there".
-		h.typed = qaNovelFeatures(c.sents[s].text, q, ix.docTitle[c.sents[s].doc])&in.want != 0
+		novel := qaNovelFeatures(c.sents[s].text, q, ix.docTitle[c.sents[s].doc])
+		h.typed = novel&in.want != 0
+		// A place question is answered best by a place, a person question
+		// by a person; any other name is a weaker answer.
+		h.exact = in.prefer == 0 || novel&in.prefer != 0
 	}
 	typeFactor := 1.0
 	switch {
+	case in.want != 0 && h.typed && h.exact:
+		typeFactor = typedBoost
 	case in.want != 0 && h.typed:
-		typeFactor = 1.3
+		typeFactor = typedNameOnly
 	case in.strict:
 		typeFactor = 0.5
+	case in.want != 0:
+		typeFactor = untypedSoft
 	}
 	if ix.feat[s]&fFragment != 0 {
 		// Captions and headings name a topic; they rarely answer.

@@ -79,6 +79,12 @@ func TestAskEmbedded(t *testing.T) {
 		{"What is Remarkable Alexa?", true, "Remarkable Alexa"},
 		{"What do customers use Echo devices for?", true, "setting alarms"},
 		{"How did Amazon perform in the first quarter of 2023?", true, "first quarter of 2023"},
+		{"When did the Echo debut?", true, "debut in 2014"},
+		{"Who is Amazon's CEO?", true, "Andy Jassy"},
+		{"Why did the downstream impact theory fail?", true, "failed to deliver"},
+		{"What is the stock price of Amazon?", false, "The articles don't say"},
+		{"What color is the Echo?", false, "The articles don't say"},
+		{"Who is the mayor of Velmora?", false, "never mention Velmora"},
 		{"Who won the 2018 World Cup?", false, "The articles don't say"},
 		{"What is the capital of France?", false, "never mention France"},
 		{"What did Tim Cook say about the iPhone?", false, "never mention Tim Cook"},
@@ -141,6 +147,28 @@ func TestAskSmallCorpus(t *testing.T) {
 	})
 }
 
+// An article is about its title: a question about the title's subject is
+// answered by a sentence that says "it" instead of naming it, and accents
+// the question leaves out still match.
+func TestAskTitleSubject(t *testing.T) {
+	c, err := New([]Article{{ID: "fair", Title: "Harvest Fair of Dunmore", Text: "The Harvest Fair of Dunmore is a yearly farm show in the north of the county.\n\n" +
+		"It takes place in Kilbrack every September.\n\n" +
+		"The fair was founded by José Ortiz, a dairy farmer.\n\n" +
+		"Its prize for the largest pumpkin is the best known of its contests."}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runAsk(t, c, []askCase{
+		{"where does the harvest fair take place?", true, "in Kilbrack"},
+		{"When is the Dunmore fair?", true, "every September"},
+		{"In what town is the Dunmore fair located?", true, "in Kilbrack"},
+		{"who founded the harvest fair?", true, "José Ortiz"},
+		{"who is jose ortiz?", true, "José Ortiz"},
+		{"what color is the pumpkin at the fair?", false, "The articles don't say"},
+		{"how many visitors does the harvest fair get?", false, "The articles don't say"},
+	})
+}
+
 func TestAskDeterministic(t *testing.T) {
 	c, err := Default()
 	if err != nil {
@@ -167,10 +195,15 @@ func TestQuestionTypes(t *testing.T) {
 		{"When did he leave?", fDate | fPeriod, true},
 		{"In what year was it devised?", fDate, true},
 		{"What percentage of users pay?", fPercent, true},
-		{"Who runs Amazon?", fPerson | fEntity, false},
+		{"Who runs Amazon?", fPerson | fEntity, true},
+		{"Who is Amazon's CEO?", fPerson | fEntity, false},
+		{"Where is the plant?", fPlace | fEntity, true},
+		{"In what country is the plant located?", fPlace | fEntity, true},
 		{"Why did it fail?", fReason, false},
 		{"What did Limp say?", fQuote, false},
 		{"What is Alexa?", 0, false},
+		{"What color is the Echo?", fColor, true},
+		{"What is the stock price of Amazon?", fMoney | fNumber, true},
 	}
 	for _, tt := range tests {
 		in := qaAnalyze(tt.question)

@@ -2,6 +2,7 @@ package briefs
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"sync"
 )
@@ -29,6 +30,7 @@ type qaIndex struct {
 	// they say "it" (see rescore).
 	titleDocs map[string][]int32
 	docTitle  [][]string
+	sentDoc   []int32 // sentence → article
 
 	accPool sync.Pool // *qaScratch, reused across questions
 }
@@ -89,6 +91,10 @@ func newQAIndex(c *Corpus) *qaIndex {
 		total += ln
 	}
 	ix.fwdStart = append(ix.fwdStart, int32(len(ix.fwdTerm)))
+	ix.sentDoc = make([]int32, n)
+	for s := range c.sents {
+		ix.sentDoc[s] = int32(c.sents[s].doc)
+	}
 	ix.titleDocs = make(map[string][]int32)
 	ix.docTitle = make([][]string, len(c.articles))
 	for d, a := range c.articles {
@@ -124,6 +130,17 @@ func (ix *qaIndex) idf(df int) float64 {
 func (ix *qaIndex) termID(t string) (int32, bool) {
 	id, ok := ix.vocab[t]
 	return id, ok
+}
+
+// onlyIn reports whether every sentence holding term id belongs to one of
+// docs (ascending).
+func (ix *qaIndex) onlyIn(id int32, docs []int32) bool {
+	for _, s := range ix.post[id] {
+		if _, ok := slices.BinarySearch(docs, ix.sentDoc[s]); !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // tfNorm is BM25's saturating term-frequency factor for sentence s.

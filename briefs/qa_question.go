@@ -12,6 +12,7 @@ type qaIntent struct {
 	words    []string  // lower-case question words as words() gives them
 	terms    []qaQword // content words, in question order
 	want     uint16    // answer-type features a good answer sentence has
+	prefer   uint16    // the best of want (a place for "where"), when some are fallbacks
 	strict   bool      // an answer without one of want is no answer
 	quote    bool      // the question asks what someone said
 	entities []string  // capitalised names and numbers, as written
@@ -32,7 +33,10 @@ type qaQword struct {
 var qaQuestionStop = setOf("tell", "please", "know", "article", "articles", "story", "stories",
 	"report", "much", "many", "long", "often", "far", "big", "large", "old", "happen",
 	"happened", "kind", "sort", "type", "name", "called", "call", "exactly", "really",
-	"actually", "anything", "something", "thing", "things", "else", "get", "got", "mean", "does")
+	"actually", "anything", "something", "thing", "things", "else", "get", "got", "mean", "does",
+	// "Where is X located?" asks where X is; the answer rarely says
+	// "located".
+	"located", "situated")
 
 // qaWeakWords retrieve little on their own; they still count at a discount.
 var qaWeakWords = setOf("say", "said", "think", "make", "made", "go", "went", "take", "took",
@@ -43,7 +47,8 @@ func qaAnalyze(question string) qaIntent {
 	in := qaIntent{words: words(question)}
 	ws := in.words
 	has := func(i int, w string) bool { return i < len(ws) && ws[i] == w }
-	typeWords := map[string]bool{}
+	typeWords := map[string]bool{}  // say only what kind of answer is wanted
+	focusWords := map[string]bool{} // say it, and may also be in the answer
 	for i, w := range ws {
 		switch w {
 		case "when":
@@ -51,8 +56,18 @@ func qaAnalyze(question string) qaIntent {
 			in.strict = true
 		case "who", "whom", "whose":
 			in.want |= fPerson | fEntity
+			in.prefer |= fPerson
+			// "Who founded it?" wants a name: a sentence naming no one
+			// does not answer. "Who is Jo Baker?" wants what the text says
+			// of Jo Baker, which need not name anyone else.
+			if !has(i+1, "is") && !has(i+1, "was") && !has(i+1, "are") && !has(i+1, "were") {
+				in.strict = true
+			}
 		case "where":
 			in.want |= fPlace | fEntity
+			in.prefer |= fPlace
+			// A place is a name: "where" is not answered without one.
+			in.strict = true
 		case "why":
 			in.want |= fReason
 		case "how":
@@ -94,6 +109,16 @@ func qaAnalyze(question string) qaIntent {
 				in.want |= fMoney | fNumber
 				in.strict = true
 			}
+		case "country", "countries", "city", "cities", "state", "town", "county", "region", "continent":
+			// "In what country is Normandy?" asks for a place, which the
+			// answer may name ("a region in France") without the word: the
+			// word still counts, at a discount.
+			if i > 0 && (ws[i-1] == "what" || ws[i-1] == "which") {
+				in.want |= fPlace | fEntity
+				in.prefer |= fPlace
+				in.strict = true
+				focusWords[w] = true
+			}
 		case "color", "colour", "colors", "colours":
 			// "What color is …" wants a colour word, not any sentence
 			// about the thing. The word stays a term: a colour in an idiom
@@ -116,7 +141,7 @@ func qaAnalyze(question string) qaIntent {
 			continue
 		}
 		qw := qaQword{term: qaNorm(w), surf: w, weight: 1}
-		if qaWeakWords[w] {
+		if qaWeakWords[w] || focusWords[w] {
 			qw.weight = 0.4
 		}
 		if caps[w] || qaIsNumberWord(w) && w[0] >= '0' && w[0] <= '9' {

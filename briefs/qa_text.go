@@ -138,6 +138,14 @@ var qaSynonymGroups = [][]string{
 	{"doctor", "physician"},
 	{"price", "pricing"},
 	{"ai", "intelligence"},
+	{"play", "portray", "star", "act", "role"},
+	{"sing", "perform", "singer", "performer"},
+	{"make", "manufacture", "manufacturer", "produce", "producer", "maker"},
+	{"own", "owner", "ownership", "possess"},
+	{"found", "establish", "founder", "create"},
+	{"discover", "discovery", "detect"},
+	{"locate", "situate"},
+	{"mean", "meaning", "refer", "denote", "definition"},
 }
 
 // synonymWeight discounts a match through a synonym against the word itself.
@@ -205,7 +213,7 @@ var (
 	qaColorWords   = setOf("red", "orange", "yellow", "green", "blue", "purple", "violet", "pink",
 		"brown", "black", "white", "gray", "grey", "silver", "gold", "golden", "beige", "cyan",
 		"magenta", "indigo", "turquoise", "maroon", "navy", "crimson", "scarlet", "teal", "amber")
-	qaReasonWords  = setOf("because", "due", "since", "reason", "result", "after", "order",
+	qaReasonWords = setOf("because", "due", "since", "reason", "result", "after", "order",
 		"cause", "caused", "causes", "led", "response", "thanks", "owing", "so")
 	qaPersonCues = setOf("ceo", "president", "chief", "founder", "director", "spokesperson",
 		"spokesman", "spokeswoman", "minister", "senator", "judge", "svp", "vp", "chairman",
@@ -259,6 +267,7 @@ func qaSentenceFeatures(text string, ws []string) uint16 {
 		f |= fQuote
 	}
 	f |= qaCapitalFeatures(text)
+
 	if t := strings.TrimRight(text, " \t\n"); t != "" {
 		r, _ := utf8.DecodeLastRuneInString(t)
 		if !strings.ContainsRune(".!?\"”’')…;", r) {

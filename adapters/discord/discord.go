@@ -120,7 +120,10 @@ func New(cfg Config, h Handler, st Store) (*Adapter, error) {
 	return a, nil
 }
 
-var _ bot.Poster = (*Adapter)(nil)
+var (
+	_ bot.Poster     = (*Adapter)(nil)
+	_ bot.PostFinder = (*Adapter)(nil)
+)
 
 // Routes mounts POST /discord/interactions when a public key is configured.
 func (a *Adapter) Routes(mux *http.ServeMux) {

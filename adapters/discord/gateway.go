@@ -24,11 +24,12 @@ const dmTimeout = time.Minute
 // session builds the gateway session: DIRECT_MESSAGES only (DM content
 // arrives without the privileged MESSAGE_CONTENT intent), no state cache,
 // discordgo's own reconnect and resume, and the configured shard or the
-// count GET /gateway/bot recommends.
+// count GET /gateway/bot recommends. Its errors carry no prefix:
+// runGateway adds the one.
 func (a *Adapter) session(ctx context.Context) (*discordgo.Session, error) {
 	s, err := discordgo.New(a.rest.token)
 	if err != nil {
-		return nil, fmt.Errorf("discord: gateway: %w", err)
+		return nil, err
 	}
 	// discordgo's endpoints are package variables fixed at init; rewrite
 	// the host per client instead of changing them for the whole process.
@@ -42,12 +43,12 @@ func (a *Adapter) session(ctx context.Context) (*discordgo.Session, error) {
 	if count == 0 {
 		gb, err := s.GatewayBot(discordgo.WithContext(ctx))
 		if err != nil {
-			return nil, fmt.Errorf("discord: gateway: recommended shard count: %w", err)
+			return nil, fmt.Errorf("recommended shard count: %w", err)
 		}
 		count = max(gb.Shards, 1)
 	}
 	if a.cfg.ShardID >= count {
-		return nil, fmt.Errorf("discord: gateway: shard %d is not below the shard count %d", a.cfg.ShardID, count)
+		return nil, fmt.Errorf("%w: shard %d is not below the shard count %d", errBadShard, a.cfg.ShardID, count)
 	}
 	s.ShardID, s.ShardCount = a.cfg.ShardID, count
 	return s, nil
@@ -104,6 +105,12 @@ func (a *Adapter) runGateway(ctx context.Context) error {
 			a.setGateErr(err)
 			return err
 		}
+		if errors.Is(err, errBadShard) {
+			// Retrying cannot fix the configuration.
+			err = fmt.Errorf("discord: gateway: %w", err)
+			a.setGateErr(err)
+			return err
+		}
 		a.log.Error("discord: gateway connection failed; retrying", keyErr, err, "in", wait)
 		t := time.NewTimer(wait)
 		select {
@@ -120,6 +127,10 @@ func (a *Adapter) runGateway(ctx context.Context) error {
 	a.m.Connection(bot.PlatformDiscord, false)
 	return nil
 }
+
+// errBadShard is a DISCORD_SHARD_ID beyond the shard count Discord
+// recommends: final, like a refused token.
+var errBadShard = errors.New("DISCORD_SHARD_ID out of range")
 
 // refused reports an authentication failure: retrying cannot help.
 func refused(err error) bool {
@@ -227,7 +238,7 @@ func (a *Adapter) answerDM(ctx context.Context, m *discordgo.Message, p bot.Post
 		EventID:      m.ID,
 	}
 	reply := a.handle(ctx, req)
-	if _, err := p.Post(ctx, req.Scope, reply, "dm:"+m.ID); err != nil {
+	if _, err := p.Post(ctx, req.Scope, reply, dmKeyPrefix+m.ID); err != nil {
 		log.Error("discord: answering a direct message failed", keyErr, err)
 	}
 }

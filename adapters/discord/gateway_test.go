@@ -198,6 +198,23 @@ func TestRunGatewayErrors(t *testing.T) {
 	if bad.Ready() == nil {
 		t.Error("ready with a refused token")
 	}
+	// One prefix: cmd adds its own context around "discord: gateway: …".
+	if got := strings.Count(err.Error(), "discord: "); got != 1 {
+		t.Errorf("Run = %q: %d \"discord: \" prefixes, want 1", err, got)
+	}
+	if got := strings.Count(err.Error(), "gateway: "); got != 1 {
+		t.Errorf("Run = %q: %d \"gateway: \" prefixes, want 1", err, got)
+	}
+
+	// A shard beyond Discord's recommended count cannot heal: Run stops.
+	shard, err := New(Config{AppID: fake.AppID(), BotToken: fake.Token(), APIURL: fake.URL(), ShardID: 1}, &stubHandler{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = shard.Run(t.Context())
+	if err == nil || !strings.Contains(err.Error(), "DISCORD_SHARD_ID") || strings.Count(err.Error(), "discord: ") != 1 || shard.Ready() == nil {
+		t.Errorf("Run with shard 1 of 1 = %v, want one final error naming DISCORD_SHARD_ID", err)
+	}
 
 	good, err := New(Config{AppID: fake.AppID(), BotToken: fake.Token(), APIURL: fake.URL()}, &stubHandler{}, nil)
 	if err != nil {

@@ -98,6 +98,7 @@ type metrics struct {
 	mu sync.Mutex
 	counts
 	statuses map[int]int
+	routes   map[string]int // "GET users/@me" → calls
 }
 
 type counts struct {
@@ -105,14 +106,21 @@ type counts struct {
 	waitedFor                       time.Duration
 }
 
-func (m *metrics) APICall(_, _ string, status int) {
+func (m *metrics) APICall(_, route string, status int) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.calls++
 	if m.statuses == nil {
-		m.statuses = map[int]int{}
+		m.statuses, m.routes = map[int]int{}, map[string]int{}
 	}
 	m.statuses[status]++
+	m.routes[route]++
+}
+
+func (m *metrics) route(r string) int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.routes[r]
 }
 func (m *metrics) RateLimited(string) { m.mu.Lock(); m.limited++; m.mu.Unlock() }
 func (m *metrics) Retried(string)     { m.mu.Lock(); m.retried++; m.mu.Unlock() }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/alexa-brief/alexa-brief/bot"
 )
@@ -19,6 +20,8 @@ import (
 // window — ours after a lost response, or the scheduler's after a crash —
 // returns the message already posted instead of posting it twice. An empty
 // key still gets a random nonce so this call's own retries stay single.
+// A digest key (any but a DM's "dm:…") is also written in the footer, where
+// FindPost finds it after the nonce window has passed.
 // It returns the id of the first message.
 func (a *Adapter) Post(ctx context.Context, sc bot.Scope, r bot.Reply, key string) (string, error) {
 	if a.rest.token == "" {
@@ -30,6 +33,10 @@ func (a *Adapter) Post(ctx context.Context, sc bot.Scope, r bot.Reply, key strin
 	if !isSnowflake(sc.Channel) {
 		return "", errors.New("discord: post: the channel is not a Discord id")
 	}
+	msgs := render
+	if key != "" && !strings.HasPrefix(key, dmKeyPrefix) {
+		msgs = func(r bot.Reply) []message { return renderMarked(r, key) }
+	}
 	if key == "" {
 		var b [16]byte
 		_, _ = rand.Read(b[:])
@@ -38,7 +45,7 @@ func (a *Adapter) Post(ctx context.Context, sc bot.Scope, r bot.Reply, key strin
 	// A channel message is seen by everyone already: no share button.
 	r.Buttons = withoutShare(r.Buttons)
 	first := ""
-	for i, m := range render(r) {
+	for i, m := range msgs(r) {
 		m.Nonce, m.EnforceNonce = nonce(sc.Channel, key, i), true
 		var out struct {
 			ID string `json:"id"`

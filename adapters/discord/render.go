@@ -235,6 +235,7 @@ func embedSize(e *discordgo.MessageEmbed) int {
 // packer lays embeds out over messages within Discord's limits.
 type packer struct {
 	color int
+	room  int // units allowed per message: maxEmbedTotal less what mark adds later
 	msgs  []message
 	used  int // units used by the last message's embeds
 }
@@ -252,7 +253,7 @@ func (p *packer) last() *discordgo.MessageEmbed {
 // when it has room, else in a new message.
 func (p *packer) next(n int) *discordgo.MessageEmbed {
 	e := &discordgo.MessageEmbed{Color: p.color}
-	if len(p.msgs) == 0 || len(p.msgs[len(p.msgs)-1].Embeds) >= maxEmbeds || p.used+n > maxEmbedTotal {
+	if len(p.msgs) == 0 || len(p.msgs[len(p.msgs)-1].Embeds) >= maxEmbeds || p.used+n > p.room {
 		p.msgs = append(p.msgs, message{AllowedMentions: noMentions()})
 		p.used = 0
 	}
@@ -265,13 +266,13 @@ func (p *packer) text(pc piece) {
 	e := p.last()
 	if e != nil && e.Description != "" && len(e.Fields) == 0 && e.Footer == nil {
 		add := pc.sep + pc.text
-		if size(e.Description)+size(add) <= maxDescription && p.used+size(add) <= maxEmbedTotal {
+		if size(e.Description)+size(add) <= maxDescription && p.used+size(add) <= p.room {
 			e.Description += add
 			p.used += size(add)
 			return
 		}
 	}
-	if e == nil || e.Description != "" || len(e.Fields) > 0 || e.Footer != nil || p.used+size(pc.text) > maxEmbedTotal {
+	if e == nil || e.Description != "" || len(e.Fields) > 0 || e.Footer != nil || p.used+size(pc.text) > p.room {
 		e = p.next(size(pc.text))
 	}
 	e.Description = pc.text
@@ -281,7 +282,7 @@ func (p *packer) text(pc piece) {
 func (p *packer) field(f *discordgo.MessageEmbedField) {
 	n := size(f.Name) + size(f.Value)
 	e := p.last()
-	if e == nil || len(e.Fields) >= maxFields || e.Footer != nil || p.used+n > maxEmbedTotal {
+	if e == nil || len(e.Fields) >= maxFields || e.Footer != nil || p.used+n > p.room {
 		e = p.next(n)
 	}
 	e.Fields = append(e.Fields, f)
@@ -290,7 +291,7 @@ func (p *packer) field(f *discordgo.MessageEmbedField) {
 
 func (p *packer) footer(text string) {
 	e := p.last()
-	if e == nil || p.used+size(text) > maxEmbedTotal {
+	if e == nil || p.used+size(text) > p.room {
 		e = p.next(size(text))
 	}
 	e.Footer = &discordgo.MessageEmbedFooter{Text: text}
@@ -303,8 +304,12 @@ func (p *packer) footer(text string) {
 // on the first embed, then the text, the citations as "Sources" fields and
 // the footer; buttons sit under the last message. Every message carries
 // allowed_mentions "parse": [].
-func render(r bot.Reply) []message {
-	p := &packer{color: colorBrief}
+func render(r bot.Reply) []message { return renderWithin(r, 0) }
+
+// renderWithin renders r leaving reserve units free in every message and
+// in the footer, for mark.
+func renderWithin(r bot.Reply, reserve int) []message {
+	p := &packer{color: colorBrief, room: maxEmbedTotal - reserve}
 	if r.Failure {
 		p.color = colorFailure
 	}
@@ -320,7 +325,7 @@ func render(r bot.Reply) []message {
 		p.field(f)
 	}
 	if r.Footer != "" {
-		p.footer(truncate(r.Footer, maxFooter))
+		p.footer(truncate(r.Footer, maxFooter-reserve))
 	}
 	if len(p.msgs) == 0 {
 		// Nothing to show is still an answer; Discord refuses empty messages.

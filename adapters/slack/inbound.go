@@ -28,7 +28,7 @@ var sorry = bot.Reply{Failure: true, Sections: []bot.Section{{Text: "Sorry, some
 func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, body []byte) {
 	form, err := url.ParseQuery(string(body))
 	if err != nil {
-		http.Error(w, "bad form", http.StatusBadRequest)
+		refuse(w, "bad form", http.StatusBadRequest)
 		return
 	}
 	if form.Get("ssl_check") == "1" {
@@ -118,7 +118,7 @@ func (a *Adapter) serveEvents(w http.ResponseWriter, r *http.Request, body []byt
 		Challenge string `json:"challenge"`
 	}
 	if err := json.Unmarshal(body, &env); err != nil {
-		http.Error(w, "bad event", http.StatusBadRequest)
+		refuse(w, "bad event", http.StatusBadRequest)
 		return
 	}
 	switch env.Type {
@@ -256,7 +256,7 @@ func (a *Adapter) isBotUser(ctx context.Context, cb callback, user string) bool 
 func (a *Adapter) serveInteractivity(w http.ResponseWriter, r *http.Request, body []byte) {
 	form, err := url.ParseQuery(string(body))
 	if err != nil || form.Get("payload") == "" {
-		http.Error(w, "bad payload", http.StatusBadRequest)
+		refuse(w, "bad payload", http.StatusBadRequest)
 		return
 	}
 	w.WriteHeader(http.StatusOK)

@@ -103,6 +103,55 @@ func TestSocketMode(t *testing.T) {
 	}
 }
 
+// An inline answer too big for a Socket Mode ack (Slack drops 20 KB and
+// more silently) is acked empty and delivered through response_url.
+func TestSocketModeLargeAnswer(t *testing.T) {
+	big := bot.Reply{Title: "Brief"}
+	for range 8 {
+		// Three bytes per character on the wire: within Slack's character
+		// limits, far beyond 20 KB of JSON.
+		big.Sections = append(big.Sections, bot.Section{Text: strings.Repeat("亚马逊设备部门亏损 ", 140)})
+	}
+	h := &recorder{fn: func(context.Context, bot.Request) bot.Reply { return big }}
+	e := newEnv(t, h, func(c *Config, _ *slacktest.Options) { c.AppToken = slacktest.DefaultAppToken })
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- e.a.Run(ctx) }()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	bg := context.Background()
+	if err := e.api.WaitConnections(bg, 1); err != nil {
+		t.Fatal(err)
+	}
+	id, err := e.api.SendEnvelope("slash_commands", map[string]any{
+		"team_id": slacktest.DefaultTeam, "channel_id": "C5", "user_id": "U1", "command": "/alexa-brief",
+		"text": "brief", "response_url": e.api.ResponseURL(slacktest.DefaultTeam, "C5"), "trigger_id": "t",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ack, err := e.api.WaitAck(bg, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.a.Wait()
+	if len(ack.Payload) != 0 && string(ack.Payload) != "null" && string(ack.Payload) != "{}" {
+		t.Errorf("ack payload of %d bytes, want an empty ack", len(ack.Payload))
+	}
+	if n := e.api.DroppedAcks(); n != 0 {
+		t.Errorf("%d acks over 20 KB were sent (Slack drops them)", n)
+	}
+	var via []string
+	for _, m := range e.api.Messages() {
+		via = append(via, m.Method)
+	}
+	if len(via) == 0 || via[0] != "response_url" || !strings.Contains(e.api.Messages()[0].Text+string(e.api.Messages()[0].Blocks), "亚马逊") {
+		t.Errorf("messages via %v, want the answer through response_url", via)
+	}
+}
+
 type connMetrics struct {
 	countMetrics
 }

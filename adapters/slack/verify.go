@@ -82,10 +82,10 @@ func (a *Adapter) verified(next func(w http.ResponseWriter, r *http.Request, bod
 		if err != nil {
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
-				http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+				refuse(w, "request body too large", http.StatusRequestEntityTooLarge)
 				return
 			}
-			http.Error(w, "bad request body", http.StatusBadRequest)
+			refuse(w, "bad request body", http.StatusBadRequest)
 			return
 		}
 		if err := a.verifier.verify(r.Header, body); err != nil {
@@ -95,4 +95,14 @@ func (a *Adapter) verified(next func(w http.ResponseWriter, r *http.Request, bod
 		}
 		next(w, r, body)
 	}
+}
+
+// refuse answers a request no retry can fix and tells Slack not to retry
+// it (X-Slack-No-Retry: 1): the Events API retries error answers up to
+// three times, and counts failures against the subscription. A bad
+// signature is not refused this way: a retry after the signing secret is
+// fixed may pass.
+func refuse(w http.ResponseWriter, msg string, status int) {
+	w.Header().Set("X-Slack-No-Retry", "1")
+	http.Error(w, msg, status)
 }

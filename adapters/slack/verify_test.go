@@ -170,8 +170,8 @@ func TestBodyTooLarge(t *testing.T) {
 	for _, path := range []string{"/slack/commands", "/slack/events", "/slack/interactivity"} {
 		resp := e.post(path, "application/x-www-form-urlencoded", body, nil)
 		readBody(t, resp)
-		if resp.StatusCode != http.StatusRequestEntityTooLarge {
-			t.Errorf("%s: status %d, want 413", path, resp.StatusCode)
+		if resp.StatusCode != http.StatusRequestEntityTooLarge || resp.Header.Get("X-Slack-No-Retry") != "1" {
+			t.Errorf("%s: status %d, X-Slack-No-Retry %q; want 413 and no retry", path, resp.StatusCode, resp.Header.Get("X-Slack-No-Retry"))
 		}
 	}
 	// Exactly 1 MiB is still accepted.
@@ -183,5 +183,34 @@ func TestBodyTooLarge(t *testing.T) {
 	}
 	if got := len(h.requests()); got != 0 {
 		t.Errorf("bot got %d requests, want 0", got)
+	}
+}
+
+// Answers no retry can fix tell Slack not to retry; a bad signature does
+// not, since a retry after the secret is fixed may pass.
+func TestNoRetry(t *testing.T) {
+	h := &recorder{}
+	e := newEnv(t, h, nil)
+	tests := []struct {
+		path, contentType, body string
+		status                  int
+		noRetry                 string
+	}{
+		{"/slack/events", "application/json", `{"type":`, http.StatusBadRequest, "1"},
+		{"/slack/commands", "application/x-www-form-urlencoded", "%zz", http.StatusBadRequest, "1"},
+		{"/slack/interactivity", "application/x-www-form-urlencoded", "payload=", http.StatusBadRequest, "1"},
+		{"/slack/events", "application/json", `{"type":"event_callback"}`, http.StatusOK, ""},
+	}
+	for _, tt := range tests {
+		resp := e.post(tt.path, tt.contentType, tt.body, nil)
+		readBody(t, resp)
+		if resp.StatusCode != tt.status || resp.Header.Get("X-Slack-No-Retry") != tt.noRetry {
+			t.Errorf("%s %q: status %d, X-Slack-No-Retry %q; want %d, %q", tt.path, tt.body, resp.StatusCode, resp.Header.Get("X-Slack-No-Retry"), tt.status, tt.noRetry)
+		}
+	}
+	bad := e.post("/slack/events", "application/json", `{"type":"event_callback"}`, http.Header{"X-Slack-Signature": {"v0=00"}})
+	readBody(t, bad)
+	if bad.StatusCode != http.StatusUnauthorized || bad.Header.Get("X-Slack-No-Retry") != "" {
+		t.Errorf("bad signature: status %d, X-Slack-No-Retry %q; want 401 and retries allowed", bad.StatusCode, bad.Header.Get("X-Slack-No-Retry"))
 	}
 }

@@ -74,8 +74,15 @@ func cnnQuality(t *testing.T, path string) {
 	if lead.r1 <= 0 || brief.r1 <= 0 {
 		t.Errorf("ROUGE-1 of brief %.4f and LEAD-3 %.4f, want both > 0", brief.r1, lead.r1)
 	}
-	if brief.r1 < 0.8*lead.r1 {
-		t.Errorf("brief ROUGE-1 %.4f fell below 80%% of LEAD-3's %.4f", brief.r1, lead.r1)
+	// Regression floor: within 3 % of LEAD-3 on every measure (the brief
+	// measured at or above it on all three, docs/quality.md).
+	for _, m := range []struct {
+		name        string
+		brief, lead float64
+	}{{"ROUGE-1", brief.r1, lead.r1}, {"ROUGE-2", brief.r2, lead.r2}, {"ROUGE-Lsum", brief.rl, lead.rl}} {
+		if m.brief < 0.97*m.lead {
+			t.Errorf("brief %s %.4f fell below 97%% of LEAD-3's %.4f", m.name, m.brief, m.lead)
+		}
 	}
 }
 
@@ -136,8 +143,8 @@ func wikiQAQuality(t *testing.T, path string) {
 	t.Logf("WikiQA top-answer precision (answered questions that have an answer): %.3f (%d/%d) | target >= 0.65", topPrec, correct, answeredWithAns)
 	t.Logf("WikiQA accuracy@1 over all questions with an answer (declines count as misses): %.3f", acc1)
 	t.Logf("WikiQA question-level answer triggering: precision %.3f recall %.3f F1 %.3f | target F1 >= 0.40", p, r, f1)
-	if topPrec < 0.5 || f1 < 0.3 {
-		t.Errorf("WikiQA regression: top-answer precision %.3f (floor 0.5), F1 %.3f (floor 0.3)", topPrec, f1)
+	if topPrec < 0.62 || f1 < 0.40 {
+		t.Errorf("WikiQA regression: top-answer precision %.3f (floor 0.62), F1 %.3f (floor 0.40)", topPrec, f1)
 	}
 }
 

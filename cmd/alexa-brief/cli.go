@@ -11,8 +11,11 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/alexa-brief/alexa-brief/adapters/shell"
 	"github.com/alexa-brief/alexa-brief/bot"
@@ -53,6 +56,22 @@ func newCorpusFlags(e *env, name, usage string) *corpusFlags {
 // parse parses args; with interspersed, flags may follow positional
 // arguments ("ask how much? --json"). -h prints the usage and errHelp.
 func (f *corpusFlags) parse(e *env, args []string, interspersed bool) ([]string, error) {
+	var rest, tail []string
+	if interspersed {
+		// "--" ends the flags: what follows is the question, verbatim
+		// ("ask -- -5 degrees?").
+		if i := slices.Index(args, "--"); i >= 0 {
+			args, tail = args[:i], args[i+1:]
+		}
+	}
+	rest, err := f.parseInterspersed(e, args, interspersed)
+	if err != nil {
+		return nil, err
+	}
+	return append(rest, tail...), nil
+}
+
+func (f *corpusFlags) parseInterspersed(e *env, args []string, interspersed bool) ([]string, error) {
 	var rest []string
 	for {
 		if err := f.fs.Parse(args); err != nil {
@@ -148,7 +167,11 @@ func baseArticles(dir string) ([]briefs.Article, error) {
 	}
 	arts, err := briefs.LoadDir(dir)
 	if err != nil {
-		return nil, usagef("corpus %s: %v (pass --corpus or ALEXA_BRIEF_CORPUS a folder of .txt or .md articles)", dir, err)
+		hint := "pass --corpus or ALEXA_BRIEF_CORPUS a folder of .txt or .md articles"
+		if errors.Is(err, briefs.ErrEmpty) || errors.Is(err, briefs.ErrNotUTF8) || strings.Contains(err.Error(), "duplicate article id") {
+			hint = "fix or remove that file: every .txt and .md file under the folder is an article, in UTF-8, and ids (file names) are unique"
+		}
+		return nil, usagef("corpus %s: %v (%s)", dir, err, hint)
 	}
 	return arts, nil
 }
@@ -339,16 +362,43 @@ func cmdAsk(ctx context.Context, e *env, args []string) error {
 	}
 	// One question per line, one result per line, each written as soon as
 	// its line is read so a caller can converse over a pipe.
-	r := bufio.NewReaderSize(e.stdin, 64<<10)
-	for {
-		if err := ctx.Err(); err != nil {
-			return nil
+	return askLines(ctx, e, c, *f.json)
+}
+
+// askLines answers stdin line by line until EOF or until ctx is done (the
+// first Ctrl-C). A read from a terminal cannot be interrupted, so a
+// goroutine reads and is left blocked at exit when ctx ends first.
+func askLines(ctx context.Context, e *env, c *briefs.Corpus, asJSON bool) error {
+	type readResult struct {
+		line string
+		err  error
+	}
+	lines := make(chan readResult)
+	go func() {
+		r := bufio.NewReaderSize(e.stdin, 64<<10)
+		for {
+			line, err := readLine(r, maxQuestionBytes)
+			select {
+			case lines <- readResult{line, err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
 		}
-		line, err := readLine(r, maxQuestionBytes)
-		if q := strings.TrimSpace(line); q != "" {
+	}()
+	for {
+		var rr readResult
+		select {
+		case <-ctx.Done():
+			return nil
+		case rr = <-lines:
+		}
+		if q := strings.TrimSpace(rr.line); q != "" {
 			ans := cleanAnswer(c.Ask(q))
 			var werr error
-			if *f.json {
+			if asJSON {
 				werr = printJSON(e.stdout, ans, false)
 			} else {
 				_, werr = io.WriteString(e.stdout, answerLine(c, ans)+"\n")
@@ -362,11 +412,11 @@ func cmdAsk(ctx context.Context, e *env, args []string) error {
 				}
 			}
 		}
-		if errors.Is(err, io.EOF) {
+		if errors.Is(rr.err, io.EOF) {
 			return nil
 		}
-		if err != nil {
-			return fmt.Errorf("ask: read stdin: %w", err)
+		if rr.err != nil {
+			return fmt.Errorf("ask: read stdin: %w", rr.err)
 		}
 	}
 }
@@ -518,6 +568,7 @@ func cmdVersion(ctx context.Context, e *env, args []string) error {
 	if goVersion != "" {
 		line += " " + goVersion
 	}
+	line += " " + runtime.GOOS + "/" + runtime.GOARCH
 	_, err := fmt.Fprintln(e.stdout, line)
 	return err
 }
@@ -582,12 +633,23 @@ func cmdShell(ctx context.Context, e *env, args []string) error {
 	return sh.Run(ctx)
 }
 
+// shellPoll is the scheduler's default poll; the shell polls faster only
+// when schedules may fire faster.
+const shellPoll = 30 * time.Second
+
 // runShellScheduler runs the digest scheduler for the shell's channel
 // until ctx is done.
 func runShellScheduler(ctx context.Context, cfg Config, st bot.Store, b *bot.Bot, sh *shell.Adapter, log *slog.Logger) {
+	// A schedule subscribed in the chat is noticed at the next poll: poll
+	// at least as often as the most frequent schedule allowed, so a
+	// "@every 2s" (with ALEXA_BRIEF_MIN_INTERVAL=1s) prints on time.
+	var poll time.Duration
+	if cfg.MinInterval > 0 && cfg.MinInterval < shellPoll {
+		poll = cfg.MinInterval
+	}
 	sched := bot.NewScheduler(bot.SchedulerConfig{
 		Store: st, Posters: map[string]bot.Poster{bot.PlatformShell: sh}, Bot: b, Clock: bot.SystemClock{},
-		Catchup: cfg.Catchup, Logger: log,
+		Catchup: cfg.Catchup, Logger: log, Poll: poll,
 	})
 	if err := sched.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
 		log.Error("scheduler stopped", logKeyErr, err)

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -22,7 +24,7 @@ import (
 const (
 	usageSubsAdd    = "alexa-brief subscriptions add --platform slack|discord|shell --team T --channel C --schedule S [--only-new]"
 	usageSubsList   = "alexa-brief subscriptions list [--json]"
-	usageSubsRemove = "alexa-brief subscriptions remove --platform slack|discord|shell --team T --channel C"
+	usageSubsRemove = "alexa-brief subscriptions remove --platform slack|discord|shell --team T --channel C | ID"
 	usageDigestRun  = "alexa-brief digest run [--now RFC3339] [--lease DURATION]"
 )
 
@@ -213,18 +215,48 @@ func subscriptionsList(ctx context.Context, e *env, args []string) error {
 func subscriptionsRemove(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("subscriptions remove", flag.ContinueOnError)
 	sf := addScopeFlags(fs)
+	id := fs.Int64("id", 0, "the subscription's id, as subscriptions list shows it (instead of --platform, --team and --channel)")
+	// The id may also come as the one positional argument: "remove 3".
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		n, err := strconv.ParseInt(args[0], 10, 64)
+		if err != nil || n <= 0 {
+			return usagef("subscriptions remove: %q is not a subscription id (alexa-brief subscriptions list shows them)\nusage: %s", args[0], usageSubsRemove)
+		}
+		args = append(args[1:], "--id", args[0])
+	}
 	if err := parseFlags(e, fs, args, usageSubsRemove); err != nil {
 		return helpOK(err)
 	}
-	sc, err := sf.scope("subscriptions remove", usageSubsRemove)
-	if err != nil {
-		return err
+	byID := *id != 0
+	if byID && (*sf.platform != "" || *sf.team != "" || *sf.channel != "") {
+		return usagef("subscriptions remove: give an id or --platform, --team and --channel, not both\nusage: %s", usageSubsRemove)
+	}
+	if *id < 0 {
+		return usagef("subscriptions remove: --id %d is not a subscription id\nusage: %s", *id, usageSubsRemove)
+	}
+	var sc bot.Scope
+	if !byID {
+		var err error
+		if sc, err = sf.scope("subscriptions remove", usageSubsRemove); err != nil {
+			return err
+		}
 	}
 	st, err := openStore(ctx, e)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	if byID {
+		subs, err := st.Subscriptions(ctx)
+		if err != nil {
+			return fmt.Errorf("subscriptions remove: %w", err)
+		}
+		i := slices.IndexFunc(subs, func(s bot.Subscription) bool { return s.ID == *id })
+		if i < 0 {
+			return usagef("subscriptions remove: no subscription has id %d (alexa-brief subscriptions list shows them)", *id)
+		}
+		sc = subs[i].Scope
+	}
 	removed, err := st.DeleteSubscription(ctx, sc)
 	if err != nil {
 		return fmt.Errorf("subscriptions remove: %w", err)
@@ -287,6 +319,11 @@ func cmdDigest(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "digest run: %s\n", sum)
 	if err != nil {
 		return fmt.Errorf("digest run: %w", err)
+	}
+	if sum.Unrouted > 0 {
+		// Not an error (another replica may hold the token), but an
+		// operator running this by hand needs to know why nothing posted.
+		fmt.Fprintf(e.stderr, "alexa-brief: digest run: %d due digest(s) are for a platform not configured here (set SLACK_BOT_TOKEN or SLACK_CLIENT_ID/SECRET for Slack, DISCORD_BOT_TOKEN and DISCORD_APP_ID for Discord); they stay due\n", sum.Unrouted)
 	}
 	if sum.Failed > 0 {
 		return fmt.Errorf("digest run: %d digest(s) failed (alexa-brief subscriptions list shows the errors)", sum.Failed)

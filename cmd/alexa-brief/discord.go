@@ -12,9 +12,11 @@ import (
 
 const usageDiscordRegister = "alexa-brief discord register [--guild ID]"
 
-// Send Messages (1<<11) and Embed Links (1<<14): all the bot needs to post
-// digests and DM answers; interaction replies need no permission at all.
-const discordPermissions = 1<<11 | 1<<14
+// Send Messages (1<<11) and Embed Links (1<<14) to post digests and DM
+// answers, and Read Message History (1<<16) so a replica taking over a
+// digest claim can see whether the dead owner already posted it.
+// Interaction replies need no permission at all.
+const discordPermissions = 1<<11 | 1<<14 | 1<<16
 
 // cmdDiscord runs the Discord operator actions.
 func cmdDiscord(ctx context.Context, e *env, args []string) error {

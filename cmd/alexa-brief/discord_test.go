@@ -68,7 +68,7 @@ func TestDiscordRegister(t *testing.T) {
 			if len(puts) != before+1 || puts[len(puts)-1].GuildID != tt.wantGuild {
 				t.Fatalf("puts %+v", puts)
 			}
-			if !strings.Contains(stdout.String(), "permissions=18432") || !strings.Contains(stdout.String(), "scope=bot+applications.commands") {
+			if !strings.Contains(stdout.String(), "permissions=83968") || !strings.Contains(stdout.String(), "scope=bot+applications.commands") {
 				t.Errorf("invite link missing: %s", stdout.String())
 			}
 			if tt.wantGuild == "" {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 )
@@ -66,16 +67,18 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
-	cfg, err := LoadConfig(getenv)
-	if err != nil {
-		fmt.Fprintf(stderr, "alexa-brief: %v\n", err)
-		return exitUsage
-	}
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, cfg: cfg}
 	cmd, rest := "", args
 	if len(args) > 0 {
 		cmd, rest = args[0], args[1:]
 	}
+	cfg, err := LoadConfig(getenv)
+	// help and version need no configuration: they work even when the
+	// environment is wrong, which is when people reach for them.
+	if err != nil && !slices.Contains([]string{"help", "-h", "--help", "-help", "version", "--version", "-version"}, cmd) {
+		fmt.Fprintf(stderr, "alexa-brief: %v\n", err)
+		return exitUsage
+	}
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, cfg: cfg}
 	if cmd == "" {
 		// No subcommand: serve when a platform is configured, else the shell.
 		if cfg.HasPlatform() {

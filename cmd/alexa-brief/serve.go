@@ -167,7 +167,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		go func() {
 			defer wg.Done()
 			if err := c.run(workCtx); err != nil && !errors.Is(err, context.Canceled) {
-				errc <- fmt.Errorf("serve: %s: %w", c.name, err)
+				errc <- fmt.Errorf("serve: %w", err)
 			}
 		}()
 	}

@@ -9,6 +9,7 @@
 package discordtest
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -16,6 +17,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -34,6 +36,7 @@ type Options struct {
 	GlobalLimit int           // requests per second across routes; default 50, negative disables
 	NonceWindow time.Duration // how long enforce_nonce remembers a nonce; default 5 min ("a few minutes")
 	Shards      int           // GET /gateway/bot "shards"; default 1
+	BotUserID   string        // GET /users/@me "id" and the author of the bot's messages; default AppID
 }
 
 // Server is a running fake. It is safe for concurrent use.
@@ -42,7 +45,9 @@ type Server struct {
 	srv  *httptest.Server
 
 	mu           sync.Mutex
-	nextID       int64
+	lastID       uint64
+	seq          uint64
+	noHistory    map[string]bool // channels the bot cannot read (no READ_MESSAGE_HISTORY)
 	buckets      map[string]*bucket
 	global       []time.Time // arrival times inside the last second
 	nonces       map[string]nonceEntry
@@ -79,6 +84,8 @@ type failure struct {
 type Message struct {
 	ID              string                    `json:"id"`
 	ChannelID       string                    `json:"channel_id,omitempty"`
+	Author          *Author                   `json:"author,omitempty"`
+	Timestamp       string                    `json:"timestamp,omitempty"`
 	Content         string                    `json:"content,omitempty"`
 	Embeds          []*discordgo.MessageEmbed `json:"embeds,omitempty"`
 	Components      json.RawMessage           `json:"components,omitempty"`
@@ -91,6 +98,13 @@ type Message struct {
 	// Webhook marks follow-ups, edits and interaction responses, whose
 	// default mention parsing differs from channel messages.
 	Webhook bool `json:"-"`
+}
+
+// Author is a message's author as Discord shows it.
+type Author struct {
+	ID       string `json:"id"`
+	Username string `json:"username"`
+	Bot      bool   `json:"bot,omitempty"`
 }
 
 // AllowedMentions is the allowed_mentions object as sent. Parse is nil when
@@ -194,11 +208,14 @@ func New(opts Options) *Server {
 	if opts.Shards <= 0 {
 		opts.Shards = 1
 	}
+	if opts.BotUserID == "" {
+		opts.BotUserID = opts.AppID
+	}
 	s := &Server{
-		opts:    opts,
-		nextID:  1_200_000_000_000_000_000,
-		buckets: map[string]*bucket{},
-		nonces:  map[string]nonceEntry{},
+		opts:      opts,
+		buckets:   map[string]*bucket{},
+		nonces:    map[string]nonceEntry{},
+		noHistory: map[string]bool{},
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
@@ -245,6 +262,32 @@ func (s *Server) RateLimitNext(n int, retryAfter float64) {
 	for range n {
 		s.forced429 = append(s.forced429, retryAfter)
 	}
+}
+
+// BotUserID is the bot's user id: GET /users/@me and the author of the
+// messages it posts.
+func (s *Server) BotUserID() string { return s.opts.BotUserID }
+
+// AddMessage stores a channel message as if it had been posted at the
+// given time (its id is a snowflake of that time) by authorID, which may be
+// BotUserID() or a person. It returns the message as stored.
+func (s *Server) AddMessage(channelID, authorID string, at time.Time, m Message) Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m.ID, m.ChannelID = s.idAt(at), channelID
+	m.Author = &Author{ID: authorID, Username: "user", Bot: authorID == s.opts.BotUserID}
+	m.Timestamp = at.UTC().Format(time.RFC3339Nano)
+	s.messages = append(s.messages, m)
+	return m
+}
+
+// DenyHistory takes READ_MESSAGE_HISTORY away in a channel: as on Discord,
+// listing its messages then answers an empty array (not an error), and
+// fetching one message answers 403.
+func (s *Server) DenyHistory(channelID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.noHistory[channelID] = true
 }
 
 // Messages returns the channel messages created, in order.
@@ -410,7 +453,19 @@ func (s *Server) route(method string, p []string, q map[string][]string, body []
 	case method == "GET" && n == 1 && p[0] == "gateway":
 		return 200, map[string]string{"url": s.gatewayURL()}
 	case method == "GET" && n == 2 && p[0] == "users" && p[1] == "@me":
-		return 200, map[string]any{"id": s.opts.AppID, "username": "alexa-brief", "bot": true}
+		return 200, map[string]any{"id": s.opts.BotUserID, "username": "alexa-brief", "bot": true}
+	case method == "GET" && n == 3 && p[0] == "channels" && p[2] == "messages":
+		return s.listMessages(p[1], q)
+	case method == "GET" && n == 4 && p[0] == "channels" && p[2] == "messages":
+		if s.noHistory[p[1]] {
+			return 403, apiError{Code: 50013, Message: "Missing Permissions"}
+		}
+		for _, m := range s.messages {
+			if m.ChannelID == p[1] && m.ID == p[3] {
+				return 200, fetched(m)
+			}
+		}
+		return 404, apiError{Code: 10008, Message: "Unknown Message"}
 	case method == "POST" && n == 3 && p[0] == "channels" && p[2] == "messages":
 		m, err := decodeMessage(body, false)
 		if err != nil {
@@ -421,8 +476,10 @@ func (s *Server) route(method string, p []string, q map[string][]string, body []
 				return 200, e.msg
 			}
 		}
-		m.ID = s.newID()
+		m.ID = s.idAt(now)
 		m.ChannelID = p[1]
+		m.Author = &Author{ID: s.opts.BotUserID, Username: "alexa-brief", Bot: true}
+		m.Timestamp = now.UTC().Format(time.RFC3339Nano)
 		s.messages = append(s.messages, m)
 		if m.EnforceNonce && m.Nonce != "" {
 			s.nonces[m.Nonce] = nonceEntry{msg: m, at: now}
@@ -499,9 +556,95 @@ func (s *Server) gatewayURL() string {
 	return "ws" + strings.TrimPrefix(s.srv.URL, "http") + "/no-gateway"
 }
 
-func (s *Server) newID() string {
-	s.nextID++
-	return strconv.FormatInt(s.nextID, 10)
+// discordEpoch is the first millisecond of 2015, where snowflakes start.
+const discordEpoch = 1420070400000
+
+// newID is a snowflake of now.
+func (s *Server) newID() string { return s.idAt(time.Now()) }
+
+// idAt makes a snowflake as Discord does: milliseconds since discordEpoch
+// above 22 bits of worker, process and increment. Ids of the present only
+// grow, so "after" and "before" order messages the way Discord does.
+func (s *Server) idAt(t time.Time) string {
+	ms := max(t.UnixMilli()-discordEpoch, 0)
+	s.seq++
+	id := uint64(ms)<<22 | s.seq&(1<<22-1)
+	if !t.Before(time.Now().Add(-time.Second)) && id <= s.lastID {
+		id = s.lastID + 1
+	}
+	s.lastID = max(s.lastID, id)
+	return strconv.FormatUint(id, 10)
+}
+
+// listMessages answers GET /channels/{id}/messages: limit 1–100 (default
+// 50), after or before a snowflake (the messages nearest to it), newest
+// first. Like Discord, the answer echoes no nonce and is an empty array
+// when the bot lacks READ_MESSAGE_HISTORY.
+func (s *Server) listMessages(channel string, q map[string][]string) (int, any) {
+	get := func(k string) string {
+		if v := q[k]; len(v) > 0 {
+			return v[0]
+		}
+		return ""
+	}
+	limit := 50
+	if v := get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100 {
+			return formError(fmt.Errorf("limit: int value should be between 1 and 100"))
+		}
+		limit = n
+	}
+	if get("around") != "" {
+		return formError(fmt.Errorf("around: not supported by the fake"))
+	}
+	after, before := uint64(0), uint64(math.MaxUint64)
+	for k, dst := range map[string]*uint64{"after": &after, "before": &before} {
+		if v := get(k); v != "" {
+			id, err := strconv.ParseUint(v, 10, 64)
+			if err != nil {
+				return formError(fmt.Errorf("%s: value %q is not snowflake", k, v))
+			}
+			*dst = id
+		}
+	}
+	hasAfter := get("after") != ""
+	if hasAfter && get("before") != "" {
+		return formError(fmt.Errorf("only one of around, before, after"))
+	}
+	out := []Message{}
+	if s.noHistory[channel] {
+		return 200, out
+	}
+	var in []Message // oldest first
+	for _, m := range s.messages {
+		id, _ := strconv.ParseUint(m.ID, 10, 64)
+		if m.ChannelID == channel && (!hasAfter || id > after) && id < before {
+			in = append(in, m)
+		}
+	}
+	slices.SortFunc(in, func(a, b Message) int { return cmp.Compare(snowflake(a.ID), snowflake(b.ID)) })
+	if hasAfter {
+		in = in[:min(limit, len(in))] // the oldest after it
+	} else {
+		in = in[max(len(in)-limit, 0):] // the newest (before it)
+	}
+	for i := len(in) - 1; i >= 0; i-- {
+		out = append(out, fetched(in[i]))
+	}
+	return 200, out
+}
+
+func snowflake(id string) uint64 {
+	n, _ := strconv.ParseUint(id, 10, 64)
+	return n
+}
+
+// fetched is a message as a GET shows it: Discord does not reliably echo
+// a nonce there, so the fake never does.
+func fetched(m Message) Message {
+	m.Nonce, m.EnforceNonce = "", false
+	return m
 }
 
 // routeKey groups requests the way Discord's buckets do: by method and route,

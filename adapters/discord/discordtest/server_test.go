@@ -168,3 +168,82 @@ func TestPings(t *testing.T) {
 		}
 	}
 }
+
+func TestListMessages(t *testing.T) {
+	s := New(Options{RouteLimit: 100, BotUserID: "100000000000000077"})
+	defer s.Close()
+	bot := "Bot " + s.Token()
+	base := time.Now().Add(-time.Hour)
+	var ids []string
+	for i := range 5 {
+		ids = append(ids, s.AddMessage("1", "300000000000000003", base.Add(time.Duration(i)*time.Minute), Message{Content: fmt.Sprint(i)}).ID)
+	}
+	s.AddMessage("2", "300000000000000003", base, Message{Content: "elsewhere"})
+	_, posted := do(t, s, "POST", "channels/1/messages", bot, `{"content":"new","nonce":"n1","enforce_nonce":true}`)
+	if posted["nonce"] != "n1" || posted["author"].(map[string]any)["id"] != "100000000000000077" {
+		t.Errorf("create answer %v: want the nonce echoed and the bot as author", posted)
+	}
+	ids = append(ids, posted["id"].(string))
+
+	list := func(query string) (int, []string, string) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", s.URL()+"channels/1/messages"+query, nil)
+		req.Header.Set("Authorization", bot)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		var msgs []map[string]any
+		_ = json.Unmarshal(b, &msgs)
+		var got []string
+		for _, m := range msgs {
+			got = append(got, fmt.Sprint(m["id"]))
+		}
+		return resp.StatusCode, got, string(b)
+	}
+	tests := []struct {
+		query  string
+		status int
+		want   []string
+	}{
+		{"", 200, []string{ids[5], ids[4], ids[3], ids[2], ids[1], ids[0]}},
+		{"?limit=2", 200, []string{ids[5], ids[4]}},
+		{"?limit=2&after=" + ids[1], 200, []string{ids[3], ids[2]}}, // the oldest after it, newest first
+		{"?before=" + ids[2], 200, []string{ids[1], ids[0]}},
+		{"?limit=0", 400, nil},
+		{"?limit=101", 400, nil},
+		{"?after=x", 400, nil},
+	}
+	for _, tt := range tests {
+		status, got, body := list(tt.query)
+		if status != tt.status || fmt.Sprint(got) != fmt.Sprint(tt.want) {
+			t.Errorf("GET %q = %d %v, want %d %v", tt.query, status, got, tt.status, tt.want)
+		}
+		if strings.Contains(body, `"nonce"`) {
+			t.Errorf("GET %q echoes a nonce: %s", tt.query, body)
+		}
+	}
+	// Snowflakes follow time: a message added for an earlier instant sorts first.
+	if _, got, _ := list("?after=0&limit=1"); len(got) != 1 || got[0] != ids[0] {
+		t.Errorf("oldest = %v, want %s", got, ids[0])
+	}
+
+	resp, _ := do(t, s, "GET", "channels/1/messages/"+ids[0], bot, "")
+	if resp.StatusCode != 200 {
+		t.Errorf("GET one message: %d", resp.StatusCode)
+	}
+	resp, v := do(t, s, "GET", "channels/1/messages/1", bot, "")
+	if resp.StatusCode != 404 || v["code"] != float64(10008) {
+		t.Errorf("GET unknown message: %d %v, want 404 code 10008", resp.StatusCode, v)
+	}
+	s.DenyHistory("1")
+	if status, got, _ := list(""); status != 200 || len(got) != 0 {
+		t.Errorf("without READ_MESSAGE_HISTORY: %d %v, want 200 []", status, got)
+	}
+	resp, v = do(t, s, "GET", "channels/1/messages/"+ids[0], bot, "")
+	if resp.StatusCode != 403 || v["code"] != float64(50013) {
+		t.Errorf("GET one message without READ_MESSAGE_HISTORY: %d %v, want 403 code 50013", resp.StatusCode, v)
+	}
+}

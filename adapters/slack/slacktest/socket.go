@@ -22,6 +22,10 @@ import (
 // DefaultAppToken is the app-level token accepted unless Options.AppTokens is set.
 const DefaultAppToken = "xapp-test-token"
 
+// MaxAckBytes is the size from which Slack silently drops a Socket Mode
+// response: the envelope then counts as unacknowledged.
+const MaxAckBytes = 20 * 1024
+
 // Ack is a client's acknowledgement of an envelope.
 type Ack struct {
 	EnvelopeID string          `json:"envelope_id"`
@@ -35,6 +39,7 @@ type socketState struct {
 	conns    []*wsConn
 	connects int
 	acks     []Ack
+	dropped  int // acks of MaxAckBytes or more, ignored as Slack does
 	envSeq   int
 }
 
@@ -151,11 +156,19 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	_ = c.WriteControl(websocket.PingMessage, []byte("ping"), time.Now().Add(5*time.Second))
 	conn.mu.Unlock()
 	for {
-		var a Ack
-		if err := c.ReadJSON(&a); err != nil {
+		_, data, err := c.ReadMessage()
+		if err != nil {
 			return
 		}
-		if a.EnvelopeID == "" {
+		if len(data) >= MaxAckBytes {
+			ss.mu.Lock()
+			ss.dropped++
+			ss.notify()
+			ss.mu.Unlock()
+			continue
+		}
+		var a Ack
+		if err := json.Unmarshal(data, &a); err != nil || a.EnvelopeID == "" {
 			continue
 		}
 		ss.mu.Lock()
@@ -187,6 +200,13 @@ func (s *Server) SendEnvelope(typ string, payload any) (string, error) {
 		"envelope_id": id, "type": typ, "payload": json.RawMessage(raw),
 		"accepts_response_payload": typ != "events_api", "retry_attempt": 0, "retry_reason": "",
 	})
+}
+
+// DroppedAcks counts the acks ignored for being MaxAckBytes or larger.
+func (s *Server) DroppedAcks() int {
+	s.socket.mu.Lock()
+	defer s.socket.mu.Unlock()
+	return s.socket.dropped
 }
 
 // WaitAck blocks until the envelope is acknowledged or ctx is done.
