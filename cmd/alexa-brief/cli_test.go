@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -146,6 +147,26 @@ func TestHelpFlagsExitZero(t *testing.T) {
 		out, _, code := runMain(t, "", cmd, "-h")
 		if code != 0 || !strings.Contains(out, "usage: alexa-brief "+cmd) {
 			t.Errorf("%s -h: exit %d, output %q", cmd, code, out)
+		}
+	}
+}
+
+func TestAskQuestionArgs(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string // the question as answered
+	}{
+		{[]string{"ask", "--json", "how", "much?"}, "how much?"},
+		{[]string{"ask", "how", "--json", "much?"}, "how much?"},                            // flags may follow words
+		{[]string{"ask", "--json", "--", "-5", "degrees", "--json?"}, "-5 degrees --json?"}, // after --, words only
+	}
+	for _, tt := range tests {
+		out, errOut, code := runMain(t, "", tt.args...)
+		var a struct {
+			Question string `json:"question"`
+		}
+		if err := json.Unmarshal([]byte(out), &a); code != 0 || err != nil || a.Question != tt.want {
+			t.Errorf("%v: exit %d (%s), question %q, want %q", tt.args, code, errOut, a.Question, tt.want)
 		}
 	}
 }
