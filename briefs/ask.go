@@ -39,8 +39,11 @@ const (
 	// candidatesK is how many BM25 candidates are rescored exactly.
 	candidatesK = 64
 	// typedBoost rewards a sentence holding what the question asks for (a
-	// sum for "how much", a name for "who"); untypedSoft weighs one without
-	// it when the type is a preference, not a requirement ("why").
+	// sum for "how much", a person for "who", a place for "where");
+	// typedNameOnly one that only holds some other name where a person or
+	// place is wanted (it still passes a strict type); untypedSoft weighs
+	// one without the type when the type is a preference, not a
+	// requirement ("why", "who is X").
 	typedBoost    = 1.3
 	typedNameOnly = 1.0
 	untypedSoft   = 0.8
