@@ -10,20 +10,17 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
-	"path"
-	"sort"
-	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/alexa-brief/alexa-brief/bot"
+	"github.com/alexa-brief/alexa-brief/internal/sqlstore"
 )
 
 var _ bot.Store = (*Store)(nil)
@@ -39,9 +36,7 @@ const migrationLock int64 = 0x616c657861627266
 type Store struct {
 	pool   *pgxpool.Pool
 	secret string // the URL's password, scrubbed from every error
-
-	pruneMu   sync.Mutex
-	lastPrune time.Time
+	pruner sqlstore.Pruner
 }
 
 // Open connects to the database at rawURL (postgres:// or postgresql://)
@@ -122,33 +117,7 @@ func (s *Store) clean(err error) error {
 	return err
 }
 
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-func migrations() ([]migration, error) {
-	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
-	if err != nil {
-		return nil, err
-	}
-	sort.Strings(names)
-	var ms []migration
-	for i, n := range names {
-		base := path.Base(n)
-		v, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
-		if err != nil || v != i+1 {
-			return nil, fmt.Errorf("migration %s: want version %d in its name", base, i+1)
-		}
-		b, err := migrationFiles.ReadFile(n)
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, migration{version: v, name: base, sql: string(b)})
-	}
-	return ms, nil
-}
+func migrations() ([]sqlstore.Migration, error) { return sqlstore.Migrations(migrationFiles) }
 
 // SchemaVersion is the newest migration this binary knows.
 func SchemaVersion() int {
@@ -172,7 +141,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 }
 
-func (s *Store) migrateOne(ctx context.Context, ms []migration) (bool, error) {
+func (s *Store) migrateOne(ctx context.Context, ms []sqlstore.Migration) (bool, error) {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return false, err
@@ -191,17 +160,17 @@ func (s *Store) migrateOne(ctx context.Context, ms []migration) (bool, error) {
 	if err := tx.QueryRow(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&cur); err != nil {
 		return false, err
 	}
-	if cur > len(ms) {
-		return false, fmt.Errorf("%w: the database is at schema version %d, this binary knows up to %d; run a newer alexa-brief or point DATABASE_URL at another database", bot.ErrSchemaTooNew, cur, len(ms))
+	m, done, err := sqlstore.Pending(ms, cur)
+	if err != nil {
+		return false, err
 	}
-	if cur == len(ms) {
+	if done {
 		return true, tx.Commit(ctx)
 	}
-	m := ms[cur]
-	if _, err := tx.Exec(ctx, m.sql); err != nil {
-		return false, fmt.Errorf("%s: %w", m.name, err)
+	if _, err := tx.Exec(ctx, m.SQL); err != nil {
+		return false, fmt.Errorf("%s: %w", m.Name, err)
 	}
-	if _, err := tx.Exec(ctx, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", m.version, m.name); err != nil {
+	if _, err := tx.Exec(ctx, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", m.Version, m.Name); err != nil {
 		return false, err
 	}
 	return false, tx.Commit(ctx)
@@ -232,3 +201,38 @@ func isForeignKey(err error) bool {
 }
 
 func isNoRows(err error) bool { return errors.Is(err, pgx.ErrNoRows) }
+
+// pgTimes reads TIMESTAMPTZ columns as UTC times; a NULL lease reads as
+// the zero time.
+type pgTimes struct{}
+
+func (pgTimes) Instant(t *time.Time) any { return &utcTime{t: t} }
+func (pgTimes) Stamp(t *time.Time) any   { return &utcTime{t: t} }
+func (pgTimes) Lease(t *time.Time) any {
+	return &utcTime{t: t, nullable: true, precision: time.Millisecond}
+}
+
+// utcTime is a pgtype.TimestamptzScanner that sets *t in UTC.
+type utcTime struct {
+	t         *time.Time
+	nullable  bool
+	precision time.Duration // 0: as stored
+}
+
+func (u *utcTime) ScanTimestamptz(v pgtype.Timestamptz) error {
+	switch {
+	case !v.Valid && u.nullable:
+		*u.t = time.Time{}
+		return nil
+	case !v.Valid:
+		return errors.New("cannot scan NULL into a time")
+	case v.InfinityModifier != pgtype.Finite:
+		return errors.New("cannot scan an infinite timestamp into a time")
+	}
+	t := v.Time.UTC()
+	if u.precision > 0 {
+		t = t.Truncate(u.precision)
+	}
+	*u.t = t
+	return nil
+}

@@ -7,9 +7,10 @@ import (
 	"net"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/alexa-brief/alexa-brief/bot"
 	"github.com/alexa-brief/alexa-brief/bot/storetest"
@@ -152,55 +153,14 @@ func TestOpenErrorsHidePassword(t *testing.T) {
 	}
 }
 
-// BenchmarkClaimSlot measures first claims of fresh slots from parallel
-// goroutines, each a round trip to the server.
+// The claim benchmarks are bot/storetest's, so both stores measure the
+// same work (figures in docs/stores.md).
 func BenchmarkClaimSlot(b *testing.B) {
-	s := openURL(b, pgtest.URL(b))
-	ctx := context.Background()
-	sub, err := s.PutSubscription(ctx, bot.Subscription{Scope: bot.Scope{Platform: "slack", Team: "T", Channel: "C"}, Schedule: "@every 1m"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	var next atomic.Int64
-	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			slot := base.Add(time.Duration(next.Add(1)) * time.Minute)
-			if _, ok, err := s.ClaimSlot(ctx, sub.ID, slot, "bench", time.Hour); err != nil || !ok {
-				b.Errorf("claim %s: ok %v, err %v", slot, ok, err)
-				return
-			}
-		}
-	})
+	storetest.BenchClaimSlot(b, openURL(b, pgtest.URL(b)))
 }
 
-// BenchmarkClaimSlotContended: every claim is for one of 8 slots already
-// held, the refusal path replicas take when they race.
 func BenchmarkClaimSlotContended(b *testing.B) {
-	s := openURL(b, pgtest.URL(b))
-	ctx := context.Background()
-	sub, err := s.PutSubscription(ctx, bot.Subscription{Scope: bot.Scope{Platform: "slack", Team: "T", Channel: "C"}, Schedule: "@every 1m"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	for i := range 8 {
-		if _, ok, err := s.ClaimSlot(ctx, sub.ID, base.Add(time.Duration(i)*time.Minute), "holder", time.Hour); err != nil || !ok {
-			b.Fatal(ok, err)
-		}
-	}
-	var next atomic.Int64
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			slot := base.Add(time.Duration(next.Add(1)%8) * time.Minute)
-			if _, ok, err := s.ClaimSlot(ctx, sub.ID, slot, "other", time.Hour); err != nil || ok {
-				b.Errorf("claim %s: ok %v, err %v; want refused", slot, ok, err)
-				return
-			}
-		}
-	})
+	storetest.BenchClaimSlotContended(b, openURL(b, pgtest.URL(b)))
 }
 
 func TestPassword(t *testing.T) {
@@ -213,6 +173,36 @@ func TestPassword(t *testing.T) {
 	for _, tt := range tests {
 		if got := password(tt.url); got != tt.want {
 			t.Errorf("password(%q) = %q, want %q", tt.url, got, tt.want)
+		}
+	}
+}
+
+func TestPGTimes(t *testing.T) {
+	tokyo := time.FixedZone("JST", 9*3600)
+	at := time.Date(2026, 7, 1, 18, 30, 15, 987654321, tokyo)
+	tests := []struct {
+		name    string
+		dest    func(*time.Time) any
+		src     pgtype.Timestamptz
+		want    time.Time
+		wantErr bool
+	}{
+		{"instant", pgTimes{}.Instant, pgtype.Timestamptz{Time: at, Valid: true}, at.UTC(), false},
+		{"stamp", pgTimes{}.Stamp, pgtype.Timestamptz{Time: at, Valid: true}, at.UTC(), false},
+		{"lease to the millisecond", pgTimes{}.Lease, pgtype.Timestamptz{Time: at, Valid: true}, at.UTC().Truncate(time.Millisecond), false},
+		{"lease NULL", pgTimes{}.Lease, pgtype.Timestamptz{}, time.Time{}, false},
+		{"stamp NULL", pgTimes{}.Stamp, pgtype.Timestamptz{}, time.Time{}, true},
+		{"instant infinite", pgTimes{}.Instant, pgtype.Timestamptz{InfinityModifier: pgtype.Infinity, Valid: true}, time.Time{}, true},
+	}
+	for _, tt := range tests {
+		var got time.Time
+		err := tt.dest(&got).(pgtype.TimestamptzScanner).ScanTimestamptz(tt.src)
+		if (err != nil) != tt.wantErr {
+			t.Errorf("%s: err %v, want error %v", tt.name, err, tt.wantErr)
+			continue
+		}
+		if !tt.wantErr && (!got.Equal(tt.want) || got.Location() != time.UTC) {
+			t.Errorf("%s: got %v, want %v in UTC", tt.name, got, tt.want)
 		}
 	}
 }

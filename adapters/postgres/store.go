@@ -2,10 +2,6 @@ package postgres
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -13,39 +9,23 @@ import (
 
 	"github.com/alexa-brief/alexa-brief/bot"
 	"github.com/alexa-brief/alexa-brief/briefs"
-)
-
-// Retention of the housekeeping tables, pruned at most once per pruneEvery
-// per replica.
-const (
-	eventRetention        = 48 * time.Hour
-	conversationRetention = 30 * 24 * time.Hour
-	pruneEvery            = time.Hour
+	"github.com/alexa-brief/alexa-brief/internal/sqlstore"
 )
 
 // nowSec is the server's now() at second precision, for stored times.
 const nowSec = "date_trunc('second', now())"
-
-func utc(t time.Time) time.Time { return t.UTC() }
 
 // zeroNil maps a zero time to NULL so that SQL can choose now().
 func zeroNil(t time.Time) any {
 	if t.IsZero() {
 		return nil
 	}
-	return t.UTC().Truncate(time.Second)
-}
-
-func checkScope(sc bot.Scope) error {
-	if sc.Platform == "" || sc.Team == "" || sc.Channel == "" {
-		return fmt.Errorf("incomplete scope %q/%q/%q", sc.Platform, sc.Team, sc.Channel)
-	}
-	return nil
+	return sqlstore.Second(t)
 }
 
 // PutSubscription creates or replaces the subscription of s.Scope.
 func (s *Store) PutSubscription(ctx context.Context, sub bot.Subscription) (bot.Subscription, error) {
-	if err := checkScope(sub.Scope); err != nil {
+	if err := sqlstore.CheckScope(sub.Scope); err != nil {
 		return bot.Subscription{}, s.wrap("put subscription", err)
 	}
 	err := s.pool.QueryRow(ctx, `
@@ -55,11 +35,10 @@ func (s *Store) PutSubscription(ctx context.Context, sub bot.Subscription) (bot.
 			schedule = excluded.schedule, only_new = excluded.only_new,
 			created_by = excluded.created_by, created_at = excluded.created_at
 		RETURNING id, created_at`,
-		sub.Platform, sub.Team, sub.Channel, sub.Schedule, sub.OnlyNew, sub.CreatedBy, zeroNil(sub.CreatedAt)).Scan(&sub.ID, &sub.CreatedAt)
+		sub.Platform, sub.Team, sub.Channel, sub.Schedule, sub.OnlyNew, sub.CreatedBy, zeroNil(sub.CreatedAt)).Scan(&sub.ID, pgTimes{}.Stamp(&sub.CreatedAt))
 	if err != nil {
 		return bot.Subscription{}, s.wrap("put subscription", err)
 	}
-	sub.CreatedAt = utc(sub.CreatedAt)
 	return sub, nil
 }
 
@@ -73,18 +52,13 @@ func (s *Store) DeleteSubscription(ctx context.Context, sc bot.Scope) (bool, err
 	return tag.RowsAffected() > 0, nil
 }
 
-const subCols = "id, platform, team, channel, schedule, only_new, created_by, created_at"
+func scanSub(row pgx.Row) (bot.Subscription, error) { return sqlstore.ScanSubscription(row, pgTimes{}) }
 
-func scanSub(row pgx.Row) (bot.Subscription, error) {
-	var sub bot.Subscription
-	err := row.Scan(&sub.ID, &sub.Platform, &sub.Team, &sub.Channel, &sub.Schedule, &sub.OnlyNew, &sub.CreatedBy, &sub.CreatedAt)
-	sub.CreatedAt = utc(sub.CreatedAt)
-	return sub, err
-}
+func scanDelivery(row pgx.Row) (bot.Delivery, error) { return sqlstore.ScanDelivery(row, pgTimes{}) }
 
 // Subscription returns the scope's subscription or bot.ErrNotFound.
 func (s *Store) Subscription(ctx context.Context, sc bot.Scope) (bot.Subscription, error) {
-	sub, err := scanSub(s.pool.QueryRow(ctx, "SELECT "+subCols+" FROM subscriptions WHERE platform = $1 AND team = $2 AND channel = $3",
+	sub, err := scanSub(s.pool.QueryRow(ctx, "SELECT "+sqlstore.SubscriptionCols+" FROM subscriptions WHERE platform = $1 AND team = $2 AND channel = $3",
 		sc.Platform, sc.Team, sc.Channel))
 	if isNoRows(err) {
 		return bot.Subscription{}, s.wrap("subscription", bot.ErrNotFound)
@@ -97,7 +71,7 @@ func (s *Store) Subscription(ctx context.Context, sc bot.Scope) (bot.Subscriptio
 
 // Subscriptions lists every subscription by id.
 func (s *Store) Subscriptions(ctx context.Context) ([]bot.Subscription, error) {
-	rows, err := s.pool.Query(ctx, "SELECT "+subCols+" FROM subscriptions ORDER BY id")
+	rows, err := s.pool.Query(ctx, "SELECT "+sqlstore.SubscriptionCols+" FROM subscriptions ORDER BY id")
 	if err != nil {
 		return nil, s.wrap("subscriptions", err)
 	}
@@ -118,8 +92,8 @@ func (s *Store) Conversation(ctx context.Context, key string) ([]bot.Turn, error
 	if err != nil {
 		return nil, s.wrap("conversation", err)
 	}
-	var turns []bot.Turn
-	if err := json.Unmarshal(data, &turns); err != nil {
+	turns, err := sqlstore.DecodeTurns(data)
+	if err != nil {
 		return nil, s.wrap("conversation", err)
 	}
 	return turns, nil
@@ -127,9 +101,7 @@ func (s *Store) Conversation(ctx context.Context, key string) ([]bot.Turn, error
 
 // PutConversation stores the last bot.MaxTurns turns; no turns deletes it.
 func (s *Store) PutConversation(ctx context.Context, key string, turns []bot.Turn) error {
-	if len(turns) > bot.MaxTurns {
-		turns = turns[len(turns)-bot.MaxTurns:]
-	}
+	turns = sqlstore.LastTurns(turns)
 	s.prune(ctx)
 	if len(turns) == 0 {
 		if _, err := s.pool.Exec(ctx, "DELETE FROM conversations WHERE key = $1", key); err != nil {
@@ -137,12 +109,12 @@ func (s *Store) PutConversation(ctx context.Context, key string, turns []bot.Tur
 		}
 		return nil
 	}
-	data, err := json.Marshal(turns)
+	data, err := sqlstore.EncodeTurns(turns)
 	if err != nil {
 		return s.wrap("put conversation", err)
 	}
 	_, err = s.pool.Exec(ctx, `INSERT INTO conversations (key, turns, updated_at) VALUES ($1, $2, now())
-		ON CONFLICT (key) DO UPDATE SET turns = excluded.turns, updated_at = excluded.updated_at`, key, string(data))
+		ON CONFLICT (key) DO UPDATE SET turns = excluded.turns, updated_at = excluded.updated_at`, key, data)
 	if err != nil {
 		return s.wrap("put conversation", err)
 	}
@@ -164,43 +136,21 @@ func (s *Store) FirstSeen(ctx context.Context, platform, eventID string) (bool, 
 // prune forgets old event ids and idle conversations, at most hourly per
 // replica; a failure only delays it.
 func (s *Store) prune(ctx context.Context) {
-	now := time.Now()
-	s.pruneMu.Lock()
-	due := now.Sub(s.lastPrune) >= pruneEvery
-	if due {
-		s.lastPrune = now
-	}
-	s.pruneMu.Unlock()
-	if !due {
+	if !s.pruner.Due(time.Now()) {
 		return
 	}
-	s.pool.Exec(ctx, "DELETE FROM events WHERE seen_at < now() - $1 * interval '1 second'", int64(eventRetention.Seconds()))
-	s.pool.Exec(ctx, "DELETE FROM conversations WHERE updated_at < now() - $1 * interval '1 second'", int64(conversationRetention.Seconds()))
+	s.pool.Exec(ctx, "DELETE FROM events WHERE seen_at < now() - $1 * interval '1 second'", int64(sqlstore.EventRetention.Seconds()))
+	s.pool.Exec(ctx, "DELETE FROM conversations WHERE updated_at < now() - $1 * interval '1 second'", int64(sqlstore.ConversationRetention.Seconds()))
 }
 
-const deliveryCols = "subscription_id, slot, state, owner, lease_until, attempts, message_id, error, late, corpus_version, updated_at"
-
-func scanDelivery(row pgx.Row) (bot.Delivery, error) {
-	var d bot.Delivery
-	var state string
-	var lease *time.Time
-	err := row.Scan(&d.SubscriptionID, &d.Slot, &state, &d.Owner, &lease, &d.Attempts, &d.MessageID, &d.Error, &d.Late, &d.CorpusVersion, &d.UpdatedAt)
-	d.Slot, d.UpdatedAt = utc(d.Slot), utc(d.UpdatedAt)
-	d.State = bot.DeliveryState(state)
-	if lease != nil {
-		d.LeaseUntil = lease.UTC().Truncate(time.Millisecond)
-	}
-	return d, err
-}
-
-func slotKey(t time.Time) time.Time { return t.UTC().Truncate(time.Second) }
+func slotKey(t time.Time) time.Time { return sqlstore.Second(t) }
 
 // ClaimSlot inserts the claim or takes over an expired one in a single
 // statement: PostgreSQL locks the conflicting row and re-checks the WHERE
 // on its latest version, so of concurrent claimers exactly one wins.
 func (s *Store) ClaimSlot(ctx context.Context, subID int64, slot time.Time, owner string, lease time.Duration) (bot.Delivery, bool, error) {
-	if owner == "" || lease <= 0 {
-		return bot.Delivery{}, false, errors.New("postgres: claim slot: need an owner and a positive lease")
+	if err := sqlstore.CheckClaim(owner, lease); err != nil {
+		return bot.Delivery{}, false, s.wrap("claim slot", err)
 	}
 	d, err := scanDelivery(s.pool.QueryRow(ctx, `
 		INSERT INTO deliveries (subscription_id, slot, state, owner, lease_until, attempts, updated_at)
@@ -209,17 +159,17 @@ func (s *Store) ClaimSlot(ctx context.Context, subID int64, slot time.Time, owne
 			owner = excluded.owner, lease_until = excluded.lease_until,
 			attempts = deliveries.attempts + 1, updated_at = excluded.updated_at
 		WHERE deliveries.state = 'claimed' AND deliveries.lease_until <= now()
-		RETURNING `+deliveryCols,
+		RETURNING `+sqlstore.DeliveryCols,
 		subID, slotKey(slot), owner, lease.Milliseconds()))
 	switch {
 	case err == nil:
 		return d, true, nil
 	case isForeignKey(err):
-		return bot.Delivery{}, false, s.wrap("claim slot", fmt.Errorf("subscription %d: %w", subID, bot.ErrNotFound))
+		return bot.Delivery{}, false, s.wrap("claim slot", sqlstore.UnknownSubscription(subID))
 	case !isNoRows(err):
 		return bot.Delivery{}, false, s.wrap("claim slot", err)
 	}
-	d, err = scanDelivery(s.pool.QueryRow(ctx, "SELECT "+deliveryCols+" FROM deliveries WHERE subscription_id = $1 AND slot = $2",
+	d, err = scanDelivery(s.pool.QueryRow(ctx, "SELECT "+sqlstore.DeliveryCols+" FROM deliveries WHERE subscription_id = $1 AND slot = $2",
 		subID, slotKey(slot)))
 	if err != nil {
 		return bot.Delivery{}, false, s.wrap("claim slot", err)
@@ -229,8 +179,8 @@ func (s *Store) ClaimSlot(ctx context.Context, subID int64, slot time.Time, owne
 
 // FinishSlot records a claim's outcome if d.Owner still holds it.
 func (s *Store) FinishSlot(ctx context.Context, d bot.Delivery) error {
-	if d.State != bot.StatePosted && d.State != bot.StateFailed {
-		return fmt.Errorf("postgres: finish slot: state %q is not posted or failed", d.State)
+	if err := sqlstore.CheckFinish(d.State); err != nil {
+		return s.wrap("finish slot", err)
 	}
 	tag, err := s.pool.Exec(ctx, `
 		UPDATE deliveries SET state = $1, message_id = $2, error = $3, late = $4, corpus_version = $5, updated_at = `+nowSec+`
@@ -240,7 +190,7 @@ func (s *Store) FinishSlot(ctx context.Context, d bot.Delivery) error {
 		return s.wrap("finish slot", err)
 	}
 	if tag.RowsAffected() == 0 {
-		return fmt.Errorf("postgres: finish slot %d@%s for %s: %w", d.SubscriptionID, slotKey(d.Slot).Format(time.RFC3339), d.Owner, bot.ErrClaimLost)
+		return fmt.Errorf("postgres: %w", sqlstore.LostClaim(d))
 	}
 	return nil
 }
@@ -255,7 +205,7 @@ func (s *Store) SkipSlot(ctx context.Context, subID int64, slot time.Time, reaso
 		WHERE deliveries.state = 'claimed' AND deliveries.lease_until <= now()`,
 		subID, slotKey(slot), reason)
 	if isForeignKey(err) {
-		return s.wrap("skip slot", fmt.Errorf("subscription %d: %w", subID, bot.ErrNotFound))
+		return s.wrap("skip slot", sqlstore.UnknownSubscription(subID))
 	}
 	if err != nil {
 		return s.wrap("skip slot", err)
@@ -264,7 +214,7 @@ func (s *Store) SkipSlot(ctx context.Context, subID int64, slot time.Time, reaso
 }
 
 func (s *Store) oneDelivery(ctx context.Context, what, where string, subID int64) (bot.Delivery, error) {
-	d, err := scanDelivery(s.pool.QueryRow(ctx, "SELECT "+deliveryCols+" FROM deliveries WHERE subscription_id = $1"+where+" ORDER BY slot DESC LIMIT 1", subID))
+	d, err := scanDelivery(s.pool.QueryRow(ctx, "SELECT "+sqlstore.DeliveryCols+" FROM deliveries WHERE subscription_id = $1"+where+" ORDER BY slot DESC LIMIT 1", subID))
 	if isNoRows(err) {
 		return bot.Delivery{}, s.wrap(what, bot.ErrNotFound)
 	}
@@ -307,7 +257,7 @@ func (s *Store) Deliveries(ctx context.Context, subID int64, limit int) ([]bot.D
 	if limit > 0 {
 		lim = limit
 	}
-	rows, err := s.pool.Query(ctx, "SELECT "+deliveryCols+" FROM deliveries WHERE subscription_id = $1 ORDER BY slot DESC LIMIT $2", subID, lim)
+	rows, err := s.pool.Query(ctx, "SELECT "+sqlstore.DeliveryCols+" FROM deliveries WHERE subscription_id = $1 ORDER BY slot DESC LIMIT $2", subID, lim)
 	if err != nil {
 		return nil, s.wrap("deliveries", err)
 	}
@@ -320,8 +270,8 @@ func (s *Store) Deliveries(ctx context.Context, subID int64, limit int) ([]bot.D
 
 // PutInstall creates or replaces the install of (platform, team).
 func (s *Store) PutInstall(ctx context.Context, in bot.Install) error {
-	if in.Platform == "" || in.Team == "" {
-		return errors.New("postgres: put install: platform and team are required")
+	if err := sqlstore.CheckInstall(in); err != nil {
+		return s.wrap("put install", err)
 	}
 	_, err := s.pool.Exec(ctx, `
 		INSERT INTO installs (platform, team, enterprise, bot_token, bot_user_id, installed_at)
@@ -337,33 +287,26 @@ func (s *Store) PutInstall(ctx context.Context, in bot.Install) error {
 
 // Install returns the install of (platform, team) or bot.ErrNotFound.
 func (s *Store) Install(ctx context.Context, platform, team string) (bot.Install, error) {
-	in := bot.Install{Platform: platform, Team: team}
-	err := s.pool.QueryRow(ctx, "SELECT enterprise, bot_token, bot_user_id, installed_at FROM installs WHERE platform = $1 AND team = $2",
-		platform, team).Scan(&in.Enterprise, &in.BotToken, &in.BotUserID, &in.InstalledAt)
+	in, err := sqlstore.ScanInstall(s.pool.QueryRow(ctx, "SELECT "+sqlstore.InstallCols+" FROM installs WHERE platform = $1 AND team = $2",
+		platform, team), pgTimes{}, platform, team)
 	if isNoRows(err) {
 		return bot.Install{}, s.wrap("install", bot.ErrNotFound)
 	}
 	if err != nil {
 		return bot.Install{}, s.wrap("install", err)
 	}
-	in.InstalledAt = utc(in.InstalledAt)
 	return in, nil
-}
-
-func textHash(text string) string {
-	h := sha256.Sum256([]byte(text))
-	return hex.EncodeToString(h[:])
 }
 
 // AddArticle stores a, unless its id or its exact text is already stored.
 func (s *Store) AddArticle(ctx context.Context, a briefs.Article) (bool, error) {
-	if a.ID == "" {
-		return false, errors.New("postgres: add article: empty id")
+	if err := sqlstore.CheckArticle(a); err != nil {
+		return false, s.wrap("add article", err)
 	}
 	tag, err := s.pool.Exec(ctx, `
 		INSERT INTO articles (id, text_hash, title, source, url, published, author, body, added_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now()) ON CONFLICT DO NOTHING`,
-		a.ID, textHash(a.Text), a.Title, a.Source, a.URL, a.Published, a.Author, a.Text)
+		a.ID, sqlstore.TextHash(a.Text), a.Title, a.Source, a.URL, a.Published, a.Author, a.Text)
 	if err != nil {
 		return false, s.wrap("add article "+a.ID, err)
 	}
@@ -372,15 +315,11 @@ func (s *Store) AddArticle(ctx context.Context, a briefs.Article) (bool, error) 
 
 // Articles lists the stored articles in the order they were added.
 func (s *Store) Articles(ctx context.Context) ([]briefs.Article, error) {
-	rows, err := s.pool.Query(ctx, "SELECT id, title, source, url, published, author, body FROM articles ORDER BY seq")
+	rows, err := s.pool.Query(ctx, "SELECT "+sqlstore.ArticleCols+" FROM articles ORDER BY seq")
 	if err != nil {
 		return nil, s.wrap("articles", err)
 	}
-	as, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (briefs.Article, error) {
-		var a briefs.Article
-		err := r.Scan(&a.ID, &a.Title, &a.Source, &a.URL, &a.Published, &a.Author, &a.Text)
-		return a, err
-	})
+	as, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (briefs.Article, error) { return sqlstore.ScanArticle(r) })
 	if err != nil {
 		return nil, s.wrap("articles", err)
 	}

@@ -12,19 +12,16 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
-	"path"
-	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/alexa-brief/alexa-brief/bot"
+	"github.com/alexa-brief/alexa-brief/internal/sqlstore"
 )
 
 var _ bot.Store = (*Store)(nil)
@@ -41,9 +38,7 @@ type Store struct {
 	writer *sql.DB // exactly one connection: SQLite has one writer anyway
 	reader *sql.DB // query_only connections, in parallel thanks to WAL
 	now    func() time.Time
-
-	pruneMu   sync.Mutex
-	lastPrune time.Time
+	pruner sqlstore.Pruner
 }
 
 // Open opens (creating if needed) the database file at path and migrates it.
@@ -119,30 +114,10 @@ func reason(err error) string {
 	return err.Error()
 }
 
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-func migrations() ([]migration, error) {
-	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+func migrations() ([]sqlstore.Migration, error) {
+	ms, err := sqlstore.Migrations(migrationFiles)
 	if err != nil {
-		return nil, err
-	}
-	sort.Strings(names)
-	var ms []migration
-	for i, n := range names {
-		base := path.Base(n)
-		v, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
-		if err != nil || v != i+1 {
-			return nil, fmt.Errorf("sqlite: migration %s: want version %d in its name", base, i+1)
-		}
-		b, err := migrationFiles.ReadFile(n)
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, migration{version: v, name: base, sql: string(b)})
+		return nil, fmt.Errorf("sqlite: %w", err)
 	}
 	return ms, nil
 }
@@ -172,7 +147,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 }
 
-func (s *Store) migrateOne(ctx context.Context, ms []migration) (done bool, err error) {
+func (s *Store) migrateOne(ctx context.Context, ms []sqlstore.Migration) (done bool, err error) {
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return false, errors.New(reason(err))
@@ -188,18 +163,18 @@ func (s *Store) migrateOne(ctx context.Context, ms []migration) (done bool, err 
 	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&cur); err != nil {
 		return false, err
 	}
-	if cur > len(ms) {
-		return false, fmt.Errorf("%w: the database is at schema version %d, this binary knows up to %d; run a newer alexa-brief or point DATABASE_URL at another database", bot.ErrSchemaTooNew, cur, len(ms))
+	m, done, err := sqlstore.Pending(ms, cur)
+	if err != nil {
+		return false, err
 	}
-	if cur == len(ms) {
+	if done {
 		return true, tx.Commit()
 	}
-	m := ms[cur]
-	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-		return false, fmt.Errorf("%s: %w", m.name, err)
+	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+		return false, fmt.Errorf("%s: %w", m.Name, err)
 	}
 	if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-		m.version, m.name, s.now().Unix()); err != nil {
+		m.Version, m.Name, s.now().Unix()); err != nil {
 		return false, err
 	}
 	return false, tx.Commit()
@@ -237,20 +212,41 @@ func isForeignKey(err error) bool {
 	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
 }
 
-func unix(t time.Time) int64 { return t.Unix() }
+// unixTimes reads the INTEGER time columns (Unix seconds; lease_until in
+// milliseconds) into UTC times; 0 in a stamp or a lease means unset.
+type unixTimes struct{}
 
-func fromUnix(sec int64) time.Time {
-	if sec == 0 {
-		return time.Time{}
-	}
-	return time.Unix(sec, 0).UTC()
+func (unixTimes) Instant(t *time.Time) any {
+	return &unixTime{t: t, unit: time.Second, zeroIsUnset: false}
+}
+func (unixTimes) Stamp(t *time.Time) any {
+	return &unixTime{t: t, unit: time.Second, zeroIsUnset: true}
+}
+func (unixTimes) Lease(t *time.Time) any {
+	return &unixTime{t: t, unit: time.Millisecond, zeroIsUnset: true}
 }
 
-func fromUnixMilli(ms int64) time.Time {
-	if ms == 0 {
-		return time.Time{}
+// unixTime is a sql.Scanner of one INTEGER time column.
+type unixTime struct {
+	t           *time.Time
+	unit        time.Duration // time.Second or time.Millisecond
+	zeroIsUnset bool
+}
+
+func (u *unixTime) Scan(src any) error {
+	n, ok := src.(int64)
+	if !ok {
+		return fmt.Errorf("converting %T to a Unix time is unsupported", src)
 	}
-	return time.UnixMilli(ms).UTC()
+	switch {
+	case n == 0 && u.zeroIsUnset:
+		*u.t = time.Time{}
+	case u.unit == time.Millisecond:
+		*u.t = time.UnixMilli(n).UTC()
+	default:
+		*u.t = time.Unix(n, 0).UTC()
+	}
+	return nil
 }
 
 func b2i(b bool) int {

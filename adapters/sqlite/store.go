@@ -2,40 +2,24 @@ package sqlite
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/alexa-brief/alexa-brief/bot"
 	"github.com/alexa-brief/alexa-brief/briefs"
+	"github.com/alexa-brief/alexa-brief/internal/sqlstore"
 )
-
-// Retention of the housekeeping tables, pruned at most once per pruneEvery.
-const (
-	eventRetention        = 48 * time.Hour
-	conversationRetention = 30 * 24 * time.Hour
-	pruneEvery            = time.Hour
-)
-
-func checkScope(sc bot.Scope) error {
-	if sc.Platform == "" || sc.Team == "" || sc.Channel == "" {
-		return fmt.Errorf("incomplete scope %q/%q/%q", sc.Platform, sc.Team, sc.Channel)
-	}
-	return nil
-}
 
 // PutSubscription creates or replaces the subscription of s.Scope.
 func (s *Store) PutSubscription(ctx context.Context, sub bot.Subscription) (bot.Subscription, error) {
-	if err := checkScope(sub.Scope); err != nil {
+	if err := sqlstore.CheckScope(sub.Scope); err != nil {
 		return bot.Subscription{}, fmt.Errorf("sqlite: put subscription: %w", err)
 	}
-	created := sub.CreatedAt.UTC().Truncate(time.Second)
+	created := sqlstore.Second(sub.CreatedAt)
 	if sub.CreatedAt.IsZero() {
-		created = s.now().UTC().Truncate(time.Second)
+		created = sqlstore.Second(s.now())
 	}
 	err := s.writer.QueryRowContext(ctx, `
 		INSERT INTO subscriptions (platform, team, channel, schedule, only_new, created_by, created_at)
@@ -44,7 +28,7 @@ func (s *Store) PutSubscription(ctx context.Context, sub bot.Subscription) (bot.
 			schedule = excluded.schedule, only_new = excluded.only_new,
 			created_by = excluded.created_by, created_at = excluded.created_at
 		RETURNING id`,
-		sub.Platform, sub.Team, sub.Channel, sub.Schedule, b2i(sub.OnlyNew), sub.CreatedBy, unix(created)).Scan(&sub.ID)
+		sub.Platform, sub.Team, sub.Channel, sub.Schedule, b2i(sub.OnlyNew), sub.CreatedBy, created.Unix()).Scan(&sub.ID)
 	if err != nil {
 		return bot.Subscription{}, fmt.Errorf("sqlite: put subscription: %w", err)
 	}
@@ -66,21 +50,34 @@ func (s *Store) DeleteSubscription(ctx context.Context, sc bot.Scope) (bool, err
 	return n > 0, nil
 }
 
-const subCols = "id, platform, team, channel, schedule, only_new, created_by, created_at"
+func scanSub(row sqlstore.Row) (bot.Subscription, error) {
+	return sqlstore.ScanSubscription(row, unixTimes{})
+}
 
-func scanSub(sc interface{ Scan(...any) error }) (bot.Subscription, error) {
-	var sub bot.Subscription
-	var onlyNew int
-	var created int64
-	err := sc.Scan(&sub.ID, &sub.Platform, &sub.Team, &sub.Channel, &sub.Schedule, &onlyNew, &sub.CreatedBy, &created)
-	sub.OnlyNew = onlyNew != 0
-	sub.CreatedAt = fromUnix(created)
-	return sub, err
+func scanDelivery(row sqlstore.Row) (bot.Delivery, error) {
+	return sqlstore.ScanDelivery(row, unixTimes{})
+}
+
+// collect reads every row with scan and closes rows.
+func collect[T any](rows *sql.Rows, scan func(sqlstore.Row) (T, error)) ([]T, error) {
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // Subscription returns the scope's subscription or bot.ErrNotFound.
 func (s *Store) Subscription(ctx context.Context, sc bot.Scope) (bot.Subscription, error) {
-	sub, err := scanSub(s.reader.QueryRowContext(ctx, "SELECT "+subCols+" FROM subscriptions WHERE platform = ? AND team = ? AND channel = ?",
+	sub, err := scanSub(s.reader.QueryRowContext(ctx, "SELECT "+sqlstore.SubscriptionCols+" FROM subscriptions WHERE platform = ? AND team = ? AND channel = ?",
 		sc.Platform, sc.Team, sc.Channel))
 	if errors.Is(err, sql.ErrNoRows) {
 		return bot.Subscription{}, fmt.Errorf("sqlite: subscription: %w", bot.ErrNotFound)
@@ -93,20 +90,12 @@ func (s *Store) Subscription(ctx context.Context, sc bot.Scope) (bot.Subscriptio
 
 // Subscriptions lists every subscription by id.
 func (s *Store) Subscriptions(ctx context.Context) ([]bot.Subscription, error) {
-	rows, err := s.reader.QueryContext(ctx, "SELECT "+subCols+" FROM subscriptions ORDER BY id")
+	rows, err := s.reader.QueryContext(ctx, "SELECT "+sqlstore.SubscriptionCols+" FROM subscriptions ORDER BY id")
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: subscriptions: %w", err)
 	}
-	defer rows.Close()
-	var subs []bot.Subscription
-	for rows.Next() {
-		sub, err := scanSub(rows)
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: subscriptions: %w", err)
-		}
-		subs = append(subs, sub)
-	}
-	if err := rows.Err(); err != nil {
+	subs, err := collect(rows, scanSub)
+	if err != nil {
 		return nil, fmt.Errorf("sqlite: subscriptions: %w", err)
 	}
 	return subs, nil
@@ -122,8 +111,8 @@ func (s *Store) Conversation(ctx context.Context, key string) ([]bot.Turn, error
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: conversation: %w", err)
 	}
-	var turns []bot.Turn
-	if err := json.Unmarshal([]byte(data), &turns); err != nil {
+	turns, err := sqlstore.DecodeTurns([]byte(data))
+	if err != nil {
 		return nil, fmt.Errorf("sqlite: conversation: %w", err)
 	}
 	return turns, nil
@@ -131,9 +120,7 @@ func (s *Store) Conversation(ctx context.Context, key string) ([]bot.Turn, error
 
 // PutConversation stores the last bot.MaxTurns turns; no turns deletes it.
 func (s *Store) PutConversation(ctx context.Context, key string, turns []bot.Turn) error {
-	if len(turns) > bot.MaxTurns {
-		turns = turns[len(turns)-bot.MaxTurns:]
-	}
+	turns = sqlstore.LastTurns(turns)
 	s.prune(ctx)
 	if len(turns) == 0 {
 		if _, err := s.writer.ExecContext(ctx, "DELETE FROM conversations WHERE key = ?", key); err != nil {
@@ -141,13 +128,13 @@ func (s *Store) PutConversation(ctx context.Context, key string, turns []bot.Tur
 		}
 		return nil
 	}
-	data, err := json.Marshal(turns)
+	data, err := sqlstore.EncodeTurns(turns)
 	if err != nil {
 		return fmt.Errorf("sqlite: put conversation: %w", err)
 	}
 	_, err = s.writer.ExecContext(ctx, `INSERT INTO conversations (key, turns, updated_at) VALUES (?, ?, ?)
 		ON CONFLICT (key) DO UPDATE SET turns = excluded.turns, updated_at = excluded.updated_at`,
-		key, string(data), s.now().Unix())
+		key, data, s.now().Unix())
 	if err != nil {
 		return fmt.Errorf("sqlite: put conversation: %w", err)
 	}
@@ -173,43 +160,21 @@ func (s *Store) FirstSeen(ctx context.Context, platform, eventID string) (bool, 
 // failure only delays it.
 func (s *Store) prune(ctx context.Context) {
 	now := s.now()
-	s.pruneMu.Lock()
-	due := now.Sub(s.lastPrune) >= pruneEvery
-	if due {
-		s.lastPrune = now
-	}
-	s.pruneMu.Unlock()
-	if !due {
+	if !s.pruner.Due(now) {
 		return
 	}
-	s.writer.ExecContext(ctx, "DELETE FROM events WHERE seen_at < ?", now.Add(-eventRetention).Unix())
-	s.writer.ExecContext(ctx, "DELETE FROM conversations WHERE updated_at < ?", now.Add(-conversationRetention).Unix())
+	s.writer.ExecContext(ctx, "DELETE FROM events WHERE seen_at < ?", now.Add(-sqlstore.EventRetention).Unix())
+	s.writer.ExecContext(ctx, "DELETE FROM conversations WHERE updated_at < ?", now.Add(-sqlstore.ConversationRetention).Unix())
 }
 
-const deliveryCols = "subscription_id, slot, state, owner, lease_until, attempts, message_id, error, late, corpus_version, updated_at"
-
-func scanDelivery(sc interface{ Scan(...any) error }) (bot.Delivery, error) {
-	var d bot.Delivery
-	var slot, lease, updated int64
-	var late int
-	var state string
-	err := sc.Scan(&d.SubscriptionID, &slot, &state, &d.Owner, &lease, &d.Attempts, &d.MessageID, &d.Error, &late, &d.CorpusVersion, &updated)
-	d.Slot = time.Unix(slot, 0).UTC()
-	d.State = bot.DeliveryState(state)
-	d.LeaseUntil = fromUnixMilli(lease)
-	d.Late = late != 0
-	d.UpdatedAt = fromUnix(updated)
-	return d, err
-}
-
-func slotKey(t time.Time) int64 { return t.UTC().Truncate(time.Second).Unix() }
+func slotKey(t time.Time) int64 { return sqlstore.Second(t).Unix() }
 
 // ClaimSlot inserts the claim or takes over an expired one, in one
 // statement under SQLite's write lock, so of concurrent claimers (threads or
 // processes) exactly one wins.
 func (s *Store) ClaimSlot(ctx context.Context, subID int64, slot time.Time, owner string, lease time.Duration) (bot.Delivery, bool, error) {
-	if owner == "" || lease <= 0 {
-		return bot.Delivery{}, false, fmt.Errorf("sqlite: claim slot: need an owner and a positive lease")
+	if err := sqlstore.CheckClaim(owner, lease); err != nil {
+		return bot.Delivery{}, false, fmt.Errorf("sqlite: claim slot: %w", err)
 	}
 	now := s.now()
 	d, err := scanDelivery(s.writer.QueryRowContext(ctx, `
@@ -219,17 +184,17 @@ func (s *Store) ClaimSlot(ctx context.Context, subID int64, slot time.Time, owne
 			owner = excluded.owner, lease_until = excluded.lease_until,
 			attempts = deliveries.attempts + 1, updated_at = excluded.updated_at
 		WHERE deliveries.state = 'claimed' AND deliveries.lease_until <= ?
-		RETURNING `+deliveryCols,
+		RETURNING `+sqlstore.DeliveryCols,
 		subID, slotKey(slot), owner, now.Add(lease).UnixMilli(), now.Unix(), now.UnixMilli()))
 	switch {
 	case err == nil:
 		return d, true, nil
 	case isForeignKey(err):
-		return bot.Delivery{}, false, fmt.Errorf("sqlite: claim slot: subscription %d: %w", subID, bot.ErrNotFound)
+		return bot.Delivery{}, false, fmt.Errorf("sqlite: claim slot: %w", sqlstore.UnknownSubscription(subID))
 	case !errors.Is(err, sql.ErrNoRows):
 		return bot.Delivery{}, false, fmt.Errorf("sqlite: claim slot: %w", err)
 	}
-	d, err = scanDelivery(s.writer.QueryRowContext(ctx, "SELECT "+deliveryCols+" FROM deliveries WHERE subscription_id = ? AND slot = ?",
+	d, err = scanDelivery(s.writer.QueryRowContext(ctx, "SELECT "+sqlstore.DeliveryCols+" FROM deliveries WHERE subscription_id = ? AND slot = ?",
 		subID, slotKey(slot)))
 	if err != nil {
 		return bot.Delivery{}, false, fmt.Errorf("sqlite: claim slot: %w", err)
@@ -239,8 +204,8 @@ func (s *Store) ClaimSlot(ctx context.Context, subID int64, slot time.Time, owne
 
 // FinishSlot records a claim's outcome if d.Owner still holds it.
 func (s *Store) FinishSlot(ctx context.Context, d bot.Delivery) error {
-	if d.State != bot.StatePosted && d.State != bot.StateFailed {
-		return fmt.Errorf("sqlite: finish slot: state %q is not posted or failed", d.State)
+	if err := sqlstore.CheckFinish(d.State); err != nil {
+		return fmt.Errorf("sqlite: finish slot: %w", err)
 	}
 	res, err := s.writer.ExecContext(ctx, `
 		UPDATE deliveries SET state = ?, message_id = ?, error = ?, late = ?, corpus_version = ?, updated_at = ?
@@ -253,7 +218,7 @@ func (s *Store) FinishSlot(ctx context.Context, d bot.Delivery) error {
 	if n, err := res.RowsAffected(); err != nil {
 		return fmt.Errorf("sqlite: finish slot: %w", err)
 	} else if n == 0 {
-		return fmt.Errorf("sqlite: finish slot %d@%s for %s: %w", d.SubscriptionID, d.Slot.UTC().Format(time.RFC3339), d.Owner, bot.ErrClaimLost)
+		return fmt.Errorf("sqlite: %w", sqlstore.LostClaim(d))
 	}
 	return nil
 }
@@ -269,7 +234,7 @@ func (s *Store) SkipSlot(ctx context.Context, subID int64, slot time.Time, reaso
 		WHERE deliveries.state = 'claimed' AND deliveries.lease_until <= ?`,
 		subID, slotKey(slot), reason, now.Unix(), now.UnixMilli())
 	if isForeignKey(err) {
-		return fmt.Errorf("sqlite: skip slot: subscription %d: %w", subID, bot.ErrNotFound)
+		return fmt.Errorf("sqlite: skip slot: %w", sqlstore.UnknownSubscription(subID))
 	}
 	if err != nil {
 		return fmt.Errorf("sqlite: skip slot: %w", err)
@@ -278,7 +243,7 @@ func (s *Store) SkipSlot(ctx context.Context, subID int64, slot time.Time, reaso
 }
 
 func (s *Store) oneDelivery(ctx context.Context, what, where string, subID int64) (bot.Delivery, error) {
-	d, err := scanDelivery(s.reader.QueryRowContext(ctx, "SELECT "+deliveryCols+" FROM deliveries WHERE subscription_id = ?"+where+" ORDER BY slot DESC LIMIT 1", subID))
+	d, err := scanDelivery(s.reader.QueryRowContext(ctx, "SELECT "+sqlstore.DeliveryCols+" FROM deliveries WHERE subscription_id = ?"+where+" ORDER BY slot DESC LIMIT 1", subID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return bot.Delivery{}, fmt.Errorf("sqlite: %s: %w", what, bot.ErrNotFound)
 	}
@@ -326,20 +291,12 @@ func (s *Store) Deliveries(ctx context.Context, subID int64, limit int) ([]bot.D
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
 	}
-	rows, err := s.reader.QueryContext(ctx, "SELECT "+deliveryCols+" FROM deliveries WHERE subscription_id = ? ORDER BY slot DESC LIMIT ?", subID, limit)
+	rows, err := s.reader.QueryContext(ctx, "SELECT "+sqlstore.DeliveryCols+" FROM deliveries WHERE subscription_id = ? ORDER BY slot DESC LIMIT ?", subID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: deliveries: %w", err)
 	}
-	defer rows.Close()
-	var ds []bot.Delivery
-	for rows.Next() {
-		d, err := scanDelivery(rows)
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: deliveries: %w", err)
-		}
-		ds = append(ds, d)
-	}
-	if err := rows.Err(); err != nil {
+	ds, err := collect(rows, scanDelivery)
+	if err != nil {
 		return nil, fmt.Errorf("sqlite: deliveries: %w", err)
 	}
 	return ds, nil
@@ -347,8 +304,8 @@ func (s *Store) Deliveries(ctx context.Context, subID int64, limit int) ([]bot.D
 
 // PutInstall creates or replaces the install of (platform, team).
 func (s *Store) PutInstall(ctx context.Context, in bot.Install) error {
-	if in.Platform == "" || in.Team == "" {
-		return errors.New("sqlite: put install: platform and team are required")
+	if err := sqlstore.CheckInstall(in); err != nil {
+		return fmt.Errorf("sqlite: put install: %w", err)
 	}
 	at := in.InstalledAt
 	if at.IsZero() {
@@ -367,34 +324,26 @@ func (s *Store) PutInstall(ctx context.Context, in bot.Install) error {
 
 // Install returns the install of (platform, team) or bot.ErrNotFound.
 func (s *Store) Install(ctx context.Context, platform, team string) (bot.Install, error) {
-	in := bot.Install{Platform: platform, Team: team}
-	var at int64
-	err := s.reader.QueryRowContext(ctx, "SELECT enterprise, bot_token, bot_user_id, installed_at FROM installs WHERE platform = ? AND team = ?",
-		platform, team).Scan(&in.Enterprise, &in.BotToken, &in.BotUserID, &at)
+	in, err := sqlstore.ScanInstall(s.reader.QueryRowContext(ctx, "SELECT "+sqlstore.InstallCols+" FROM installs WHERE platform = ? AND team = ?",
+		platform, team), unixTimes{}, platform, team)
 	if errors.Is(err, sql.ErrNoRows) {
 		return bot.Install{}, fmt.Errorf("sqlite: install: %w", bot.ErrNotFound)
 	}
 	if err != nil {
 		return bot.Install{}, fmt.Errorf("sqlite: install: %w", err)
 	}
-	in.InstalledAt = fromUnix(at)
 	return in, nil
-}
-
-func textHash(text string) string {
-	h := sha256.Sum256([]byte(text))
-	return hex.EncodeToString(h[:])
 }
 
 // AddArticle stores a, unless its id or its exact text is already stored.
 func (s *Store) AddArticle(ctx context.Context, a briefs.Article) (bool, error) {
-	if a.ID == "" {
-		return false, errors.New("sqlite: add article: empty id")
+	if err := sqlstore.CheckArticle(a); err != nil {
+		return false, fmt.Errorf("sqlite: add article: %w", err)
 	}
 	res, err := s.writer.ExecContext(ctx, `
 		INSERT INTO articles (id, text_hash, title, source, url, published, author, body, added_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-		a.ID, textHash(a.Text), a.Title, a.Source, a.URL, a.Published, a.Author, a.Text, s.now().Unix())
+		a.ID, sqlstore.TextHash(a.Text), a.Title, a.Source, a.URL, a.Published, a.Author, a.Text, s.now().Unix())
 	if err != nil {
 		return false, fmt.Errorf("sqlite: add article %s: %w", a.ID, err)
 	}
@@ -407,20 +356,12 @@ func (s *Store) AddArticle(ctx context.Context, a briefs.Article) (bool, error) 
 
 // Articles lists the stored articles in the order they were added.
 func (s *Store) Articles(ctx context.Context) ([]briefs.Article, error) {
-	rows, err := s.reader.QueryContext(ctx, "SELECT id, title, source, url, published, author, body FROM articles ORDER BY seq")
+	rows, err := s.reader.QueryContext(ctx, "SELECT "+sqlstore.ArticleCols+" FROM articles ORDER BY seq")
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: articles: %w", err)
 	}
-	defer rows.Close()
-	var as []briefs.Article
-	for rows.Next() {
-		var a briefs.Article
-		if err := rows.Scan(&a.ID, &a.Title, &a.Source, &a.URL, &a.Published, &a.Author, &a.Text); err != nil {
-			return nil, fmt.Errorf("sqlite: articles: %w", err)
-		}
-		as = append(as, a)
-	}
-	if err := rows.Err(); err != nil {
+	as, err := collect(rows, sqlstore.ScanArticle)
+	if err != nil {
 		return nil, fmt.Errorf("sqlite: articles: %w", err)
 	}
 	return as, nil
