@@ -251,9 +251,17 @@ func cleanAnswer(a briefs.Answer) briefs.Answer {
 	return a
 }
 
-func cmdBrief(ctx context.Context, e *env, args []string) error {
-	f := newCorpusFlags(e, "brief", usageBrief)
-	maxPoints := f.fs.Int("max-points", bot.DefaultPoints, "number of points")
+// view is one of the read-only corpus views: brief, quotes, facts, sources.
+// Each prints the SPEC JSON shape with --json and the chat rendering
+// otherwise; extra flags (brief's --max-points) are added by addFlags.
+type view struct {
+	name, usage string
+	addFlags    func(fs *flag.FlagSet) (check func() error, render func(*briefs.Corpus) (any, bot.Reply))
+}
+
+func runView(ctx context.Context, e *env, v view, args []string) error {
+	f := newCorpusFlags(e, v.name, v.usage)
+	check, render := v.addFlags(f.fs)
 	rest, err := f.parse(e, args, false)
 	if err != nil {
 		return helpOK(err)
@@ -261,78 +269,54 @@ func cmdBrief(ctx context.Context, e *env, args []string) error {
 	if err := f.noArgs(rest); err != nil {
 		return err
 	}
-	if *maxPoints < 1 {
-		return usagef("brief: --max-points %d: must be at least 1 (e.g. --max-points 3)", *maxPoints)
+	if err := check(); err != nil {
+		return err
 	}
 	c, err := readCorpus(ctx, e, *f.corpus)
 	if err != nil {
 		return err
 	}
+	data, reply := render(c)
 	if *f.json {
-		return printJSON(e.stdout, cleanBrief(c.Brief(*maxPoints)), true)
+		return printJSON(e.stdout, data, true)
 	}
-	_, err = io.WriteString(e.stdout, shell.Format(bot.BriefReply(c, *maxPoints)))
+	_, err = io.WriteString(e.stdout, shell.Format(reply))
 	return err
+}
+
+func noCheck() error { return nil }
+
+func cmdBrief(ctx context.Context, e *env, args []string) error {
+	return runView(ctx, e, view{"brief", usageBrief, func(fs *flag.FlagSet) (func() error, func(*briefs.Corpus) (any, bot.Reply)) {
+		maxPoints := fs.Int("max-points", bot.DefaultPoints, "number of points")
+		check := func() error {
+			if *maxPoints < 1 {
+				return usagef("brief: --max-points %d: must be at least 1 (e.g. --max-points 3)", *maxPoints)
+			}
+			return nil
+		}
+		return check, func(c *briefs.Corpus) (any, bot.Reply) {
+			return cleanBrief(c.Brief(*maxPoints)), bot.BriefReply(c, *maxPoints)
+		}
+	}}, args)
 }
 
 func cmdQuotes(ctx context.Context, e *env, args []string) error {
-	f := newCorpusFlags(e, "quotes", usageQuotes)
-	rest, err := f.parse(e, args, false)
-	if err != nil {
-		return helpOK(err)
-	}
-	if err := f.noArgs(rest); err != nil {
-		return err
-	}
-	c, err := readCorpus(ctx, e, *f.corpus)
-	if err != nil {
-		return err
-	}
-	if *f.json {
-		return printJSON(e.stdout, nonNil(c.Quotes()), true)
-	}
-	_, err = io.WriteString(e.stdout, shell.Format(bot.QuotesReply(c, 0)))
-	return err
+	return runView(ctx, e, view{"quotes", usageQuotes, func(*flag.FlagSet) (func() error, func(*briefs.Corpus) (any, bot.Reply)) {
+		return noCheck, func(c *briefs.Corpus) (any, bot.Reply) { return nonNil(c.Quotes()), bot.QuotesReply(c, 0) }
+	}}, args)
 }
 
 func cmdFacts(ctx context.Context, e *env, args []string) error {
-	f := newCorpusFlags(e, "facts", usageFacts)
-	rest, err := f.parse(e, args, false)
-	if err != nil {
-		return helpOK(err)
-	}
-	if err := f.noArgs(rest); err != nil {
-		return err
-	}
-	c, err := readCorpus(ctx, e, *f.corpus)
-	if err != nil {
-		return err
-	}
-	if *f.json {
-		return printJSON(e.stdout, cleanFacts(c.Facts()), true)
-	}
-	_, err = io.WriteString(e.stdout, shell.Format(bot.FactsReply(c, 0)))
-	return err
+	return runView(ctx, e, view{"facts", usageFacts, func(*flag.FlagSet) (func() error, func(*briefs.Corpus) (any, bot.Reply)) {
+		return noCheck, func(c *briefs.Corpus) (any, bot.Reply) { return cleanFacts(c.Facts()), bot.FactsReply(c, 0) }
+	}}, args)
 }
 
 func cmdSources(ctx context.Context, e *env, args []string) error {
-	f := newCorpusFlags(e, "sources", usageSources)
-	rest, err := f.parse(e, args, false)
-	if err != nil {
-		return helpOK(err)
-	}
-	if err := f.noArgs(rest); err != nil {
-		return err
-	}
-	c, err := readCorpus(ctx, e, *f.corpus)
-	if err != nil {
-		return err
-	}
-	if *f.json {
-		return printJSON(e.stdout, nonNil(c.Sources()), true)
-	}
-	_, err = io.WriteString(e.stdout, shell.Format(bot.SourcesReply(c)))
-	return err
+	return runView(ctx, e, view{"sources", usageSources, func(*flag.FlagSet) (func() error, func(*briefs.Corpus) (any, bot.Reply)) {
+		return noCheck, func(c *briefs.Corpus) (any, bot.Reply) { return nonNil(c.Sources()), bot.SourcesReply(c) }
+	}}, args)
 }
 
 // maxQuestionBytes bounds one question line read from stdin.
