@@ -123,7 +123,7 @@ func nearest(word string) (Command, int) {
 	best, bestD := table[0], -1
 	for _, c := range table {
 		for _, w := range append([]string{c.Name}, c.Aliases...) {
-			if d := editDistance(word, w); bestD < 0 || d < bestD {
+			if d := EditDistance(word, w); bestD < 0 || d < bestD {
 				best, bestD = c, d
 			}
 		}
@@ -131,10 +131,11 @@ func nearest(word string) (Command, int) {
 	return best, bestD
 }
 
-// editDistance is the optimal-string-alignment distance over runes:
+// EditDistance is the optimal-string-alignment distance over runes:
 // insertions, deletions, substitutions and swaps of neighbours each cost 1,
-// so "breif" is one step from "brief".
-func editDistance(a, b string) int {
+// so "breif" is one step from "brief". The CLI uses it for its own
+// "did you mean" too.
+func EditDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
 	if len(ra) > 64 {
 		ra = ra[:64] // the command words are short; bound the work

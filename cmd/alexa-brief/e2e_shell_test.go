@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -61,21 +60,7 @@ func TestMain(m *testing.M) {
 // from the developer's shell, the database lives in dir.
 func runBin(t *testing.T, bin, dir, stdin string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
-	cmd := exec.Command(bin, args...)
-	cmd.Env = []string{"DATABASE_URL=" + filepath.Join(dir, "alexa-brief.db"), "HOME=" + dir}
-	cmd.Dir = dir
-	cmd.Stdin = strings.NewReader(stdin)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	var ee *exec.ExitError
-	switch {
-	case errors.As(err, &ee):
-		code = ee.ExitCode()
-	case err != nil:
-		t.Fatalf("run %v: %v", args, err)
-	}
-	return out.String(), errb.String(), code
+	return runEnv(t, bin, dir, stdin, []string{"DATABASE_URL=" + filepath.Join(dir, "alexa-brief.db")}, args...)
 }
 
 // replies splits shell output into replies by their titles: a title is a

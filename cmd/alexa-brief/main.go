@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"syscall"
+
+	"github.com/alexa-brief/alexa-brief/bot"
 )
 
 func main() {
@@ -132,7 +134,7 @@ var commandNames = []string{"shell", "serve", "brief", "quotes", "facts", "sourc
 func didYouMean(word string) string {
 	best, bestD := "", -1
 	for _, c := range commandNames {
-		if d := levenshtein(strings.ToLower(word), c); bestD < 0 || d < bestD {
+		if d := bot.EditDistance(strings.ToLower(word), c); bestD < 0 || d < bestD {
 			best, bestD = c, d
 		}
 	}
@@ -140,31 +142,6 @@ func didYouMean(word string) string {
 		return " (see the commands below)"
 	}
 	return fmt.Sprintf(": did you mean \"alexa-brief %s\"?", best)
-}
-
-// levenshtein is the edit distance between two short words.
-func levenshtein(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	if len(ra) > 64 {
-		ra = ra[:64]
-	}
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 func exitCode(stderr io.Writer, err error) int {
