@@ -47,6 +47,11 @@ const (
 	typedBoost    = 1.3
 	typedNameOnly = 1.0
 	untypedSoft   = 0.8
+	// inheritWeight is the share of a name's weight a sentence with a
+	// pronoun takes from the sentence before it in the same paragraph.
+	inheritWeight = 0.5
+	// countedBoost rewards a number followed by what "how many" counts.
+	countedBoost = 1.5
 )
 
 // An article is about its title. A question word that is in the title of
@@ -148,6 +153,9 @@ func (ix *qaIndex) lookup(in qaIntent) []qaQueryTerm {
 // search returns up to n answer sentences that pass the decline checks,
 // best first; exclude, when non-nil, rules sentences out (already cited).
 func (ix *qaIndex) search(c *Corpus, in qaIntent, exclude func(int) bool, n int, minCov float64) []qaHit {
+	if in.generic {
+		return c.leadHits(exclude, n)
+	}
 	q := ix.lookup(in)
 	if len(q) == 0 {
 		return nil
@@ -156,6 +164,12 @@ func (ix *qaIndex) search(c *Corpus, in qaIntent, exclude func(int) bool, n int,
 		// A name or number the corpus never mentions: whatever the nearest
 		// sentence is, it is not about what was asked.
 		if qt.entity && !qt.known {
+			return nil
+		}
+		// "What is the population of X?" when nothing speaks of a
+		// population (nor of residents or inhabitants): sentences about X
+		// say other things of it.
+		if qt.term == in.focus && !qt.known && len(qt.alts) == 0 {
 			return nil
 		}
 	}
@@ -169,6 +183,11 @@ func (ix *qaIndex) search(c *Corpus, in qaIntent, exclude func(int) bool, n int,
 	for _, s := range cands {
 		h := ix.rescore(c, q, in, s)
 		if h.coverage < minCov || in.strict && !h.typed {
+			continue
+		}
+		if in.speaker != "" && !ix.saidBy(c, s, in.speaker) {
+			// "What did the governor say?" is not answered by a quote
+			// of someone else that mentions the governor.
 			continue
 		}
 		hits = append(hits, h)
@@ -216,8 +235,23 @@ func (ix *qaIndex) rescore(c *Corpus, q []qaQueryTerm, in qaIntent, s int) qaHit
 			}
 			matched = max(matched, a.factor)
 		}
-		if qt.required && matched == 0 {
+		if (qt.required || qt.event && qt.alts != nil && qt.alts[0].factor == 1) && matched == 0 {
 			return qaHit{sent: s}
+		}
+		if matched == 0 && (qt.entity || qt.weight >= 1) && ix.feat[s]&fPronoun != 0 {
+			// "About 3,100 people ride it each weekday." after "Route
+			// 22 … is among those to be cut.": the pronoun stands for a
+			// name of the sentence before, in the same paragraph. Any
+			// full-weight word counts, as a question typed in lower case
+			// marks no names.
+			if p := s - 1; p >= 0 && c.sents[p].doc == d && c.sents[p].para == c.sents[s].para {
+				for _, a := range qt.alts {
+					if tf := ix.tf(p, a.id); tf > 0 {
+						best = max(best, inheritWeight*a.factor*a.idf*ix.tfNorm(tf, p))
+						matched = max(matched, inheritWeight*a.factor)
+					}
+				}
+			}
 		}
 		if qt.inTitle(d) {
 			if matched == 0 {
@@ -249,6 +283,11 @@ func (ix *qaIndex) rescore(c *Corpus, q []qaQueryTerm, in qaIntent, s int) qaHit
 		// A place question is answered best by a place, a person question
 		// by a person; any other name is a weaker answer.
 		h.exact = in.prefer == 0 || novel&in.prefer != 0
+		if h.typed && len(in.counted) > 0 {
+			// "How many people …" is answered by "1,200 people"; a
+			// number of something else ("two clinics") is a weaker one.
+			h.exact = qaCounts(c.sents[s].text, in.counted)
+		}
 	}
 	typeFactor := 1.0
 	switch {
@@ -260,6 +299,9 @@ func (ix *qaIndex) rescore(c *Corpus, q []qaQueryTerm, in qaIntent, s int) qaHit
 		typeFactor = 0.5
 	case in.want != 0:
 		typeFactor = untypedSoft
+	}
+	if len(in.counted) > 0 && h.typed && h.exact {
+		typeFactor *= countedBoost
 	}
 	if ix.feat[s]&fFragment != 0 {
 		// Captions and headings name a topic; they rarely answer.
@@ -374,4 +416,45 @@ func qaNovelFeatures(text string, q []qaQueryTerm, title []string) uint16 {
 	}
 	rest := strings.Join(kept, " ")
 	return qaSentenceFeatures(rest, words(rest))
+}
+
+// leadHits answers a question about the story as a whole ("what
+// happened?") with the brief's leading points, the sentences a reader
+// needs first; exclude rules out those already cited.
+func (c *Corpus) leadHits(exclude func(int) bool, n int) []qaHit {
+	var out []qaHit
+	for _, p := range c.Brief(n + 8).Points {
+		s := -1
+		for _, src := range p.Sources {
+			if s = c.sentenceOf(src, p.Text); s >= 0 {
+				break
+			}
+		}
+		if s < 0 || exclude != nil && exclude(s) {
+			continue
+		}
+		out = append(out, qaHit{sent: s, typed: true, exact: true})
+		if len(out) == n {
+			break
+		}
+	}
+	return out
+}
+
+// qaCounts reports whether text has a number followed, within three
+// words, by one of counted (normalised): "about 1,200 people", "14 bus
+// routes", "500 million Alexa devices".
+func qaCounts(text string, counted []string) bool {
+	ws := words(text)
+	for i, w := range ws {
+		if !qaIsNumberWord(w) {
+			continue
+		}
+		for k := i + 1; k < len(ws) && k <= i+3; k++ {
+			if qaContainsStr(counted, qaNorm(ws[k])) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -117,7 +117,12 @@ func TestAskCitesBothArticles(t *testing.T) {
 
 func loadQACorpus(t *testing.T) *Corpus {
 	t.Helper()
-	arts, err := LoadDir("testdata/qa")
+	return loadQADir(t, "testdata/qa/port")
+}
+
+func loadQADir(t *testing.T, dir string) *Corpus {
+	t.Helper()
+	arts, err := LoadDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,6 +137,7 @@ func TestAskSmallCorpus(t *testing.T) {
 	c := loadQACorpus(t)
 	runAsk(t, c, []askCase{
 		{"How much will the new terminal cost?", true, "$1.2 billion"},
+		{"How many tonnes were harvested last year?", true, "18,000 tonnes"},
 		{"When does construction begin?", true, "begins in 2025"},
 		{"By what percent will the port's capacity rise?", true, "40%"},
 		{"Who leads the fishermen's cooperative?", true, "Tomas Arel"},
@@ -203,6 +209,10 @@ func TestQuestionTypes(t *testing.T) {
 		{"What did Limp say?", fQuote, false},
 		{"What is Alexa?", 0, false},
 		{"What color is the Echo?", fColor, true},
+		{"WHAT COLOR IS THE ECHO", fColor, true},
+		{"What is the deficit?", fNumber | fMoney | fPercent, false},
+		{"what's the new fare", fNumber | fMoney | fPercent, false},
+		{"What is the difference between the plans?", 0, false},
 		{"What is the stock price of Amazon?", fMoney | fNumber, true},
 	}
 	for _, tt := range tests {
@@ -226,6 +236,8 @@ func TestSentenceFeatures(t *testing.T) {
 		{"Fishermen oppose it because of the dredging.", fReason, fNumber},
 		{"Harbor director Mara Quint said it was overdue.", fPerson | fEntity, fMoney},
 		{"“We were never asked,” he said.", fQuote, fMoney},
+		{"About 1,200 people take it each weekday.", fNumber | fPronoun, fDate},
+		{"It was founded in 1200 by monks.", fDate | fPronoun, 0},
 	}
 	for _, tt := range tests {
 		got := qaSentenceFeatures(tt.text, words(tt.text))

@@ -101,7 +101,22 @@ func (c *Corpus) segment() {
 	c.byDoc = make([][]int, len(c.articles))
 	for d := range c.articles {
 		text := c.articles[d].Text
-		segs := segmentText(text)
+		// A headline line is the article's title, not a sentence of its
+		// body: it must not become a point, a fact's sentence or an answer.
+		off, para0 := 0, 0
+		if _, end, ok := headline(text); ok {
+			off, para0 = end, 1
+		}
+		segs := segmentText(text[off:])
+		if len(segs) == 0 && off > 0 {
+			off, para0 = 0, 0
+			segs = segmentText(text)
+		}
+		for i := range segs {
+			segs[i].start += off
+			segs[i].end += off
+			segs[i].para += para0
+		}
 		ids := make([]int, 0, len(segs))
 		for pos, sp := range segs {
 			ids = append(ids, len(c.sents))

@@ -98,3 +98,42 @@ func TestCorpusConcurrentFirstUse(t *testing.T) {
 		}
 	}
 }
+
+// A headline line is the article's title, never one of its sentences (so
+// never a point, a fact's sentence or an answer).
+func TestHeadlineIsNoSentence(t *testing.T) {
+	tests := []struct {
+		name, text string
+		wantTitle  string
+		wantSents  []string
+	}{
+		{"headline line", "Transit board approves route cuts\nThe board voted 7 to 2. Fares rise.",
+			"Transit board approves route cuts", []string{"The board voted 7 to 2.", "Fares rise."}},
+		{"long headline, blank line", "Maple Valley transit agency to cut 14 bus routes and raise fares amid shortfall\n\nThe board voted.",
+			"Maple Valley transit agency to cut 14 bus routes and raise fares amid shortfall", []string{"The board voted."}},
+		{"markdown heading", "# Big news\n\nSales fell.", "Big news", []string{"Sales fell."}},
+		{"no headline", "Sales fell. Then rose.", "Sales fell", []string{"Sales fell.", "Then rose."}},
+		{"hard-wrapped first line", "Amazon’s strategy to profit from its Alexa-enabled devices has\nreportedly fallen short.",
+			"Amazon’s strategy to profit from its Alexa-enabled devices has reportedly fallen short",
+			[]string{"Amazon’s strategy to profit from its Alexa-enabled devices has\nreportedly fallen short."}},
+	}
+	for _, tt := range tests {
+		c, err := New([]Article{{ID: "a", Text: tt.text}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := c.Sources()[0].Title; got != tt.wantTitle {
+			t.Errorf("%s: title = %q, want %q", tt.name, got, tt.wantTitle)
+		}
+		var got []string
+		for i, s := range c.sents {
+			got = append(got, s.text)
+			if s.pos != i || s.text != tt.text[s.start:s.end] {
+				t.Errorf("%s: sentence %d has pos %d, text %q vs offsets %d:%d", tt.name, i, s.pos, s.text, s.start, s.end)
+			}
+		}
+		if strings.Join(got, "|") != strings.Join(tt.wantSents, "|") {
+			t.Errorf("%s: sentences = %q, want %q", tt.name, got, tt.wantSents)
+		}
+	}
+}

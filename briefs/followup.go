@@ -1,6 +1,7 @@
 package briefs
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -15,7 +16,7 @@ func (c *Corpus) FollowUp(question string, history []Exchange) Answer {
 	if len(history) == 0 {
 		return c.Ask(question)
 	}
-	ws := words(question)
+	ws := words(qaCleanQuestion(question))
 	cited := qaCitedSet(history)
 	exclude := func(s int) bool { return cited[c.sents[s].text] }
 	last := history[len(history)-1]
@@ -199,6 +200,15 @@ func qaMergeIntent(prev, next qaIntent) qaIntent {
 		out.want, out.strict = next.want, next.strict
 	}
 	out.entities = append(append([]string{}, prev.entities...), next.entities...)
+	// "What did Limp say?" then "what about Jassy?" asks what the
+	// articles say of Jassy, quoted or not; and a constraint turns "what
+	// happened?" into a search.
+	if out.speaker != "" && !slices.ContainsFunc(out.terms, func(t qaQword) bool { return t.term == out.speaker }) {
+		out.speaker = ""
+	}
+	if len(next.terms) > 0 {
+		out.generic = false
+	}
 	return out
 }
 

@@ -61,6 +61,14 @@ func loadFS(fsys fs.FS, root string) ([]Article, error) {
 		if err != nil {
 			return fmt.Errorf("briefs: read %s: %w", p, err)
 		}
+		// Hidden files and folders (.git, .DS_Store, editor backups) are
+		// no articles, whatever their extension.
+		if p != root && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
 		if d.IsDir() {
 			return nil
 		}
@@ -100,6 +108,10 @@ func loadFS(fsys fs.FS, root string) ([]Article, error) {
 var (
 	ErrEmpty   = errors.New("empty article")
 	ErrNotUTF8 = errors.New("text is not valid UTF-8")
+	// ErrFrontMatter: the file opens front matter and never closes it, so
+	// where the body starts is a guess; better to say so than to take the
+	// metadata for the article's first sentence.
+	ErrFrontMatter = errors.New("front matter opened with --- but never closed (add a line --- after its last key)")
 )
 
 // ParseArticle parses one article file: optional front matter between two
@@ -114,7 +126,11 @@ func ParseArticle(id string, data []byte) (Article, error) {
 	}
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	text := strings.ReplaceAll(string(data), "\r\n", "\n")
-	if body, meta, ok := frontMatter(text); ok {
+	body, meta, ok, err := frontMatter(text)
+	if err != nil {
+		return a, err
+	}
+	if ok {
 		text = body
 		a.Title = meta["title"]
 		a.Source = meta["source"]
@@ -133,37 +149,50 @@ func ParseArticle(id string, data []byte) (Article, error) {
 }
 
 // frontMatter splits "---\nkey: value\n---\nbody". Values may be quoted.
-func frontMatter(text string) (body string, meta map[string]string, ok bool) {
+// A "---" line followed by "key: value" with no closing "---" is
+// ErrFrontMatter; a "---" followed by prose is a rule, part of the body.
+func frontMatter(text string) (body string, meta map[string]string, ok bool, err error) {
 	t := strings.TrimLeft(text, " \t\n")
 	if !strings.HasPrefix(t, "---") {
-		return text, nil, false
+		return text, nil, false, nil
 	}
 	first, rest, found := strings.Cut(t, "\n")
 	if !found || strings.TrimSpace(first) != "---" {
-		return text, nil, false
+		return text, nil, false, nil
 	}
 	meta = map[string]string{}
 	for {
 		line, after, more := strings.Cut(rest, "\n")
 		if strings.TrimSpace(line) == "---" {
-			return after, meta, true
+			return after, meta, true, nil
+		}
+		if k, v, isKV := metaLine(line); isKV {
+			meta[k] = v
 		}
 		if !more {
-			// No closing line: not front matter after all.
-			return text, nil, false
+			if len(meta) > 0 {
+				return text, nil, false, ErrFrontMatter
+			}
+			// No closing line and no key: a rule, not front matter.
+			return text, nil, false, nil
 		}
 		rest = after
-		k, v, isKV := strings.Cut(line, ":")
-		if !isKV {
-			continue
-		}
-		k = strings.ToLower(strings.TrimSpace(k))
-		v = strings.TrimSpace(v)
-		if len(v) >= 2 && (v[0] == '"' && v[len(v)-1] == '"' || v[0] == '\'' && v[len(v)-1] == '\'') {
-			v = v[1 : len(v)-1]
-		}
-		meta[k] = v
 	}
+}
+
+// metaLine parses "key: value" (the key one word, the value optionally
+// quoted).
+func metaLine(line string) (k, v string, ok bool) {
+	k, v, ok = strings.Cut(line, ":")
+	k = strings.ToLower(strings.TrimSpace(k))
+	if !ok || k == "" || strings.ContainsAny(k, " \t") {
+		return "", "", false
+	}
+	v = strings.TrimSpace(v)
+	if len(v) >= 2 && (v[0] == '"' && v[len(v)-1] == '"' || v[0] == '\'' && v[len(v)-1] == '\'') {
+		v = v[1 : len(v)-1]
+	}
+	return k, v, true
 }
 
 // deriveTitle makes a title for an article without one: a leading Markdown
@@ -172,15 +201,10 @@ func frontMatter(text string) (body string, meta map[string]string, ok bool) {
 // else at a word boundary, so the title still reads as a phrase.
 func deriveTitle(text string) string {
 	text = strings.TrimSpace(text)
-	first, rest, multi := strings.Cut(text, "\n")
-	first = strings.TrimSpace(first)
-	if h := strings.TrimLeft(first, "#"); h != first {
-		return truncateWords(strings.TrimSpace(h), maxTitle)
+	if h, _, ok := headline(text); ok {
+		return truncateWords(h, maxTitle)
 	}
-	if multi && strings.TrimSpace(rest) != "" && utf8.RuneCountInString(first) <= maxTitle &&
-		!strings.ContainsAny(lastRuneOf(first), ".!?”\"") && strings.ContainsFunc(first, unicode.IsLetter) {
-		return first // a headline line
-	}
+	first, _, _ := strings.Cut(text, "\n")
 	s := first
 	if sp := splitSentences(text); len(sp) > 0 {
 		s = strings.Join(strings.Fields(text[sp[0].start:sp[0].end]), " ")
@@ -207,6 +231,43 @@ func deriveTitle(text string) string {
 }
 
 const maxTitle = 100
+
+// headline returns the heading an article's text opens with: a Markdown
+// "# heading" line, or a short first line without final punctuation
+// followed by more text ("Transit board approves route cuts"). end is the
+// byte offset in text where that line ends. A headline is the title, not
+// a sentence of the body: the segmenter leaves it out.
+func headline(text string) (h string, end int, ok bool) {
+	lead := len(text) - len(strings.TrimLeft(text, " \t\n"))
+	first, rest, multi := strings.Cut(text[lead:], "\n")
+	end = lead + len(first)
+	first = strings.TrimSpace(first)
+	if t := strings.TrimLeft(first, "#"); t != first {
+		t = strings.TrimSpace(t)
+		return t, end, t != ""
+	}
+	n := utf8.RuneCountInString(first)
+	if !multi || strings.TrimSpace(rest) == "" || n > maxTitle ||
+		strings.ContainsAny(lastRuneOf(first), ".!?…:;,”\"’'") || !strings.ContainsFunc(first, unicode.IsLetter) {
+		return "", 0, false
+	}
+	next, _, _ := strings.Cut(rest, "\n")
+	next = strings.TrimSpace(next)
+	switch {
+	case next == "":
+		return first, end, true // a blank line after it
+	case isLowerStart(next):
+		return "", 0, false // hard-wrapped text going on mid-sentence
+	case n >= 60:
+		// As long as a wrapped line: a headline only if it does not stop
+		// on a word that cannot end one ("…powered by the").
+		f := strings.Fields(first)
+		if isStop(strings.ToLower(f[len(f)-1])) {
+			return "", 0, false
+		}
+	}
+	return first, end, true
+}
 
 // skipIntro drops an introductory clause ("Despite becoming a household
 // name, …") so that a long first sentence yields its main clause as title.

@@ -74,6 +74,7 @@ func TestLoadDirErrors(t *testing.T) {
 		{tmp, "gone.txt", nil},
 		{"testdata/does-not-exist", "does-not-exist", nil},
 		{"testdata/frontmatter/notes.csv", "notes.csv", nil},
+		{"testdata/unclosed", "open.md", ErrFrontMatter},
 	}
 	for _, tt := range tests {
 		_, err := LoadDir(tt.dir)
@@ -101,7 +102,7 @@ func TestParseArticle(t *testing.T) {
 		{"no front matter", "Sales fell. Then rose.", "Sales fell", "Sales fell. Then rose."},
 		{"heading", "# Big news\n\nSales fell.", "Big news", "# Big news\n\nSales fell."},
 		{"headline line", "Amazon cuts Alexa jobs\nThe company said on Monday it would cut jobs.", "Amazon cuts Alexa jobs", "Amazon cuts Alexa jobs\nThe company said on Monday it would cut jobs."},
-		{"unclosed front matter is text", "---\ntitle: x\nSales fell.", "--- title: x", "---\ntitle: x\nSales fell."},
+		{"a rule, then prose", "---\nSales fell. Then rose.", "Sales fell", "---\nSales fell. Then rose."},
 		{"bom", "\ufeffSales fell.", "Sales fell", "Sales fell."},
 		{"long first sentence", "Despite becoming a household name, Amazon’s Echo smart speakers, powered by the virtual assistant Alexa, have been a financial drain on the company, racking up billions in losses.",
 			"Amazon’s Echo smart speakers, powered by the virtual assistant Alexa", ""},
@@ -120,7 +121,69 @@ func TestParseArticle(t *testing.T) {
 			t.Errorf("%s: text = %q, want %q", tt.name, a.Text, tt.text)
 		}
 	}
+	for _, data := range []string{"---\ntitle: no end\nSales fell.", "---\ntitle: no end", "\n---\r\nsource: x\r\n\r\nSales fell.\r\n"} {
+		if _, err := ParseArticle("x", []byte(data)); !errors.Is(err, ErrFrontMatter) {
+			t.Errorf("unclosed front matter %q: err = %v, want ErrFrontMatter", data, err)
+		}
+	}
 	if _, err := ParseArticle("x", []byte("---\ntitle: only front matter\n---\n")); !errors.Is(err, ErrEmpty) {
 		t.Errorf("front matter only: err = %v, want ErrEmpty", err)
+	}
+}
+
+// Hidden files and folders (.git, .drafts, .notes.txt) are no articles.
+func TestLoadDirSkipsHidden(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"story.txt":             "Acme cut jobs.",
+		"sub/other.md":          "Globex hired staff.",
+		".hidden.txt":           "Hidden notes.",
+		".git/HEAD.txt":         "ref: refs/heads/main",
+		".drafts/draft.md":      "A draft.",
+		"sub/.cache/cached.txt": "Cached copy.",
+	}
+	for name, text := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	arts, err := LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, a := range arts {
+		ids = append(ids, a.ID)
+	}
+	if got, want := strings.Join(ids, ","), "story,other"; got != want {
+		t.Errorf("ids = %s, want %s", got, want)
+	}
+}
+
+func TestHeadline(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       string // "" when the text opens with no headline
+	}{
+		{"short line", "Transit board approves route cuts\nThe board voted 7 to 2.", "Transit board approves route cuts"},
+		{"markdown heading", "# Big news\n\nSales fell.", "Big news"},
+		{"blank line after", "Maple Valley transit agency to cut 14 bus routes and raise fares amid shortfall\n\nThe agency voted.", "Maple Valley transit agency to cut 14 bus routes and raise fares amid shortfall"},
+		{"a sentence", "Sales fell.\nThen rose.", ""},
+		{"one line only", "Transit board approves route cuts", ""},
+		{"hard-wrapped", "Amazon’s strategy to profit from its Alexa-enabled devices has\nreportedly fallen short.", ""},
+		{"long wrapped line ending on a stop word", "Amazon’s Echo smart speakers, powered by the virtual assistant Alexa, and the\nKindle lost money.", ""},
+	}
+	for _, tt := range tests {
+		got, _, ok := headline(tt.text)
+		if !ok {
+			got = ""
+		}
+		if got != tt.want {
+			t.Errorf("%s: headline = %q, want %q", tt.name, got, tt.want)
+		}
 	}
 }

@@ -33,6 +33,11 @@ type qaIndex struct {
 	sentDoc   []int32 // sentence → article
 
 	accPool sync.Pool // *qaScratch, reused across questions
+
+	// speakers maps a sentence to the normalised words of the speakers of
+	// its quotations, built on the first "what did X say" question.
+	speakersOnce sync.Once
+	speakers     map[string][]string
 }
 
 // BM25 parameters: the usual defaults, with a lower b because sentences vary

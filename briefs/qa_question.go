@@ -16,6 +16,18 @@ type qaIntent struct {
 	strict   bool      // an answer without one of want is no answer
 	quote    bool      // the question asks what someone said
 	entities []string  // capitalised names and numbers, as written
+	// speaker is the normalised head word of X in "what did X say": the
+	// answer must quote X or have X as the subject of a speech verb.
+	speaker string
+	// focus is the normalised head noun of "what is the X (of …)": when
+	// the corpus never uses X nor a synonym, nothing in it answers.
+	focus string
+	// counted are the normalised words of N in "how many N": the best
+	// answer counts them ("About 1,200 people take it").
+	counted []string
+	// generic: the question asks about the story as a whole ("what
+	// happened?"), answered by its lead points.
+	generic bool
 }
 
 // qaQword is one content word of a question.
@@ -26,6 +38,10 @@ type qaQword struct {
 	entity bool    // a name or number: the corpus must know it
 	// required: an answer must contain it (a follow-up's new constraint).
 	required bool
+	// event: the participle of a passive question ("when was the chair
+	// elected?"); required when the corpus uses the word at all, since a
+	// text that never does may state the event in other words.
+	event bool
 }
 
 // Words that only say what kind of answer is wanted, or are too generic to
@@ -44,8 +60,10 @@ var qaWeakWords = setOf("say", "said", "think", "make", "made", "go", "went", "t
 
 // qaAnalyze classifies the question and extracts its terms.
 func qaAnalyze(question string) qaIntent {
+	question = qaCleanQuestion(question)
 	in := qaIntent{words: words(question)}
 	ws := in.words
+	in.generic = qaIsGeneric(ws)
 	has := func(i int, w string) bool { return i < len(ws) && ws[i] == w }
 	typeWords := map[string]bool{}  // say only what kind of answer is wanted
 	focusWords := map[string]bool{} // say it, and may also be in the answer
@@ -81,6 +99,11 @@ func qaAnalyze(question string) qaIntent {
 			case has(i+1, "many"):
 				in.want |= fNumber
 				in.strict = true
+				// The word after "many" is what is counted, or the
+				// first word of it ("how many bus routes").
+				if j := i + 2; j < len(ws) && !isStop(ws[j]) && !qaQuestionStop[ws[j]] {
+					in.counted = append(in.counted, qaNorm(ws[j]))
+				}
 			case has(i+1, "long"):
 				in.want |= fPeriod | fDate | fNumber
 				in.strict = true
@@ -130,8 +153,26 @@ func qaAnalyze(question string) qaIntent {
 			}
 		case "say", "said", "quote", "quoted", "remark", "remarked", "tell", "told":
 			in.quote = true
+		case "money", "sum", "cash", "dollars":
+			// "How much money comes from reserves?": the sum in the
+			// sentence is the money; the word itself need not be there.
+			if in.want&fMoney != 0 {
+				typeWords[w] = true
+			}
 		}
 	}
+	in.speaker = qaSpeakerOf(ws)
+	focus, det := qaWhatFocus(ws)
+	if focus != "" && det && !qaRelationNouns[focus] {
+		in.focus = qaNorm(focus)
+		// "What is the deficit?", "what is the new fare?": a measure is
+		// answered by its figure, though a sentence without one may still
+		// say what it is.
+		if in.want == 0 && qaMeasureNouns[focus] {
+			in.want = fNumber | fMoney | fPercent
+		}
+	}
+	event := qaPassiveEvent(ws)
 	if in.quote && in.want == 0 {
 		in.want = fQuote
 	}
@@ -148,6 +189,11 @@ func qaAnalyze(question string) qaIntent {
 			qw.entity = true
 			qw.weight = 1.5
 		}
+		if w == event && !qw.entity {
+			// "When was the chair elected?": a date of something else
+			// in a sentence about the chair does not answer.
+			qw.event = true
+		}
 		dup := false
 		for _, t := range in.terms {
 			if t.term == qw.term {
@@ -160,6 +206,109 @@ func qaAnalyze(question string) qaIntent {
 	}
 	in.entities = qaEntityPhrases(question)
 	return in
+}
+
+// qaRelationNouns head "what is the X of/between …" questions without
+// naming a thing the text must mention ("what is the difference between
+// A and B").
+var qaRelationNouns = setOf("difference", "differences", "meaning", "definition", "purpose",
+	"point", "reason", "cause", "effect", "role", "function", "significance", "relationship",
+	"relation", "origin", "idea", "goal", "example", "process", "status", "result", "story",
+	"term", "word", "best", "first", "last", "main", "same")
+
+// qaMeasureNouns name quantities: "what is the X" asks for a figure.
+var qaMeasureNouns = setOf("deficit", "shortfall", "surplus", "budget", "fare", "fares", "fee",
+	"fees", "price", "cost", "population", "salary", "wage", "revenue", "income", "profit",
+	"loss", "debt", "rate", "total", "size", "height", "length", "width", "depth", "weight",
+	"area", "capacity", "value", "tax", "toll", "rent", "score", "temperature", "speed",
+	"distance", "age", "number", "amount", "turnout", "ridership", "attendance", "margin",
+	"balance", "valuation", "estimate", "tally", "count")
+
+// qaSpeakerOf returns the head word of X in "what did/does/has X say…"
+// (the last content word before the speech verb), or "" when X is absent,
+// a pronoun (a follow-up resolves it) or the question is of another form.
+func qaSpeakerOf(ws []string) string {
+	if len(ws) < 4 || ws[0] != "what" {
+		return ""
+	}
+	switch ws[1] {
+	case "did", "does", "do", "has", "have", "had", "will", "would", "is", "was", "are", "were":
+	default:
+		return ""
+	}
+	for j := 2; j < len(ws); j++ {
+		if !qaSpeechVerbs[ws[j]] {
+			continue
+		}
+		for k := j - 1; k >= 2; k-- {
+			w := ws[k]
+			if isStop(w) || qaQuestionStop[w] {
+				continue
+			}
+			return qaNorm(w)
+		}
+		return ""
+	}
+	return ""
+}
+
+// qaWhatFocus returns the head noun of "what/which is/was the X (of …)"
+// and whether X came with a determiner (a definite description, not a
+// name: "what is Remarkable Alexa?" asks what the name stands for).
+func qaWhatFocus(ws []string) (string, bool) {
+	i := 0
+	switch {
+	case len(ws) >= 3 && (ws[0] == "what" || ws[0] == "which") &&
+		(ws[1] == "is" || ws[1] == "was" || ws[1] == "are" || ws[1] == "were"):
+		i = 2
+	case len(ws) >= 2 && (ws[0] == "what's" || ws[0] == "whats"):
+		i = 1
+	case len(ws) >= 2 && ws[0] == "what" && (ws[1] == "the" || ws[1] == "a" || ws[1] == "an"):
+		// "what's the fare": words() drops the "'s".
+		i = 1
+	default:
+		return "", false
+	}
+	det := false
+	switch ws[i] {
+	case "the", "a", "an", "its", "their", "his", "her":
+		det = true
+		i++
+	}
+	head := ""
+	for ; i < len(ws); i++ {
+		w := ws[i]
+		if isStop(w) || qaQuestionStop[w] {
+			break
+		}
+		head = w
+	}
+	return head, det
+}
+
+// qaPassiveEvent returns the participle of a passive wh-question, "when
+// was the chair elected?", "where was she born?": the event asked about,
+// which the answer sentence must state. "" for any other form.
+func qaPassiveEvent(ws []string) string {
+	if len(ws) < 4 || ws[0] != "when" && ws[0] != "where" {
+		return ""
+	}
+	switch ws[1] {
+	case "was", "were", "is", "are":
+	default:
+		return ""
+	}
+	last := ws[len(ws)-1]
+	if isStop(last) || qaQuestionStop[last] || qaIsNumberWord(last) {
+		return ""
+	}
+	if len(last) > 4 && (strings.HasSuffix(last, "ed") || strings.HasSuffix(last, "en")) {
+		return last
+	}
+	if l, ok := qaIrregular[last]; ok && l != last {
+		return last
+	}
+	return ""
 }
 
 // qaAsksWhat reports whether word i of a question is the thing a what/which

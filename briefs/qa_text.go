@@ -91,6 +91,7 @@ var qaIrregular = map[string]string{
 // discount (synonymWeight).
 var qaSynonymGroups = [][]string{
 	{"lose", "loss", "losses", "deficit"},
+	{"deficit", "shortfall", "gap", "hole"},
 	{"worry", "worried", "concern", "concerns", "fear", "afraid", "anxious"},
 	{"build", "develop", "create", "construct", "make"},
 	{"hire", "hired", "employ", "recruit", "staff"},
@@ -193,6 +194,7 @@ const (
 	fPlace
 	fFragment // no final punctuation: a caption, heading or list item
 	fColor    // a colour word
+	fPronoun  // a third-person pronoun: it may stand for a name before it
 )
 
 var (
@@ -210,6 +212,7 @@ var (
 	qaMoneyWords = setOf("dollar", "dollars", "euro", "euros", "pound", "pounds", "cents",
 		"yen", "yuan", "usd", "eur", "gbp", "rupees", "francs")
 	qaPercentWords = setOf("percent", "percentage", "pct")
+	qaAnaphora     = setOf("it", "its", "they", "them", "their", "he", "him", "his", "she", "her")
 	qaColorWords   = setOf("red", "orange", "yellow", "green", "blue", "purple", "violet", "pink",
 		"brown", "black", "white", "gray", "grey", "silver", "gold", "golden", "beige", "cyan",
 		"magenta", "indigo", "turquoise", "maroon", "navy", "crimson", "scarlet", "teal", "amber")
@@ -230,7 +233,8 @@ func qaSentenceFeatures(text string, ws []string) uint16 {
 		c := w[0]
 		if c >= '0' && c <= '9' {
 			switch {
-			case qaIsYear(w):
+			case qaIsYear(w) && !strings.Contains(text, w[:1]+","+w[1:]):
+				// "1,200 people" is a count, not the year 1200.
 				f |= fDate
 			case i > 0 && qaMonthWords[ws[i-1]], i+1 < len(ws) && qaMonthWords[ws[i+1]]:
 				f |= fDate // the day of a date, not a count
@@ -255,6 +259,8 @@ func qaSentenceFeatures(text string, ws []string) uint16 {
 			f |= fReason
 		case qaColorWords[w]:
 			f |= fColor
+		case qaAnaphora[w]:
+			f |= fPronoun
 		}
 		if qaMoneyWords[w] && i > 0 && (qaIsNumberWord(ws[i-1])) {
 			f |= fMoney

@@ -40,7 +40,7 @@ func extractQuotes(c *Corpus) []Quote {
 	out := []Quote{}
 	for d := range c.articles {
 		var ctx *articleEntities // built only for articles that quote
-		lastSpeaker, lastPos := "", -1
+		lastSpeaker, lastPos, lastPara := "", -1, -1
 		for _, id := range c.byDoc[d] {
 			s := c.sents[id]
 			for _, q := range sentenceQuotes(s.text) {
@@ -49,21 +49,28 @@ func extractQuotes(c *Corpus) []Quote {
 				}
 				var speaker string
 				var ok bool
-				if continuation(q.inner(s.text)) {
+				switch {
+				case continuation(q.inner(s.text)):
 					// “and that loan is now gone.” goes on with the last
 					// speaker's words, if they spoke just before.
 					speaker, ok = lastSpeaker, lastPos >= 0 && s.pos-lastPos <= 3
-				} else {
+				default:
 					speaker, ok = attribute(s, q, ctx)
+					if !ok && wholeSentence(s.text, q) && lastPos >= 0 && s.para == lastPara && s.pos-lastPos <= 1 {
+						// “…,” said Marisol Ortega. “Every route we cut…”: a
+						// quoted sentence of its own right after a quote in
+						// the same paragraph goes on with the same speaker.
+						speaker, ok = lastSpeaker, true
+					}
 				}
 				if !ok {
 					continue
 				}
-				lastSpeaker, lastPos = speaker, s.pos
+				lastSpeaker, lastPos, lastPara = speaker, s.pos, s.para
 				out = append(out, Quote{
-					// A comma before the closing mark is punctuation of the
-					// sentence around the quote, not of the speech.
-					Text:     strings.TrimRight(strings.TrimSpace(q.inner(s.text)), ",;"),
+					// Verbatim inside the marks, punctuation included
+					// (SPEC: "the text inside the quote marks").
+					Text:     strings.TrimSpace(q.inner(s.text)),
 					Speaker:  speaker,
 					Source:   c.articles[d].ID,
 					Sentence: s.text,
@@ -72,6 +79,19 @@ func extractQuotes(c *Corpus) []Quote {
 		}
 	}
 	return out
+}
+
+// wholeSentence reports a quotation that is the whole sentence: nothing but
+// space and punctuation outside its marks.
+func wholeSentence(s string, q quoteSpan) bool {
+	if !strings.ContainsFunc(q.inner(s), unicode.IsLetter) {
+		return false
+	}
+	outside := s[:q.open]
+	if q.close+q.markLen <= len(s) {
+		outside += s[q.close+q.markLen:]
+	}
+	return !strings.ContainsFunc(outside, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
 }
 
 // continuation reports a partial quotation that carries on earlier speech.
@@ -84,7 +104,8 @@ func continuation(inner string) bool {
 	return false
 }
 
-// sentenceQuotes pairs the double quotation marks of a sentence.
+// sentenceQuotes pairs the quotation marks of a sentence: double marks
+// first, then typographic single ones (‘…’) outside them, in text order.
 func sentenceQuotes(s string) []quoteSpan {
 	var out []quoteSpan
 	open := -1
@@ -111,6 +132,80 @@ func sentenceQuotes(s string) []quoteSpan {
 	if open >= 0 && len(strings.Fields(s[open:])) >= 4 {
 		out = append(out, quoteSpan{open, len(s), 0})
 	}
+	singles := singleQuotes(s, out)
+	if len(singles) == 0 {
+		return out
+	}
+	out = append(out, singles...)
+	sort.Slice(out, func(i, j int) bool { return out[i].open < out[j].open })
+	return out
+}
+
+// singleQuotes pairs typographic single quotes (‘It is a disgrace,’ said…)
+// that lie outside the double quotations of s. ’ is also the apostrophe
+// (O’Neill, we’ve, the workers’ union), so an opening ‘ must start a word
+// and its closing ’ must be followed by a non-letter; a ’ after , . ! or ?
+// is preferred, as British copy closes speech that way.
+func singleQuotes(s string, doubles []quoteSpan) []quoteSpan {
+	inside := func(i int) bool {
+		for _, d := range doubles {
+			if d.open <= i && i < d.close+d.markLen {
+				return true
+			}
+		}
+		return false
+	}
+	const mark = len("’")
+	var out []quoteSpan
+	for i := 0; i < len(s); {
+		k := strings.Index(s[i:], "‘")
+		if k < 0 {
+			break
+		}
+		open := i + k
+		i = open + mark
+		if inside(open) {
+			continue
+		}
+		if open > 0 {
+			prev, _ := utf8.DecodeLastRuneInString(s[:open])
+			if unicode.IsLetter(prev) || unicode.IsDigit(prev) {
+				continue
+			}
+		}
+		closeAt, fallback := -1, -1
+		for j := i; j < len(s); {
+			c := strings.Index(s[j:], "’")
+			if c < 0 {
+				break
+			}
+			c += j
+			j = c + mark
+			if strings.HasPrefix(s[c+mark:], "‘") || inside(c) {
+				break
+			}
+			next, _ := utf8.DecodeRuneInString(s[c+mark:])
+			if c+mark < len(s) && (unicode.IsLetter(next) || unicode.IsDigit(next)) {
+				continue // an apostrophe inside a word
+			}
+			prev, _ := utf8.DecodeLastRuneInString(s[:c])
+			if strings.ContainsRune(",.!?…", prev) {
+				closeAt = c
+				break
+			}
+			if fallback < 0 && prev != 's' {
+				fallback = c // ‘final’, not the workers’ union
+			}
+		}
+		if closeAt < 0 {
+			closeAt = fallback
+		}
+		if closeAt < 0 {
+			continue
+		}
+		out = append(out, quoteSpan{open, closeAt, mark})
+		i = closeAt + mark
+	}
 	return out
 }
 
@@ -125,7 +220,10 @@ func attribute(s sentence, q quoteSpan, ents *articleEntities) (string, bool) {
 	}
 	short := len(iw) < 4
 	// “Remarkable Alexa,” or “Project Phoenix”: a name, not speech.
-	if titleCase(iw) && (len(iw) <= 3 || !strings.ContainsAny(lastRuneOf(inner), ".!?")) {
+	// A name has two capitalised words or is one word without punctuation:
+	// “Maybe not,” replied Ken Ito is speech.
+	if titleCase(iw) && (capitalised(iw) >= 2 || len(iw) == 1 && !strings.ContainsAny(lastRuneOf(inner), ",.!?")) &&
+		(len(iw) <= 3 || !strings.ContainsAny(lastRuneOf(inner), ".!?")) {
 		return "", false
 	}
 	pre := text[:q.open]
@@ -134,6 +232,11 @@ func attribute(s sentence, q quoteSpan, ents *articleEntities) (string, bool) {
 		post = text[q.close+q.markLen:]
 	}
 	at := s.start // article offset of the sentence, for pronoun resolution
+	// "called the design “a reading room for everyone.”": naming or
+	// describing something, not speech.
+	if namesSomething(pre) {
+		return "", false
+	}
 
 	// “…,” said X / “…,” X said / “…,” X, an analyst, told Reuters.
 	if np, off, ok := attributionAfter(post); ok {
@@ -159,6 +262,27 @@ func attribute(s sentence, q quoteSpan, ents *articleEntities) (string, bool) {
 		return "", false
 	}
 	return ents.resolve(np, at+off), true
+}
+
+// namingVerbs name or describe what follows rather than introduce speech.
+var namingVerbs = setOf("called", "calls", "call", "calling", "dubbed", "dubs", "dubbing", "named", "names",
+	"termed", "terms", "labelled", "labeled", "labels", "branded", "brands", "nicknamed", "billed",
+	"described", "describes", "describing", "deemed", "considered", "hailed")
+
+// namesSomething reports a quotation after a naming verb in the same clause
+// ("called the design “…”", "dubbed it “…”"); a comma or colon between them
+// ("called out: “Help!”") makes it speech again.
+func namesSomething(pre string) bool {
+	ws := wordSpans(pre, -1)
+	for k := len(ws) - 1; k >= 0 && k >= len(ws)-5; k-- {
+		if namingVerbs[strings.ToLower(pre[ws[k].start:ws[k].end])] {
+			return !strings.ContainsAny(pre[ws[k].end:], ",:")
+		}
+		if ws[k].punctBefore {
+			break
+		}
+	}
+	return false
 }
 
 // opensClause reports whether a quotation after pre starts a clause of its
@@ -439,6 +563,18 @@ func titleCase(ws []string) bool {
 	return true
 }
 
+// capitalised counts the capitalised words that are not function words.
+func capitalised(ws []string) int {
+	n := 0
+	for _, w := range ws {
+		w = strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+		if w != "" && !isStop(strings.ToLower(w)) && unicode.IsUpper(firstRune(w)) {
+			n++
+		}
+	}
+	return n
+}
+
 // extraSpeech are speech verbs beyond those the segmenter knows, including
 // the participles that introduce a quotation after a comma.
 var extraSpeech = setOf(
@@ -457,6 +593,7 @@ type articleEntities struct {
 	text    string
 	people  []nameMention // in text order
 	mainOrg string
+	genders map[string]gender // by full name
 }
 
 type nameMention struct {
@@ -464,6 +601,16 @@ type nameMention struct {
 	end  int    // end of the mention as written (a surname alone is short)
 	name string // full name as first written ("Andy Jassy")
 }
+
+// gender of a person as far as the article tells: from "Mr."/"Ms." or the
+// first he/she that refers back to them.
+type gender int8
+
+const (
+	genderUnknown gender = iota
+	genderMale
+	genderFemale
+)
 
 // personTitles precede or follow a person's name.
 var personTitles = setOf(
@@ -569,7 +716,8 @@ func newArticleEntities(text string) *articleEntities {
 		// Names inside quotation marks are titles of works, and "as
 		// Harry Potter" is a role: neither is someone who speaks.
 		role := k > 0 && strings.EqualFold(text[ws[k-1].start:ws[k-1].end], "as")
-		if i, n := personIn(seq, k > 0 && !ws[k].punctBefore && titleWord(text[ws[k-1].start:ws[k-1].end]), alone); n > 0 && !role && !quoted(ws[k].start) {
+		titled := k > 0 && !ws[k].punctBefore && titleWord(text[ws[k-1].start:ws[k-1].end])
+		if i, n := personIn(seq, titled || introducesName(text, ws, k, e2), alone); n > 0 && !role && !quoted(ws[k].start) {
 			name := text[ws[k+i].start:ws[k+i+n-1].end]
 			e.people = append(e.people, nameMention{at: ws[k+i].start, end: ws[k+i+n-1].end, name: possessiveless(name)})
 		}
@@ -599,6 +747,7 @@ func newArticleEntities(text string) *articleEntities {
 		}
 	}
 	sort.SliceStable(e.people, func(i, j int) bool { return e.people[i].at < e.people[j].at })
+	e.genders = guessGenders(text, ws, e.people, quoted)
 	// The main organisation: the capitalised word met most often, outside
 	// people's names.
 	inName := map[string]bool{}
@@ -616,6 +765,111 @@ func newArticleEntities(text string) *articleEntities {
 	}
 	e.mainOrg = best
 	return e
+}
+
+// introducesName reports a run of capitalised words ws[k:e] that the words
+// before it mark as a person: a role noun ("fisherman Luca Bianchi",
+// "councillor Omar Haddad", "Harbour master Grace Mbeki"), a speech verb
+// ("said Priya Natarajan") or an appositive after "the <role>," ("The
+// architect, Hiro Tanaka, called").
+func introducesName(text string, ws []wspan, k, e int) bool {
+	if k == 0 || e-k < 2 || e-k > 3 {
+		return false
+	}
+	prev := text[ws[k-1].start:ws[k-1].end]
+	lp := strings.ToLower(prev)
+	if !isLowerStart(prev) {
+		return false
+	}
+	if !ws[k].punctBefore {
+		if speechVerbs[lp] || extraSpeech[lp] {
+			return true
+		}
+		return roleNoun(lp)
+	}
+	// "the architect, Hiro Tanaka," — commas on both sides.
+	if strings.TrimSpace(text[ws[k-1].end:ws[k].start]) != "," || k < 2 || !roleNoun(lp) {
+		return false
+	}
+	switch det := strings.ToLower(text[ws[k-2].start:ws[k-2].end]); det {
+	case "the", "a", "an", "its", "our", "their", "his", "her":
+	default:
+		if !strings.HasSuffix(det, "’s") && !strings.HasSuffix(det, "'s") {
+			return false // "the union’s president, Keisha Brandt," is fine too
+		}
+	}
+	// … and set off at its end too: "…, Hiro Tanaka, called", "…, Keisha Brandt."
+	if e == len(ws) {
+		return true
+	}
+	after := strings.TrimSpace(text[ws[e-1].end:ws[e].start])
+	return after != "" && strings.ContainsAny(after[:1], ",.;:!?—")
+}
+
+// roleNoun is a rough test for a lower-case word naming someone's role or
+// job ("fisherman", "resident", "manager"): no function word, verb,
+// preposition or plural.
+func roleNoun(w string) bool {
+	if len(w) < 3 || isStop(w) || notRole[w] || pastTense[w] || looksVerb(w) ||
+		strings.HasSuffix(w, "ing") || strings.HasSuffix(w, "s") || strings.HasSuffix(w, "ly") {
+		return false
+	}
+	for _, r := range w {
+		if !unicode.IsLetter(r) && r != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+// notRole are lower-case words that may precede a capitalised place or
+// organisation ("near Maple Valley", "visit New York").
+var notRole = setOf("near", "across", "outside", "inside", "around", "behind", "beyond", "along",
+	"despite", "like", "unlike", "toward", "towards", "beside", "versus", "visit", "join", "leave",
+	"hit", "cut", "reach", "serve", "serving", "new", "old", "former", "late", "said", "say", "tell")
+
+// guessGenders gives people a gender from a title ("Mr. Baker", "Ms.
+// Lopez") or from the first he/she (outside quotations) after one of their
+// mentions with no other person named in between.
+func guessGenders(text string, ws []wspan, people []nameMention, quoted func(int) bool) map[string]gender {
+	g := map[string]gender{}
+	for _, p := range people {
+		if _, ok := g[p.name]; ok || p.at < 4 {
+			continue
+		}
+		f := strings.Fields(strings.ToLower(text[max(0, p.at-6):p.at]))
+		if len(f) == 0 {
+			continue
+		}
+		switch strings.TrimSuffix(f[len(f)-1], ".") {
+		case "mrs", "ms", "miss":
+			g[p.name] = genderFemale
+		case "mr":
+			g[p.name] = genderMale
+		}
+	}
+	next := 0 // index of the first person mentioned after the pronoun
+	for _, w := range ws {
+		var pg gender
+		switch strings.ToLower(text[w.start:w.end]) {
+		case "he", "him", "his", "himself":
+			pg = genderMale
+		case "she", "her", "hers", "herself":
+			pg = genderFemale
+		default:
+			continue
+		}
+		for next < len(people) && people[next].at < w.start {
+			next++
+		}
+		if next == 0 || quoted(w.start) {
+			continue
+		}
+		if name := people[next-1].name; g[name] == genderUnknown {
+			g[name] = pg
+		}
+	}
+	return g
 }
 
 // capitalStop holds stop words and month and day names as they are written
@@ -661,8 +915,18 @@ func (e *articleEntities) resolve(np string, at int) string {
 	np = strings.TrimFunc(np, func(r rune) bool { return unicode.IsSpace(r) || r == ',' || r == '—' })
 	lower := strings.ToLower(np)
 	switch lower {
-	case "he", "she", "him", "her", "i":
-		if p, ok := e.nearestPerson(at); ok {
+	case "he", "him":
+		if p, ok := e.nearestPerson(at, genderMale); ok {
+			return p
+		}
+		return np
+	case "she", "her":
+		if p, ok := e.nearestPerson(at, genderFemale); ok {
+			return p
+		}
+		return np
+	case "i":
+		if p, ok := e.nearestPerson(at, genderUnknown); ok {
 			return p
 		}
 		return np
@@ -695,23 +959,53 @@ func (e *articleEntities) resolve(np string, at int) string {
 				return e.mainOrg
 			}
 		}
-		if len(fields) <= 3 && personTitles[strings.Trim(fields[len(fields)-1], ",")] {
-			if p, ok := e.titled(fields[len(fields)-1], at); ok {
+		// "the CEO", "the architect": the person the article gives that
+		// title or role.
+		last := strings.Trim(fields[len(fields)-1], ",")
+		if len(fields) <= 3 && personTitles[last] || len(fields) == 2 && roleNoun(last) {
+			if p, ok := e.titled(last, at); ok {
 				return p
 			}
 		}
 	}
-	return np
+	return stripRole(np)
 }
 
-// nearestPerson is the person named last before offset at, else the first
-// named after it.
-func (e *articleEntities) nearestPerson(at int) (string, bool) {
-	best := ""
+// stripRole drops the lower-case role words before a name, as titles are
+// dropped from a recognised person ("Mayor Dana Reyes" → "Dana Reyes"):
+// "fisherman Luca Bianchi" → "Luca Bianchi". A description without a name
+// ("A former Amazon employee", "one engineer") is kept as written.
+func stripRole(np string) string {
+	f := strings.Fields(np)
+	if len(f) < 3 || !isLowerStart(f[0]) {
+		return np
+	}
+	k := len(f)
+	for k > 0 && !isLowerStart(f[k-1]) && unicode.IsLetter(firstRune(f[k-1])) {
+		k--
+	}
+	if n := len(f) - k; n < 2 || n > 3 || anyOrg(f[k:]) {
+		return np
+	}
+	return strings.Join(f[k:], " ")
+}
+
+// nearestPerson is the person named last before offset at whose gender,
+// if the article tells it, is g; else the person named last before at;
+// only when nobody is named before, the first named after it.
+func (e *articleEntities) nearestPerson(at int, g gender) (string, bool) {
+	best, any := "", ""
 	for _, p := range e.people {
-		if p.at < at {
+		if p.at >= at {
+			break
+		}
+		any = p.name
+		if pg := e.genders[p.name]; g == genderUnknown || pg == genderUnknown || pg == g {
 			best = p.name
 		}
+	}
+	if best == "" {
+		best = any
 	}
 	if best == "" && len(e.people) > 0 {
 		best = e.people[0].name

@@ -1,6 +1,7 @@
 package briefs
 
 import (
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -146,9 +147,9 @@ func listMarker(line string) int {
 // byte offsets of the opening and closing marks.
 type quoteRegion struct{ open, close int }
 
-// quoteRegions pairs the double quotes of text[b.start:b.end]: typographic
-// “ ” directly, straight " by position (an opening one follows space or
-// start). An opening mark with no close before the paragraph ends makes no
+// quoteRegions pairs the quotation marks of text[b.start:b.end]:
+// typographic “ ” directly, straight " by position (an opening one follows
+// space or start), typographic ‘ ’ outside them (see singleQuotes). An opening mark with no close before the paragraph ends makes no
 // region: news copy often leaves multi-paragraph quotes unclosed.
 func quoteRegions(text string, b span) []quoteRegion {
 	var out []quoteRegion
@@ -173,6 +174,38 @@ func quoteRegions(text string, b span) []quoteRegion {
 		}
 		i += size
 	}
+	return withSingles(text, b, out)
+}
+
+// withSingles adds the typographic single quotations (‘We lost. It
+// hurts,’ she said) of text[b.start:b.end] that lie outside the double
+// ones, keeping the regions sorted and disjoint. singleQuotes tells the
+// closing ’ from an apostrophe.
+func withSingles(text string, b span, doubles []quoteRegion) []quoteRegion {
+	s := text[b.start:b.end]
+	if !strings.Contains(s, "‘") {
+		return doubles
+	}
+	rel := make([]quoteSpan, len(doubles))
+	for i, d := range doubles {
+		_, n := utf8.DecodeRuneInString(text[d.close:])
+		rel[i] = quoteSpan{d.open - b.start, d.close - b.start, n}
+	}
+	out := doubles
+	for _, q := range singleQuotes(s, rel) {
+		r := quoteRegion{b.start + q.open, b.start + q.close}
+		nested := false
+		for _, d := range doubles {
+			if r.open < d.open && d.close < r.close {
+				nested = true // ‘… “…” …’: keep the double region only
+				break
+			}
+		}
+		if !nested {
+			out = append(out, r)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].open < out[j].open })
 	return out
 }
 
