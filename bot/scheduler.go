@@ -64,7 +64,7 @@ const (
 )
 
 // Scheduler posts digests on their schedules, each slot exactly once across
-// any number of replicas sharing one Store. See docs/digests.md.
+// any number of replicas sharing one Store. See README “Scheduled digests”.
 type Scheduler struct {
 	cfg SchedulerConfig
 	log *slog.Logger

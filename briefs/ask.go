@@ -8,7 +8,7 @@ import (
 
 // Question answering: retrieval over sentences with BM25, rescored with
 // question-type matching and coverage of the question, and a calibrated
-// decline. See docs/qa.md.
+// decline. See README “Questions and answers”.
 
 // Ask answers one question from the corpus. The answer is one or two
 // verbatim sentences with their citations, or answered=false with a plain
@@ -21,7 +21,7 @@ func (c *Corpus) Ask(question string) Answer {
 
 // Tunables of the ranking and the decline, set on general grounds and
 // checked against the project's tests and the quality benchmark
-// (docs/quality.md).
+// (README “Quality, measured”).
 const (
 	// minCoverage is the share of the question's weighted terms an answer
 	// sentence must contain (synonyms and an article's title count at a

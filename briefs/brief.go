@@ -94,7 +94,7 @@ const (
 	// Within a single article only a near-repeat is dropped: a sentence
 	// restating the lead in other words (a caption, a summary line) still
 	// carries the story's key facts, and with one article there is no other
-	// source to take them from. Measured on news summaries (docs/quality.md).
+	// source to take them from. Measured on news summaries (README “Quality, measured”).
 	redundantSimSingle = 0.75
 	// A sentence this similar to a point in another article supports it.
 	supportSim = 0.30

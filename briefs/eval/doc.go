@@ -3,7 +3,7 @@
 // answer selection and answer triggering on WikiQA and a SQuAD 2.0 sample.
 //
 // The benchmark itself is a test behind a flag (see quality_test.go and
-// docs/quality.md); the data is never part of this module.
+// README “Quality, measured”); the data is never part of this module.
 //
 // The ROUGE scorer reproduces Google's rouge_score (the reference Python
 // reimplementation of ROUGE-1.5.5): same tokenizer, same n-gram counting,

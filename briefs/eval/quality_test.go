@@ -75,7 +75,7 @@ func cnnQuality(t *testing.T, path string) {
 		t.Errorf("ROUGE-1 of brief %.4f and LEAD-3 %.4f, want both > 0", brief.r1, lead.r1)
 	}
 	// Regression floor: within 3 % of LEAD-3 on every measure (the brief
-	// measured at or above it on all three, docs/quality.md).
+	// measured at or above it on all three, README “Quality, measured”).
 	for _, m := range []struct {
 		name        string
 		brief, lead float64
