@@ -116,7 +116,7 @@ func cutZone(f string) (string, bool) {
 // loadZone resolves an IANA zone name; empty means UTC. "Local" is refused:
 // a schedule must not change meaning with the server's configuration.
 func loadZone(zone string) (*time.Location, error) {
-	if zone == "" || zone == "UTC" {
+	if zone == "" || strings.EqualFold(zone, "UTC") {
 		return time.UTC, nil
 	}
 	if strings.EqualFold(zone, "local") {
@@ -174,6 +174,13 @@ func parseClock(s string) (h, m int, ok bool) {
 
 // build parses the robfig form and runs the checks every schedule passes.
 func build(normal, robfig string, loc *time.Location, min time.Duration) (Schedule, error) {
+	// robfig rounds a zero or negative @every up to one second; say what
+	// is wrong instead of reporting "runs every 1s".
+	if f := strings.Fields(robfig); len(f) >= 2 && strings.EqualFold(f[len(f)-2], "@every") {
+		if d, err := time.ParseDuration(f[len(f)-1]); err == nil && d <= 0 {
+			return Schedule{}, fmt.Errorf("schedule %q needs a positive interval, e.g. \"@every 2h\"", normal)
+		}
+	}
 	inner, err := cronParser.Parse(robfig)
 	if err != nil {
 		return Schedule{}, fmt.Errorf("schedule %q is not valid: %s; %s", normal, robfigReason(err), scheduleExamples)
