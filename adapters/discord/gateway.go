@@ -181,11 +181,27 @@ func (a *Adapter) addHandlers(ctx context.Context, s *discordgo.Session) {
 		if in == nil || in.Type == discordgo.InteractionPing || a.h == nil {
 			return
 		}
-		a.interact(ctx, in, func(resp interactionResponse) error {
-			return a.rest.do(ctx, http.MethodPost, "interactions/"+in.ID+"/"+in.Token+"/callback", resp, nil)
-		})
+		a.interact(ctx, in, a.callback(ctx, in))
 	})
 }
+
+// callback answers a gateway-delivered interaction over REST.
+func (a *Adapter) callback(ctx context.Context, in *discordgo.Interaction) func(interactionResponse) error {
+	return func(resp interactionResponse) error {
+		err := a.rest.do(ctx, http.MethodPost, "interactions/"+in.ID+"/"+in.Token+"/callback", resp, nil)
+		var apiErr *APIError
+		if errors.As(err, &apiErr) && apiErr.Code == errAlreadyAcknowledged {
+			// interact responds once, so this is our own retry after
+			// Discord took the first attempt and its answer was lost.
+			return nil
+		}
+		return err
+	}
+}
+
+// errAlreadyAcknowledged is Discord's "Interaction has already been
+// acknowledged" JSON error code.
+const errAlreadyAcknowledged = 40060
 
 func (a *Adapter) setGateErr(err error) {
 	a.mu.Lock()

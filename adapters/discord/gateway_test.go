@@ -247,12 +247,58 @@ func TestGatewayInteraction(t *testing.T) {
 		Member: &discordgo.Member{User: &discordgo.User{ID: "300000000000000003"}},
 		Data:   discordgo.ApplicationCommandInteractionData{Name: CommandName, Options: []*discordgo.ApplicationCommandInteractionDataOption{{Name: "quotes", Type: discordgo.ApplicationCommandOptionSubCommand}}},
 	}
-	a.interact(t.Context(), in, func(resp interactionResponse) error {
-		return a.rest.do(t.Context(), http.MethodPost, "interactions/"+in.ID+"/"+in.Token+"/callback", resp, nil)
-	})
+	a.interact(t.Context(), in, a.callback(t.Context(), in))
 	a.wait()
 	cbs := fake.Callbacks()
 	if len(cbs) != 1 || cbs[0].Type != 4 || cbs[0].Token != "gw-token" || cbs[0].Data.Embeds[0].Title != "ok: quotes" || cbs[0].Data.Flags != 64 {
 		t.Errorf("callbacks %+v", cbs)
+	}
+}
+
+// TestGatewayCallbackLostAnswer: when Discord took a gateway interaction's
+// callback but the answer was lost (502), the retry is told "already
+// acknowledged" (40060). That is the callback having worked: the deferred
+// answer must still be completed, not abandoned as a failed response.
+func TestGatewayCallbackLostAnswer(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		lost     bool
+		wantType int
+	}{
+		{"answer arrives", false, 5},
+		{"answer lost", true, 5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fake := discordtest.New(discordtest.Options{})
+			defer fake.Close()
+			h := &stubHandler{gate: make(chan struct{})}
+			a, _ := newTestAdapter(t, fake, h, nil, nil)
+			a.deferAfter = 0
+			if tc.lost {
+				fake.FailAfterCommit(1, 502)
+			}
+			in := &discordgo.Interaction{
+				ID: "400000000000000004", Type: discordgo.InteractionApplicationCommand, Token: "gw-token",
+				GuildID: "200000000000000002", ChannelID: "210000000000000021",
+				Member: &discordgo.Member{User: &discordgo.User{ID: "300000000000000003"}},
+				Data:   discordgo.ApplicationCommandInteractionData{Name: CommandName, Options: []*discordgo.ApplicationCommandInteractionDataOption{{Name: "quotes", Type: discordgo.ApplicationCommandOptionSubCommand}}},
+			}
+			a.interact(t.Context(), in, a.callback(t.Context(), in))
+			close(h.gate)
+			a.wait()
+			cbs := fake.Callbacks()
+			if len(cbs) != 1 || cbs[0].Type != tc.wantType {
+				t.Fatalf("callbacks = %+v, want one of type %d", cbs, tc.wantType)
+			}
+			var edits int
+			for _, w := range fake.Webhooks() {
+				if w.Method == http.MethodPatch && w.Target == "@original" {
+					edits++
+				}
+			}
+			if got, want := edits, 1; got != want {
+				t.Errorf("edits of @original = %d, want %d (the deferred answer completed)", got, want)
+			}
+		})
 	}
 }

@@ -314,7 +314,9 @@ func renderWithin(r bot.Reply, reserve int) []message {
 		p.color = colorFailure
 	}
 	if r.Title != "" {
-		title := truncate(r.Title, maxTitle)
+		// Embed titles render markdown too, and carry user text (an asked
+		// question) and article titles.
+		title := truncate(escape(r.Title), maxTitle)
 		p.next(size(title)).Title = title
 		p.used += size(title)
 	}

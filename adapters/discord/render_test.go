@@ -264,3 +264,47 @@ func TestCustomID(t *testing.T) {
 		t.Error("foreign custom id accepted")
 	}
 }
+
+// TestRenderTitleEscaped: the title carries user text (an asked question)
+// and article titles, and Discord renders markdown in embed titles, so it
+// is escaped like the description: it reads exactly as typed.
+func TestRenderTitleEscaped(t *testing.T) {
+	for _, title := range []string{
+		"How much did Amazon lose?",
+		"**Alexa** __devices__ ||lost|| $25 billion?",
+		"# a smart timer > [click](https://evil.example) ~~x~~ a\\b",
+	} {
+		e := render(bot.Reply{Title: title, Sections: []bot.Section{{Text: "a smart timer"}}})[0].Embeds[0]
+		if got := bareMarkdown(e.Title); got != "" {
+			t.Errorf("title %q: renders %q as markdown", e.Title, got)
+		}
+		if got, want := unescapeMarkdown(e.Title), title; got != want {
+			t.Errorf("title reads %q, want %q", got, want)
+		}
+	}
+}
+
+// bareMarkdown returns the first markdown character of s not escaped by a
+// backslash, or "".
+func bareMarkdown(s string) string {
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '\\':
+			i++
+		case strings.ContainsRune("*_~|[]>#", rune(s[i])):
+			return s[i : i+1]
+		}
+	}
+	return ""
+}
+
+func unescapeMarkdown(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			i++
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/alexa-brief/alexa-brief/adapters/slack/slacktest"
 	"github.com/alexa-brief/alexa-brief/bot"
@@ -394,5 +395,40 @@ func TestEnterpriseInstall(t *testing.T) {
 	e.a.Wait()
 	if m := e.api.ChannelMessages("D5"); len(m) != 1 || m[0].Token != "xoxb-org" {
 		t.Errorf("replies = %+v, want one with the organisation's token", m)
+	}
+}
+
+// TestEventReplyLostResponse: a reply whose post went through but whose
+// answer was lost (timeout, 503) is not posted twice: before posting again
+// the retry looks for it by its metadata, in the DM or in the thread.
+func TestEventReplyLostResponse(t *testing.T) {
+	mention, _ := json.Marshal(map[string]any{
+		"team_id": slacktest.DefaultTeam, "type": "event_callback", "event_id": "EvM",
+		"event": map[string]any{"type": "app_mention", "channel": "C9", "user": "U2",
+			"text": "<@UBOT> how much did Amazon lose?", "ts": "1800000001.000200"},
+	})
+	for _, tc := range []struct {
+		name, channel, body, thread string
+	}{
+		{"dm", "D1", dmEvent("EvD", "D1", "U1", "what did jassy say?", ""), ""},
+		{"dm thread", "D1", dmEvent("EvT", "D1", "U1", "and the losses?", "1799999999.000001"), "1799999999.000001"},
+		{"mention", "C9", string(mention), "1800000001.000200"},
+	} {
+		for _, f := range []slacktest.Fault{{Lost: true, Delay: time.Minute}, {Lost: true, Status: 503}} {
+			t.Run(fmt.Sprintf("%s/%d", tc.name, f.Status), func(t *testing.T) {
+				e := newEnv(t, nil, nil)
+				e.a.attemptTimeout = 50 * time.Millisecond
+				e.api.Inject("chat.postMessage", f, 1)
+				readBody(t, e.post("/slack/events", "application/json", tc.body, nil))
+				e.a.Wait()
+				msgs := e.api.ChannelMessages(tc.channel)
+				if got, want := len(msgs), 1; got != want {
+					t.Fatalf("replies = %d, want %d", got, want)
+				}
+				if got, want := msgs[0].ThreadTS, tc.thread; got != want {
+					t.Errorf("thread = %q, want %q", got, want)
+				}
+			})
+		}
 	}
 }

@@ -189,7 +189,11 @@ func (a *Adapter) eventCallback(raw []byte, retryNum string) {
 			}
 		}
 		rep := a.h.Handle(ctx, req)
-		if _, err := a.postMessages(ctx, cb.TeamID, cb.EnterpriseID, req.Channel, threadTS, render(rep), ""); err != nil {
+		key := "" // marks the reply so a retry after a lost answer finds it
+		if cb.EventID != "" {
+			key = replyKeyPrefix + cb.EventID
+		}
+		if _, err := a.postMessages(ctx, cb.TeamID, cb.EnterpriseID, req.Channel, threadTS, render(rep), key); err != nil {
 			log.Error("slack: reply failed", keyError, err)
 		}
 	})

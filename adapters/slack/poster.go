@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -29,6 +30,10 @@ const (
 	backoffMax            = 30 * time.Second
 	// digestEventType marks digest posts so FindPost can find them.
 	digestEventType = "alexa_brief_digest"
+	// replyEventType marks replies to events (key replyKeyPrefix+event_id)
+	// so that a retry after a lost answer finds the reply, not a second one.
+	replyEventType = "alexa_brief_reply"
+	replyKeyPrefix = "event:"
 )
 
 // conversations.history errors that mean "cannot know", not failure.
@@ -75,7 +80,7 @@ func (a *Adapter) postMessages(ctx context.Context, team, enterprise, channel, t
 			if len(msgs) > 1 {
 				payload["part"] = i + 1
 			}
-			opts = append(opts, slack.MsgOptionMetadata(slack.SlackMetadata{EventType: digestEventType, EventPayload: payload}))
+			opts = append(opts, slack.MsgOptionMetadata(slack.SlackMetadata{EventType: metaType(key), EventPayload: payload}))
 		}
 		var ts string
 		uncertain := false
@@ -86,9 +91,9 @@ func (a *Adapter) postMessages(ctx context.Context, team, enterprise, channel, t
 		}
 		err := a.retry(ctx, "chat.postMessage", team, channel, func(ctx context.Context) error {
 			// A timeout or 5xx may hide a post that went through: for a
-			// digest, look before posting again.
-			if uncertain && key != "" && threadTS == "" {
-				if found, ok := a.findPage(ctx, api, channel, key, part, since); ok {
+			// digest or an event's reply, look before posting again.
+			if uncertain && key != "" {
+				if found, ok := a.findPage(ctx, api, channel, threadTS, key, part, since); ok {
 					a.log.Info("slack: post had gone through before the error", keyChannel, channel)
 					ts = found
 					return nil
@@ -158,11 +163,19 @@ func (a *Adapter) FindPost(ctx context.Context, sc bot.Scope, key string, since 
 	return "", false, nil
 }
 
+// metaType is the metadata event type of the posts of key.
+func metaType(key string) string {
+	if strings.HasPrefix(key, replyKeyPrefix) {
+		return replyEventType
+	}
+	return digestEventType
+}
+
 // match finds the message of key (and part, when not 0) among msgs.
 func match(msgs []slack.Message, key string, part int) (string, bool) {
 	for _, m := range msgs {
 		md := m.Metadata
-		if md.EventType != digestEventType || fmt.Sprint(md.EventPayload["slot"]) != key {
+		if md.EventType != metaType(key) || fmt.Sprint(md.EventPayload["slot"]) != key {
 			continue
 		}
 		if part == 0 || fmt.Sprint(md.EventPayload["part"]) == strconv.Itoa(part) {
@@ -172,12 +185,22 @@ func match(msgs []slack.Message, key string, part int) (string, bool) {
 	return "", false
 }
 
-// findPage looks for key's part in the newest page of history, once and
-// without retries: it only decides whether to post again.
-func (a *Adapter) findPage(ctx context.Context, api *slack.Client, channel, key string, part int, since time.Time) (string, bool) {
+// findPage looks for key's part in the newest page of history (of the
+// thread, when threadTS is set: history leaves thread replies out), once
+// and without retries: it only decides whether to post again.
+func (a *Adapter) findPage(ctx context.Context, api *slack.Client, channel, threadTS, key string, part int, since time.Time) (string, bool) {
+	oldest := fmt.Sprintf("%d.%06d", since.Unix(), since.Nanosecond()/1000)
+	if threadTS != "" {
+		msgs, _, _, err := api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
+			ChannelID: channel, Timestamp: threadTS, Oldest: oldest, Limit: 200, IncludeAllMetadata: true,
+		})
+		if err != nil {
+			return "", false
+		}
+		return match(msgs, key, part)
+	}
 	res, err := api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
-		ChannelID: channel, Oldest: fmt.Sprintf("%d.%06d", since.Unix(), since.Nanosecond()/1000),
-		Limit: 200, IncludeAllMetadata: true,
+		ChannelID: channel, Oldest: oldest, Limit: 200, IncludeAllMetadata: true,
 	})
 	if err != nil {
 		return "", false
@@ -338,6 +361,13 @@ func (a *Adapter) postResponse(ctx context.Context, responseURL string, body []b
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := a.http.Do(req)
 	if err != nil {
+		// *url.Error quotes the URL, and a response_url is a credential
+		// (anyone holding it may post to the channel for 30 minutes): keep
+		// the error's type, for retry, but not the URL's path.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			return &url.Error{Op: ue.Op, URL: redactURL(responseURL), Err: ue.Err}
+		}
 		return err
 	}
 	defer resp.Body.Close()
@@ -362,4 +392,13 @@ func (a *Adapter) postResponse(ctx context.Context, responseURL string, body []b
 		return slack.StatusCodeError{Code: resp.StatusCode, Status: resp.Status}
 	}
 	return nil // Slack answers "ok" as text or {"ok":true}
+}
+
+// redactURL keeps the scheme and host of a URL, for errors and logs.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "response_url"
+	}
+	return u.Scheme + "://" + u.Host + "/…"
 }

@@ -169,16 +169,11 @@ func paragraphs(s bot.Section) []string {
 	var out []string
 	for i, p := range ps {
 		quote := s.Quote != nil && i == len(ps)-1
-		limit := maxSectionText
 		if quote {
-			limit -= 64 // room for the "> " of each line
+			out = append(out, quoteChunks(p, maxSectionText-64)...)
+			continue
 		}
-		for _, c := range splitText(p, limit) {
-			if quote {
-				c = "> " + strings.ReplaceAll(c, "\n", "\n> ")
-			}
-			out = append(out, c)
-		}
+		out = append(out, splitText(p, maxSectionText)...)
 	}
 	if s.Heading != "" {
 		h := "*" + clip(escape(s.Heading), 200) + "*"
@@ -187,6 +182,22 @@ func paragraphs(s bot.Section) []string {
 		} else {
 			out = append([]string{h}, out...)
 		}
+	}
+	return out
+}
+
+// quoteChunks splits escaped quote text into "> "-prefixed chunks of at
+// most maxSectionText units. Every line gains two units, so a chunk of many
+// short lines that fit before the prefix is split again, smaller.
+func quoteChunks(p string, limit int) []string {
+	var out []string
+	for _, c := range splitText(p, limit) {
+		q := "> " + strings.ReplaceAll(c, "\n", "\n> ")
+		if textLen(q) > maxSectionText && limit > 1 {
+			out = append(out, quoteChunks(c, limit/2)...)
+			continue
+		}
+		out = append(out, q)
 	}
 	return out
 }

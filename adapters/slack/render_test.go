@@ -277,3 +277,51 @@ func TestClip(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderQuoteLines: every line of a quote gets "> ", so a quote of many
+// short lines grows past the 3,000-character section limit after it was
+// split to fit; Slack would refuse the whole message (invalid_blocks).
+func TestRenderQuoteLines(t *testing.T) {
+	line := "Alexa, set a timer"
+	for _, tc := range []struct {
+		name  string
+		lines int
+	}{
+		{"few lines", 3},
+		{"many short lines", 1500},
+		{"one line each", 3000},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			text := strings.Repeat(line[:1+tc.lines%len(line)]+"\n", tc.lines)
+			r := bot.Reply{Sections: []bot.Section{{Heading: "Quotes", Quote: &bot.Quote{Text: text, Speaker: "a former employee", Refs: []int{1}}}}}
+			gotLines := 0
+			for i, m := range render(r) {
+				raw, _ := json.Marshal(m.Blocks)
+				if code := slacktest.CheckBlocks(raw); code != "" {
+					t.Errorf("message %d: fake Slack says %s", i, code)
+				}
+				for _, b := range m.Blocks {
+					s, ok := b.(*slack.SectionBlock)
+					if !ok {
+						continue
+					}
+					if got := textLen(s.Text.Text); got > maxSectionText {
+						t.Errorf("message %d: section of %d characters, want ≤ %d", i, got, maxSectionText)
+					}
+					for _, l := range strings.Split(s.Text.Text, "\n") {
+						if l == line[:1+tc.lines%len(line)] {
+							t.Errorf("message %d: quote line %q without its \"> \"", i, l)
+						}
+						if strings.HasPrefix(l, "> ") && !strings.HasPrefix(l, "> — ") && !strings.HasPrefix(l, "> “") {
+							gotLines++
+						}
+					}
+				}
+			}
+			// Every quoted line survives the split (the first carries “).
+			if want := tc.lines - 1; gotLines < want {
+				t.Errorf("quoted lines = %d, want at least %d", gotLines, want)
+			}
+		})
+	}
+}

@@ -518,6 +518,12 @@ func (s *Server) route(method string, p []string, q map[string][]string, body []
 			return formError(fmt.Errorf("type: required"))
 		}
 		c := Callback{InteractionID: p[1], Token: p[2], Type: cb.Type}
+		for _, old := range s.callbacks {
+			if old.InteractionID == c.InteractionID {
+				// An interaction takes one initial response.
+				return 400, apiError{Code: 40060, Message: "Interaction has already been acknowledged."}
+			}
+		}
 		if len(cb.Data) > 0 && string(cb.Data) != "null" && cb.Type != 5 {
 			m, err := decodeMessage(cb.Data, true)
 			if err != nil {

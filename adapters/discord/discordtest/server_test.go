@@ -247,3 +247,22 @@ func TestListMessages(t *testing.T) {
 		t.Errorf("GET one message without READ_MESSAGE_HISTORY: %d %v, want 403 code 50013", resp.StatusCode, v)
 	}
 }
+
+// TestCallbackOnce: an interaction takes one initial response; a second
+// callback is refused with 40060, as Discord does.
+func TestCallbackOnce(t *testing.T) {
+	s := New(Options{})
+	defer s.Close()
+	for i, want := range []struct {
+		status int
+		code   float64
+	}{{204, 0}, {400, 40060}} {
+		resp, body := do(t, s, "POST", "interactions/4/tok/callback", "", `{"type":5,"data":{"flags":64}}`)
+		if resp.StatusCode != want.status || (want.code != 0 && body["code"] != want.code) {
+			t.Errorf("callback %d: status %d, body %v; want %d, code %v", i+1, resp.StatusCode, body, want.status, want.code)
+		}
+	}
+	if n := len(s.Callbacks()); n != 1 {
+		t.Errorf("%d callbacks recorded, want 1", n)
+	}
+}

@@ -5,10 +5,10 @@
 // one message per second per channel with 429 + Retry-After, and errors come
 // back Slack-shaped ({"ok":false,"error":"…"}).
 //
-// Methods: auth.test, chat.postMessage, conversations.history (with
-// include_all_metadata), oauth.v2.access, apps.connections.open with a
-// Socket Mode WebSocket, and response_url endpoints under /response/
-// minted by ResponseURL.
+// Methods: auth.test, chat.postMessage, conversations.history and
+// conversations.replies (with include_all_metadata), oauth.v2.access,
+// apps.connections.open with a Socket Mode WebSocket, and response_url
+// endpoints under /response/ minted by ResponseURL.
 package slacktest
 
 import (
@@ -197,6 +197,7 @@ func New(opts Options) *Server {
 	mux.HandleFunc("/api/auth.test", s.authTest)
 	mux.HandleFunc("/api/chat.postMessage", s.postMessage)
 	mux.HandleFunc("/api/conversations.history", s.history)
+	mux.HandleFunc("/api/conversations.replies", s.replies)
 	mux.HandleFunc("/api/oauth.v2.access", s.oauthAccess)
 	mux.HandleFunc("/api/apps.connections.open", s.connectionsOpen)
 	mux.HandleFunc("/ws/", s.serveWS)
@@ -710,4 +711,41 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// replies answers conversations.replies: the bot's replies in the thread
+// of ts, oldest first as Slack returns them (the parent, posted by a user,
+// is not the fake's to know), one page, within oldest.
+func (s *Server) replies(w http.ResponseWriter, r *http.Request) {
+	_, _, ok := s.begin(w, r, "conversations.replies", true)
+	if !ok {
+		return
+	}
+	f := r.Form
+	ch, ts := f.Get("channel"), f.Get("ts")
+	switch {
+	case ch == "":
+		writeJSON(w, http.StatusOK, map[string]any{"ok": false, "error": "channel_not_found"})
+		return
+	case ts == "":
+		writeJSON(w, http.StatusOK, map[string]any{"ok": false, "error": "invalid_arguments"})
+		return
+	}
+	oldest, _ := strconv.ParseFloat(or(f.Get("oldest"), "0"), 64)
+	withMeta := f.Get("include_all_metadata") == "1" || f.Get("include_all_metadata") == "true"
+	msgs := []map[string]any{}
+	for _, m := range s.ChannelMessages(ch) {
+		if m.Method != "chat.postMessage" || m.ThreadTS != ts {
+			continue
+		}
+		if t, _ := strconv.ParseFloat(m.TS, 64); t <= oldest {
+			continue
+		}
+		item := map[string]any{"type": "message", "ts": m.TS, "thread_ts": ts, "text": m.Text, "bot_id": s.opts.BotID}
+		if withMeta && m.Metadata != nil {
+			item["metadata"] = m.Metadata
+		}
+		msgs = append(msgs, item)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "messages": msgs, "has_more": false})
 }

@@ -182,3 +182,53 @@ func TestOAuthAccess(t *testing.T) {
 		t.Errorf("granted token rejected: %v", err)
 	}
 }
+
+// TestRepliesMetadata: conversations.replies lists the thread's replies
+// (which history leaves out), metadata only when asked, and needs ts.
+func TestRepliesMetadata(t *testing.T) {
+	s, c := newFake(t, Options{})
+	api := slack.New(DefaultToken, slack.OptionAPIURL(s.URL()))
+	ctx := context.Background()
+	md := slack.SlackMetadata{EventType: "alexa_brief_reply", EventPayload: map[string]any{"slot": "event:Ev1"}}
+	for _, thread := range []string{"", "1799999999.000100", "1799999999.000200"} {
+		opts := []slack.MsgOption{slack.MsgOptionText("m", false), slack.MsgOptionMetadata(md)}
+		if thread != "" {
+			opts = append(opts, slack.MsgOptionTS(thread))
+		}
+		if _, _, err := api.PostMessageContext(ctx, "C1", opts...); err != nil {
+			t.Fatal(err)
+		}
+		c.add(time.Second)
+	}
+	for _, tc := range []struct {
+		ts        string
+		with      bool
+		wantN     int
+		wantSlot  any
+		wantError string
+	}{
+		{"1799999999.000100", true, 1, "event:Ev1", ""},
+		{"1799999999.000100", false, 1, nil, ""},
+		{"1799999999.000300", true, 0, nil, ""},
+		{"", true, 0, nil, "invalid_arguments"},
+	} {
+		msgs, _, _, err := api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{ChannelID: "C1", Timestamp: tc.ts, IncludeAllMetadata: tc.with})
+		if tc.wantError != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.wantError) {
+				t.Errorf("ts %q: err %v, want %s", tc.ts, err, tc.wantError)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(msgs) != tc.wantN {
+			t.Fatalf("ts %q: %d replies, want %d", tc.ts, len(msgs), tc.wantN)
+		}
+		if tc.wantN > 0 {
+			if got := msgs[0].Metadata.EventPayload["slot"]; got != tc.wantSlot {
+				t.Errorf("ts %q include_all_metadata=%v: slot %v, want %v", tc.ts, tc.with, got, tc.wantSlot)
+			}
+		}
+	}
+}
