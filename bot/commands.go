@@ -329,20 +329,26 @@ func (b *Bot) cmdSchedule(ctx context.Context, req Request, arg string) (Reply, 
 	if err != nil {
 		return Reply{}, outcomeError, fmt.Errorf("bot: schedule: %w", err)
 	}
+	last, lastErr := b.store.LastDelivery(ctx, sub.ID)
+	if lastErr != nil && !errors.Is(lastErr, ErrNotFound) {
+		return Reply{}, outcomeError, fmt.Errorf("bot: schedule: last delivery: %w", lastErr)
+	}
 	items := []Item{{Text: "Schedule: `" + sub.Schedule + "`"}}
 	if sched, err := ParseSchedule(sub.Schedule, 0); err == nil {
-		if next := sched.Next(b.clock.Now()); !next.IsZero() {
+		// The scheduler's anchor: "@every" counts from it.
+		anchor := sub.CreatedAt
+		if lastErr == nil && last.Slot.After(anchor) {
+			anchor = last.Slot
+		}
+		if next := sched.NextAfter(anchor, b.clock.Now()); !next.IsZero() {
 			items = append(items, Item{Text: "Next run: " + when(next, sched.Location())})
 		} else {
 			items = append(items, Item{Text: "Next run: never (the schedule has no future time)"})
 		}
 	}
-	last, err := b.store.LastDelivery(ctx, sub.ID)
 	switch {
-	case errors.Is(err, ErrNotFound):
+	case lastErr != nil:
 		items = append(items, Item{Text: "Last delivery: none yet"})
-	case err != nil:
-		return Reply{}, outcomeError, fmt.Errorf("bot: schedule: last delivery: %w", err)
 	default:
 		line := fmt.Sprintf("Last delivery: %s — %s", when(last.Slot, time.UTC), last.State)
 		if last.Late {

@@ -631,3 +631,38 @@ func FuzzHandle(f *testing.F) {
 		}
 	})
 }
+
+// "Next run" of an @every subscription is on the grid counted from when it
+// was made (and from its last slot), as the scheduler posts it.
+func TestScheduleNextRunEvery(t *testing.T) {
+	tests := []struct {
+		name  string
+		after time.Duration // since subscribing
+		last  time.Duration // slot of the last delivery, since subscribing; 0 for none
+		want  string
+	}{
+		{"before the first slot", time.Hour, 0, "Next run: Mon 23 Nov 2026 10:00 UTC"},
+		{"after a posted slot", 3 * time.Hour, 2 * time.Hour, "Next run: Mon 23 Nov 2026 12:00 UTC"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t)
+			ctx := context.Background()
+			if r := f.bot.Handle(ctx, cmd("subscribe @every 2h")); r.Failure {
+				t.Fatalf("subscribe failed:\n%s", text(r))
+			}
+			if tt.last > 0 {
+				sub, err := f.store.Subscription(ctx, chan1)
+				if err != nil {
+					t.Fatal(err)
+				}
+				f.store.PutDelivery(bot.Delivery{SubscriptionID: sub.ID, Slot: epoch.Add(tt.last), State: bot.StatePosted})
+			}
+			f.clock.Set(epoch.Add(tt.after))
+			r := f.bot.Handle(ctx, cmd("schedule"))
+			if got := text(r); !strings.Contains(got, tt.want) {
+				t.Errorf("schedule reply lacks %q:\n%s", tt.want, got)
+			}
+		})
+	}
+}

@@ -265,6 +265,25 @@ func (s Schedule) Next(t time.Time) time.Time {
 	return n.In(s.loc)
 }
 
+// NextAfter returns the first firing after now of the series the scheduler
+// walks from anchor: when the subscription was made, or its newest ledger
+// slot if later. Only "@every" depends on the anchor (its slots are anchor
+// plus whole intervals); every other schedule follows the clock, so this is
+// Next(now). A zero anchor means none is known.
+func (s Schedule) NextAfter(anchor, now time.Time) time.Time {
+	every, ok := s.inner.(cron.ConstantDelaySchedule)
+	if !ok || anchor.IsZero() {
+		return s.Next(now)
+	}
+	if anchor.After(now) {
+		return s.Next(anchor)
+	}
+	// Next(t) is t+Delay on whole seconds (robfig drops t's fraction);
+	// stored anchors are whole seconds already.
+	a := anchor.Truncate(time.Second)
+	return a.Add((now.Sub(a)/every.Delay + 1) * every.Delay).In(s.loc)
+}
+
 // nextDaily walks local days from t's: the first matching day whose firing
 // instant is after t wins. Each day yields exactly one instant (see wallTime).
 func (s Schedule) nextDaily(t time.Time) time.Time {

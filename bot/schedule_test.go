@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -305,4 +306,82 @@ func mustTime(t testing.TB, s string) time.Time {
 		t.Fatal(err)
 	}
 	return v
+}
+
+// An @every schedule fires on the grid of its anchor (when the subscription
+// was made, or its newest slot): the next run shown to users is on that
+// grid, not "one interval from whenever you ask". Other schedules follow
+// the clock and ignore the anchor.
+func TestScheduleNextAfter(t *testing.T) {
+	tests := []struct {
+		name, spec, anchor, now, want string
+	}{
+		{"every between slots", "@every 2h", "2026-03-06T10:00:00Z", "2026-03-06T11:00:00Z", "2026-03-06T12:00:00Z"},
+		{"every on a slot", "@every 2h", "2026-03-06T10:00:00Z", "2026-03-06T12:00:00Z", "2026-03-06T14:00:00Z"},
+		{"every days later", "@every 90m", "2026-03-06T10:00:00Z", "2026-03-09T10:10:00Z", "2026-03-09T11:30:00Z"},
+		{"every anchor ahead", "@every 2h", "2026-03-06T10:00:00Z", "2026-03-06T09:00:00Z", "2026-03-06T12:00:00Z"},
+		{"every no anchor", "@every 2h", "", "2026-03-06T09:30:00Z", "2026-03-06T11:30:00Z"},
+		{"daily ignores anchor", "daily 09:00", "2026-03-06T10:00:00Z", "2026-03-07T08:00:00Z", "2026-03-07T09:00:00Z"},
+		{"cron ignores anchor", "*/30 * * * *", "2026-03-06T10:07:00Z", "2026-03-06T10:40:00Z", "2026-03-06T11:00:00Z"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := mustSchedule(t, tt.spec)
+			var anchor time.Time
+			if tt.anchor != "" {
+				anchor = mustTime(t, tt.anchor)
+			}
+			now := mustTime(t, tt.now)
+			got := s.NextAfter(anchor, now)
+			if want := mustTime(t, tt.want); !got.Equal(want) {
+				t.Errorf("NextAfter(%s, %s) = %v, want %v", tt.anchor, tt.now, got, want)
+			}
+			// The scheduler walks Next from the anchor: the same instant.
+			if !anchor.IsZero() && !anchor.After(now) {
+				walk := s.Next(anchor)
+				for !walk.After(now) {
+					walk = s.Next(walk)
+				}
+				if !got.Equal(walk) {
+					t.Errorf("NextAfter = %v, but walking Next from the anchor gives %v", got, walk)
+				}
+			}
+		})
+	}
+}
+
+// wakeStore is just enough Store for a pass that finds nothing due.
+type wakeStore struct {
+	Store
+	subs []Subscription
+}
+
+func (s wakeStore) Subscriptions(context.Context) ([]Subscription, error) { return s.subs, nil }
+func (s wakeStore) LastDelivery(context.Context, int64) (Delivery, error) {
+	return Delivery{}, ErrNotFound
+}
+
+// Run wakes at the next slot a pass reports: for "@every" that is on the
+// grid of the subscription, so the digest is not left waiting for a poll.
+func TestPassReportsNextSlot(t *testing.T) {
+	created := mustTime(t, "2026-03-06T10:00:00Z")
+	tests := []struct {
+		spec, now, want string
+	}{
+		{"@every 2h", "2026-03-06T11:00:00Z", "2026-03-06T12:00:00Z"},
+		{"daily 09:00", "2026-03-06T11:00:00Z", "2026-03-07T09:00:00Z"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.spec, func(t *testing.T) {
+			st := wakeStore{subs: []Subscription{{ID: 1, Scope: Scope{Platform: PlatformShell, Team: "local", Channel: "shell"}, Schedule: tt.spec, CreatedAt: created}}}
+			s := NewScheduler(SchedulerConfig{Store: st, Bot: New(Config{})})
+			_, got, err := s.pass(context.Background(), mustTime(t, tt.now))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := mustTime(t, tt.want); !got.Equal(want) {
+				t.Errorf("next = %v, want %v", got, want)
+			}
+		})
+	}
 }

@@ -302,6 +302,9 @@ func (s *Scheduler) subscription(ctx context.Context, sub Subscription, now time
 			retake = last.Slot
 		}
 	}
+	// "@every" slots count from the anchor: wake at the next of them, not
+	// one interval from now.
+	next = sched.NextAfter(from, now)
 
 	// Due slots, oldest first, the newest maxSkipRows+1 of them kept.
 	var due []time.Time
@@ -316,11 +319,19 @@ func (s *Scheduler) subscription(ctx context.Context, sub Subscription, now time
 			dropped++
 		}
 	}
-	if dropped > 0 {
-		log.Warn("scheduler: long downtime: not recording every missed slot", "unrecorded", dropped)
-	}
 	if len(due) == 0 {
 		return sum, next, nil
+	}
+	newest := due[len(due)-1]
+	window := max(s.cfg.Catchup, onTime)
+	post := now.Sub(newest) <= window
+	if !post && len(due) > maxSkipRows {
+		// The newest is skipped too: keep the bound on skipped rows.
+		dropped += len(due) - maxSkipRows
+		due = due[len(due)-maxSkipRows:]
+	}
+	if dropped > 0 {
+		log.Warn("scheduler: long downtime: not recording every missed slot", "unrecorded", dropped)
 	}
 	sum.Due = len(due)
 	poster := s.cfg.Posters[sub.Platform]
@@ -330,9 +341,6 @@ func (s *Scheduler) subscription(ctx context.Context, sub Subscription, now time
 		return sum, next, nil
 	}
 
-	newest := due[len(due)-1]
-	window := max(s.cfg.Catchup, onTime)
-	post := now.Sub(newest) <= window
 	older := due[:len(due)-1]
 	if !post {
 		older = due
@@ -348,6 +356,11 @@ func (s *Scheduler) subscription(ctx context.Context, sub Subscription, now time
 			errs = append(errs, fmt.Errorf("scheduler: subscription %d: skip %s: %w", sub.ID, slot.Format(time.RFC3339), err))
 			continue
 		}
+		if slot.Equal(retake) && s.stillClaimed(ctx, sub.ID, slot) {
+			// SkipSlot leaves a live claim alone: its owner is posting it.
+			sum.Already++
+			continue
+		}
 		sum.Skipped++
 		s.cfg.Metrics.DigestFinished(sub.Platform, StateSkipped)
 	}
@@ -359,6 +372,14 @@ func (s *Scheduler) subscription(ctx context.Context, sub Subscription, now time
 		}
 	}
 	return sum, next, errors.Join(errs...)
+}
+
+// stillClaimed reports whether slot, the newest ledger row when the pass
+// began, is still claimed after SkipSlot: a live claim SkipSlot left to its
+// owner. A store error counts as not claimed (the skip is then reported).
+func (s *Scheduler) stillClaimed(ctx context.Context, subID int64, slot time.Time) bool {
+	d, err := s.cfg.Store.LastDelivery(ctx, subID)
+	return err == nil && d.Slot.Equal(slot) && d.State == StateClaimed
 }
 
 // postSlot claims one slot and posts it. Only the claim's winner posts; a

@@ -170,3 +170,22 @@ func TestAskQuestionArgs(t *testing.T) {
 		}
 	}
 }
+
+// A valid --addr is covered by the e2e serve tests (runMain refuses
+// commands that create the database, as serve does).
+func TestServeAddrExitCode(t *testing.T) {
+	tests := []struct {
+		addr string
+		want int
+	}{
+		{":abc", exitUsage},            // not a port: bad input, not a listen failure
+		{"127.0.0.1:99999", exitUsage}, // out of range
+		{"8080", exitUsage},
+	}
+	for _, tt := range tests {
+		_, errOut, got := runMain(t, "", "serve", "--check", "--addr", tt.addr)
+		if got != tt.want {
+			t.Errorf("serve --check --addr %s: got exit %d, want %d (stderr %q)", tt.addr, got, tt.want, errOut)
+		}
+	}
+}

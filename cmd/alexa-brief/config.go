@@ -109,8 +109,8 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return c, fmt.Errorf("LOG_FORMAT: %q is not text or json", c.LogFormat)
 	}
-	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
-		return c, fmt.Errorf("ALEXA_BRIEF_ADDR: %q is not host:port (e.g. :8080)", c.Addr)
+	if err := checkAddr(c.Addr); err != nil {
+		return c, fmt.Errorf("ALEXA_BRIEF_ADDR: %w", err)
 	}
 	if err := checkDatabaseURL(c.DatabaseURL); err != nil {
 		return c, err
@@ -135,6 +135,13 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	if (c.Slack.ClientID == "") != (c.Slack.ClientSecret == "") {
 		return c, fmt.Errorf("SLACK_CLIENT_ID and SLACK_CLIENT_SECRET: set both for OAuth install, or neither")
+	}
+	if id := c.Discord.AppID; id != "" {
+		// A snowflake: every Discord route and the invite link carry it, so a
+		// placeholder fails here with exit 2, not later as a 404.
+		if _, err := strconv.ParseUint(id, 10, 64); err != nil {
+			return c, fmt.Errorf("DISCORD_APP_ID: %q is not a Discord application id (the number on the Developer Portal's General Information page)", id)
+		}
 	}
 	if k := get("DISCORD_PUBLIC_KEY"); k != "" {
 		b, err := hex.DecodeString(k)
@@ -192,6 +199,20 @@ func integer(get func(string) string, key string) (int, error) {
 	return n, nil
 }
 
+// checkAddr accepts host:port with a port net.Listen takes (a number up to
+// 65535 or a service name such as http), so a typo fails at start-up with
+// exit code 2 instead of at listen time with 1.
+func checkAddr(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err == nil {
+		_, err = net.LookupPort("tcp", port)
+	}
+	if err != nil {
+		return fmt.Errorf("%q is not host:port (e.g. :8080)", addr)
+	}
+	return nil
+}
+
 func checkURL(key, v string) error {
 	u, err := url.Parse(v)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -209,6 +230,13 @@ func checkDatabaseURL(v string) error {
 		if err != nil || u.Host == "" {
 			return fmt.Errorf("DATABASE_URL: not a valid postgres:// URL (postgres://user:password@host:5432/db)")
 		}
+	case hasPrefixFold(v, "postgres:") || hasPrefixFold(v, "postgresql:"):
+		// "postgres:/host/db" would otherwise be a SQLite file of that
+		// name: each replica would keep its own ledger and post the same
+		// digests.
+		return fmt.Errorf("DATABASE_URL: not a valid postgres:// URL (postgres://user:password@host:5432/db)")
+	case isKeywordDSN(v):
+		return fmt.Errorf("DATABASE_URL: a PostgreSQL key=value string is not supported; write it as a URL (postgres://user:password@host:5432/db)")
 	case strings.HasPrefix(v, "sqlite:"):
 		if p, _ := sqlitePath(v); p == "" {
 			return fmt.Errorf("DATABASE_URL: sqlite: needs a path (sqlite:/var/lib/alexa-brief/alexa-brief.db)")
@@ -217,6 +245,25 @@ func checkDatabaseURL(v string) error {
 		return fmt.Errorf("DATABASE_URL: unsupported scheme (use a file path, sqlite:PATH or postgres://…)")
 	}
 	return nil
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
+// isKeywordDSN reports whether v is a libpq "host=… dbname=…" string, which
+// as a path would name a SQLite file instead of the intended server.
+func isKeywordDSN(v string) bool {
+	for _, f := range strings.Fields(v) {
+		key, _, ok := strings.Cut(f, "=")
+		switch strings.ToLower(key) {
+		case "host", "hostaddr", "port", "dbname", "user", "password", "sslmode":
+			if ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // isPostgres reports whether DATABASE_URL names a PostgreSQL server.

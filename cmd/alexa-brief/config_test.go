@@ -45,11 +45,22 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"empty sqlite URL path", map[string]string{"DATABASE_URL": "sqlite://"}, "DATABASE_URL"},
 		{"unknown scheme", map[string]string{"DATABASE_URL": "mysql://x/y"}, "DATABASE_URL"},
 		{"postgres without host", map[string]string{"DATABASE_URL": "postgres://"}, "DATABASE_URL"},
+		// Typos of a PostgreSQL URL must not silently become a SQLite file
+		// per replica (replicas would then post the same digests).
+		{"postgres one slash", map[string]string{"DATABASE_URL": "postgres:/db.internal/ab"}, "DATABASE_URL"},
+		{"postgresql no slashes", map[string]string{"DATABASE_URL": "postgresql:db.internal"}, "DATABASE_URL"},
+		{"libpq keywords", map[string]string{"DATABASE_URL": "host=db.internal user=ab dbname=ab sslmode=require"}, "DATABASE_URL"},
+		{"path with equals", map[string]string{"DATABASE_URL": "data/a=b.db"}, ""},
+		{"path with colon", map[string]string{"DATABASE_URL": "data/v1:ab.db"}, ""},
 		{"catchup", map[string]string{"ALEXA_BRIEF_CATCHUP": "soon"}, "ALEXA_BRIEF_CATCHUP"},
 		{"negative catchup", map[string]string{"ALEXA_BRIEF_CATCHUP": "-1h"}, "ALEXA_BRIEF_CATCHUP"},
 		{"log level", map[string]string{"LOG_LEVEL": "loud"}, "LOG_LEVEL"},
 		{"log format", map[string]string{"LOG_FORMAT": "xml"}, "LOG_FORMAT"},
 		{"addr", map[string]string{"ALEXA_BRIEF_ADDR": "8080"}, "ALEXA_BRIEF_ADDR"},
+		{"addr port not a port", map[string]string{"ALEXA_BRIEF_ADDR": ":abc"}, "ALEXA_BRIEF_ADDR"},
+		{"addr port too big", map[string]string{"ALEXA_BRIEF_ADDR": "127.0.0.1:99999"}, "ALEXA_BRIEF_ADDR"},
+		{"addr any port", map[string]string{"ALEXA_BRIEF_ADDR": "127.0.0.1:0"}, ""},
+		{"addr ipv6", map[string]string{"ALEXA_BRIEF_ADDR": "[::1]:8080"}, ""},
 		{"slack api url", map[string]string{"SLACK_API_URL": "slack.com"}, "SLACK_API_URL"},
 		{"slack bot token type", map[string]string{"SLACK_BOT_TOKEN": "xoxp-123"}, "SLACK_BOT_TOKEN"},
 		{"slack app token type", map[string]string{"SLACK_APP_TOKEN": "xoxb-123"}, "SLACK_APP_TOKEN"},
@@ -58,6 +69,10 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"discord key short", map[string]string{"DISCORD_PUBLIC_KEY": "abcd", "DISCORD_APP_ID": "1"}, "DISCORD_PUBLIC_KEY"},
 		{"discord key no app", map[string]string{"DISCORD_PUBLIC_KEY": key}, "DISCORD_APP_ID"},
 		{"discord ok", map[string]string{"DISCORD_PUBLIC_KEY": key, "DISCORD_APP_ID": "1"}, ""},
+		// The Kubernetes example's placeholder, left in by mistake.
+		{"discord app id placeholder", map[string]string{"DISCORD_BOT_TOKEN": "x", "DISCORD_APP_ID": "REPLACE_WITH_APPLICATION_ID"}, "DISCORD_APP_ID"},
+		{"discord app id not a snowflake", map[string]string{"DISCORD_PUBLIC_KEY": key, "DISCORD_APP_ID": "-12"}, "DISCORD_APP_ID"},
+		{"discord app id snowflake", map[string]string{"DISCORD_BOT_TOKEN": "x", "DISCORD_APP_ID": "100000000000000001"}, ""},
 		{"shard id over count", map[string]string{"DISCORD_SHARD_ID": "2", "DISCORD_SHARD_COUNT": "2"}, "DISCORD_SHARD_ID"},
 		{"shard id alone", map[string]string{"DISCORD_SHARD_ID": "1"}, "DISCORD_SHARD_ID"},
 		{"shard not a number", map[string]string{"DISCORD_SHARD_COUNT": "two"}, "DISCORD_SHARD_COUNT"},
@@ -78,18 +93,19 @@ func TestLoadConfigErrors(t *testing.T) {
 }
 
 func TestLoadConfigNeverEchoesSecrets(t *testing.T) {
-	secrets := map[string]string{
-		"DATABASE_URL":    "postgres://user:hunter2@",
-		"SLACK_BOT_TOKEN": "xoxp-hunter2",
-		"SLACK_APP_TOKEN": "xoxb-hunter2",
+	secrets := []struct{ k, v string }{
+		{"DATABASE_URL", "postgres://user:hunter2@"},
+		{"DATABASE_URL", "host=db user=ab password=hunter2"},
+		{"SLACK_BOT_TOKEN", "xoxp-hunter2"},
+		{"SLACK_APP_TOKEN", "xoxb-hunter2"},
 	}
-	for k, v := range secrets {
-		_, err := LoadConfig(envOf(map[string]string{k: v}))
+	for _, s := range secrets {
+		_, err := LoadConfig(envOf(map[string]string{s.k: s.v}))
 		if err == nil {
-			t.Fatalf("%s=%s: want an error", k, v)
+			t.Fatalf("%s=%s: want an error", s.k, s.v)
 		}
 		if strings.Contains(err.Error(), "hunter2") {
-			t.Errorf("%s: error %q shows the secret", k, err)
+			t.Errorf("%s: error %q shows the secret", s.k, err)
 		}
 	}
 }

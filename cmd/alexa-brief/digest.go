@@ -173,17 +173,22 @@ func subscriptionsList(ctx context.Context, e *env, args []string) error {
 	views := make([]subscriptionView, 0, len(subs))
 	for _, s := range subs {
 		v := subscriptionView{Subscription: s}
-		if sched, err := bot.ParseSchedule(s.Schedule, 0); err == nil {
-			if n := sched.Next(now); !n.IsZero() {
-				v.NextRun = &n
-			}
-		}
 		last, err := st.LastDelivery(ctx, s.ID)
 		switch {
 		case err == nil:
 			v.LastDelivery = &last
 		case !errors.Is(err, bot.ErrNotFound):
 			return fmt.Errorf("subscriptions list: %w", err)
+		}
+		if sched, err := bot.ParseSchedule(s.Schedule, 0); err == nil {
+			// The scheduler's anchor: "@every" counts from it.
+			anchor := s.CreatedAt
+			if v.LastDelivery != nil && last.Slot.After(anchor) {
+				anchor = last.Slot
+			}
+			if n := sched.NextAfter(anchor, now); !n.IsZero() {
+				v.NextRun = &n
+			}
 		}
 		views = append(views, v)
 	}

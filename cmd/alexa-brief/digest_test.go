@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/alexa-brief/alexa-brief/adapters/sqlite"
+	"github.com/alexa-brief/alexa-brief/bot"
 )
 
 // cli runs one invocation against the SQLite file db.
@@ -98,4 +101,29 @@ func TestDigestRunShell(t *testing.T) {
 func lastLine(s string) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
 	return lines[len(lines)-1]
+}
+
+// The next run of an @every subscription is counted from when it was made,
+// as the scheduler posts it, not one interval from the moment of listing.
+func TestSubscriptionsListNextRunEvery(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "subs.db")
+	st, err := sqlite.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	created := time.Now().UTC().Truncate(time.Second).Add(-time.Hour)
+	sc := bot.Scope{Platform: bot.PlatformShell, Team: "local", Channel: "shell"}
+	_, err = st.PutSubscription(context.Background(), bot.Subscription{Scope: sc, Schedule: "@every 2h", CreatedAt: created})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := cli(t, db, "subscriptions", "list", "--json")
+	var got []subscriptionView
+	if err := json.Unmarshal([]byte(out), &got); code != 0 || err != nil || len(got) != 1 || got[0].NextRun == nil {
+		t.Fatalf("list --json: code %d, %v\n%s%s", code, err, out, errOut)
+	}
+	if want := created.Add(2 * time.Hour); !got[0].NextRun.Equal(want) {
+		t.Errorf("next_run = %v, want %v (two hours after the subscription was made)", got[0].NextRun, want)
+	}
 }

@@ -40,8 +40,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	cfg := e.cfg
 	cfg.Addr = *addr
-	if _, _, err := net.SplitHostPort(cfg.Addr); err != nil {
-		return usagef("serve: --addr %q is not host:port (e.g. :8080)", cfg.Addr)
+	if err := checkAddr(cfg.Addr); err != nil {
+		return usagef("serve: --addr %v", err)
 	}
 	if err := cfg.validateServe(); err != nil {
 		return usageError{err.Error()}
@@ -195,8 +195,24 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	case <-drainCtx.Done():
 		log.Warn("shutdown timed out; exiting with work in flight")
 	}
+	logStopErrors(log, errc)
 	log.Info("stopped")
 	return runErr
+}
+
+// logStopErrors logs the errors components returned while stopping (a
+// scheduler that could not release its claims): nothing reads errc after
+// the first one, and a drain is still a clean exit (SPEC: exit 0), so the
+// log line is the operator's only trace of them.
+func logStopErrors(log *slog.Logger, errc <-chan error) {
+	for {
+		select {
+		case err := <-errc:
+			log.Error("stopping", logKeyErr, err)
+		default:
+			return
+		}
+	}
 }
 
 // validateServe checks what serving needs beyond LoadConfig's checks.
