@@ -4,6 +4,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // Question answering: retrieval over sentences with BM25, rescored with
@@ -278,7 +279,11 @@ func (ix *qaIndex) rescore(c *Corpus, q []qaQueryTerm, in qaIntent, s int) qaHit
 	if h.typed && in.want != 0 {
 		// The wanted name, figure or date must be news to the question:
 		// "Xbox 360" does not answer "how many Xbox 360 games are there".
-		novel := qaNovelFeatures(c.sents[s].text, q, ix.docTitle[c.sents[s].doc])
+		title := ix.docTitle[c.sents[s].doc]
+		if ix.leadTitle[c.sents[s].doc] {
+			title = nil // the title is this article's lead, not a label
+		}
+		novel := qaNovelFeatures(c.sents[s].text, q, title)
 		h.typed = novel&in.want != 0
 		// A place question is answered best by a place, a person question
 		// by a person; any other name is a weaker answer.
@@ -377,9 +382,33 @@ func qaDeclineText(c *Corpus, in qaIntent) string {
 		}
 	}
 	if len(missing) > 0 {
+		// The names come from the question: a pasted page must not come
+		// back whole, so at most three, each cut to a few words.
+		if len(missing) > 3 {
+			missing = missing[:3]
+		}
+		for i, m := range missing {
+			missing[i] = qaShorten(m, 60)
+		}
 		return "The articles don't say: they never mention " + qaJoinOr(missing) + "."
 	}
 	return "The articles don't say."
+}
+
+// qaShorten cuts s to at most max bytes at a word (else rune) boundary,
+// marking the cut with "…".
+func qaShorten(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	if sp := strings.LastIndexByte(s[:cut], ' '); sp > 0 {
+		cut = sp
+	}
+	return strings.TrimSpace(s[:cut]) + "…"
 }
 
 func qaJoinOr(xs []string) string {
@@ -400,7 +429,13 @@ func qaNovelFeatures(text string, q []qaQueryTerm, title []string) uint16 {
 		asked[qt.term] = true
 	}
 	for _, t := range title {
-		asked[t] = true
+		// A title's names label the topic ("Xbox 360" does not answer
+		// who or what); its figures are facts the article states
+		// ("Acme recalls 2 million kettles" heads the sentence that
+		// answers how many kettles), unless the question names them too.
+		if t != "" && (t[0] < '0' || t[0] > '9') {
+			asked[t] = true
+		}
 	}
 	var kept []string
 	for _, tok := range strings.Fields(text) {

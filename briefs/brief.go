@@ -256,7 +256,13 @@ func (c *Corpus) rankBrief() rankedBrief {
 	cen := m.centroid()
 	quotes := c.Quotes()
 	quoteSent := map[string]bool{}
-	for _, q := range quotes {
+	for i, q := range quotes {
+		// Quotes of one sentence are consecutive and share its string:
+		// hashing it once per quote was quadratic in a long sentence of
+		// many quotations (the comparison is by pointer first, so cheap).
+		if i > 0 && quotes[i-1].Sentence == q.Sentence {
+			continue
+		}
 		quoteSent[q.Sentence] = true
 	}
 	ranked := m.rankQuotes(quotes, cen)

@@ -136,13 +136,40 @@ func findFigures(s string) []figure {
 	if !digits && !hasMonth(s) {
 		return nil
 	}
+	// busy marks the bytes of figures found so far once there are many:
+	// comparing each match with every earlier figure was quadratic in a
+	// sentence made of numbers.
+	var busy []bool
 	taken := func(a, b int) bool {
-		for _, f := range out {
-			if a < f.end && f.start < b {
+		if busy == nil {
+			for _, f := range out {
+				if a < f.end && f.start < b {
+					return true
+				}
+			}
+			return false
+		}
+		for i := a; i < b; i++ {
+			if busy[i] {
 				return true
 			}
 		}
 		return false
+	}
+	mark := func(f figure) {
+		if busy == nil && len(out) >= 16 {
+			busy = make([]bool, len(s))
+			for _, g := range out {
+				for i := g.start; i < g.end; i++ {
+					busy[i] = true
+				}
+			}
+		}
+		if busy != nil {
+			for i := f.start; i < f.end; i++ {
+				busy[i] = true
+			}
+		}
 	}
 	for _, p := range figurePatterns {
 		if p.kind != KindDate && !digits || !p.need(s) {
@@ -165,6 +192,7 @@ func findFigures(s string) []figure {
 			}
 			f.value = s[f.start:f.end]
 			f.key = string(f.kind) + ":" + figureKey(s[a:b])
+			mark(f)
 			out = append(out, f)
 		}
 	}

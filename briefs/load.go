@@ -117,15 +117,18 @@ var (
 // ParseArticle parses one article file: optional front matter between two
 // "---" lines (title, source, url, published, author; other keys are
 // ignored), then the body. The body is kept as written apart from a byte
-// order mark, CRLF line ends and surrounding blank space, so offsets into
-// Text stay meaningful for citations.
+// order mark and surrounding blank space (CRLF line ends included), so
+// citations are substrings of the file itself.
 func ParseArticle(id string, data []byte) (Article, error) {
 	a := Article{ID: id}
 	if !utf8.Valid(data) {
 		return a, ErrNotUTF8
 	}
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
-	text := strings.ReplaceAll(string(data), "\r\n", "\n")
+	// CRLF line ends are kept: a citation that spans a hard-wrapped line
+	// must be a substring of the file as written, and the segmenter reads
+	// "\r" as the space it is.
+	text := string(data)
 	body, meta, ok, err := frontMatter(text)
 	if err != nil {
 		return a, err
@@ -152,7 +155,7 @@ func ParseArticle(id string, data []byte) (Article, error) {
 // A "---" line followed by "key: value" with no closing "---" is
 // ErrFrontMatter; a "---" followed by prose is a rule, part of the body.
 func frontMatter(text string) (body string, meta map[string]string, ok bool, err error) {
-	t := strings.TrimLeft(text, " \t\n")
+	t := strings.TrimLeft(text, " \t\r\n")
 	if !strings.HasPrefix(t, "---") {
 		return text, nil, false, nil
 	}
@@ -238,7 +241,7 @@ const maxTitle = 100
 // byte offset in text where that line ends. A headline is the title, not
 // a sentence of the body: the segmenter leaves it out.
 func headline(text string) (h string, end int, ok bool) {
-	lead := len(text) - len(strings.TrimLeft(text, " \t\n"))
+	lead := len(text) - len(strings.TrimLeft(text, " \t\r\n"))
 	first, rest, multi := strings.Cut(text[lead:], "\n")
 	end = lead + len(first)
 	first = strings.TrimSpace(first)

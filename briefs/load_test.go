@@ -49,8 +49,8 @@ func TestLoadDirFrontMatter(t *testing.T) {
 	if got, want := b.ID, "beta"; got != want {
 		t.Errorf("nested id = %q, want %q", got, want)
 	}
-	if got, want := b.Text, "Acme shares fell 4.5% on Wednesday.\nAnalysts expect more losses."; got != want {
-		t.Errorf("beta text (CRLF normalised) = %q, want %q", got, want)
+	if got, want := b.Text, "Acme shares fell 4.5% on Wednesday.\r\nAnalysts expect more losses."; got != want {
+		t.Errorf("beta text (CRLF kept as written) = %q, want %q", got, want)
 	}
 	if got, want := b.Title, "Acme shares fell 4.5% on Wednesday"; got != want {
 		t.Errorf("beta derived title = %q, want %q", got, want)

@@ -4,7 +4,9 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // qaIndex is the sentence index behind Ask: an inverted index for BM25
@@ -30,6 +32,10 @@ type qaIndex struct {
 	// they say "it" (see rescore).
 	titleDocs map[string][]int32
 	docTitle  [][]string
+	// leadTitle marks an article whose title is its own first sentence
+	// (derived, no front matter or headline): what that sentence states
+	// is news to a question, not the article's topic label.
+	leadTitle []bool
 	sentDoc   []int32 // sentence → article
 
 	accPool sync.Pool // *qaScratch, reused across questions
@@ -102,7 +108,11 @@ func newQAIndex(c *Corpus) *qaIndex {
 	}
 	ix.titleDocs = make(map[string][]int32)
 	ix.docTitle = make([][]string, len(c.articles))
+	ix.leadTitle = make([]bool, len(c.articles))
 	for d, a := range c.articles {
+		if ids := c.byDoc[d]; len(ids) > 0 {
+			ix.leadTitle[d] = titleFromLead(a.Title, c.sents[ids[0]].text)
+		}
 		for _, w := range words(a.Title) {
 			if isStop(w) || qaQuestionStop[w] {
 				continue
@@ -220,4 +230,24 @@ func (ix *qaIndex) candidates(q []qaQueryTerm, k int, allowed func(int) bool) []
 type qaScratch struct {
 	acc     []float32
 	touched []int32
+}
+
+// titleFromLead reports a title that deriveTitle cut from the first
+// sentence: the whole sentence, or, for a long one, its start (after an
+// introductory clause).
+func titleFromLead(title, first string) bool {
+	norm := func(s string) string {
+		return strings.ToLower(strings.TrimRight(strings.Join(strings.Fields(s), " "), ". "))
+	}
+	t := norm(strings.TrimSuffix(title, "…"))
+	if t == "" {
+		return false
+	}
+	f := norm(first)
+	for _, c := range []string{f, strings.ToLower(skipIntro(f))} {
+		if c == t || utf8.RuneCountInString(c) > maxTitle && strings.HasPrefix(c, t) {
+			return true
+		}
+	}
+	return false
 }

@@ -78,15 +78,32 @@ func (ix *qaIndex) saidBy(c *Corpus, s int, speaker string) bool {
 // "Marisol Ortega, the authority’s general manager"), so "what did the
 // harbour master say?" finds "“…,” she said." two sentences on.
 func qaQuoteSpeakers(c *Corpus) map[string][]string {
+	const maxDescribed = 100
 	docOf := make(map[string]string, len(c.articles))
 	for _, a := range c.articles {
 		docOf[a.ID] = a.Text
 	}
 	described := map[string][]string{} // article id + speaker → words
+	perDoc := map[string]int{}         // article id → speakers described
 	out := make(map[string][]string)
+	// A sentence's quotes are consecutive: their words are gathered and
+	// the sentence hashed once, not once per quote (quadratic in a long
+	// sentence of many quotations).
+	var cur string
+	var acc []string
+	flush := func() {
+		if len(acc) > 0 {
+			out[cur] = append(out[cur], acc...)
+		}
+		acc = nil
+	}
 	for _, q := range c.Quotes() {
 		if q.Speaker == "" {
 			continue
+		}
+		if q.Sentence != cur {
+			flush()
+			cur = q.Sentence
 		}
 		key := q.Source + "\x00" + q.Speaker
 		ws, ok := described[key]
@@ -94,15 +111,23 @@ func qaQuoteSpeakers(c *Corpus) map[string][]string {
 			for _, w := range words(q.Speaker) {
 				ws = append(ws, qaNorm(w))
 			}
-			for _, w := range qaDescriptions(docOf[q.Source], q.Speaker) {
-				if !isStop(w) {
-					ws = append(ws, qaNorm(w))
+			// Each description scans the whole article: past
+			// maxDescribed speakers in one article (no news story quotes
+			// that many people) only their names are kept, so an article
+			// of thousands of speakers stays linear.
+			if perDoc[q.Source] < maxDescribed {
+				perDoc[q.Source]++
+				for _, w := range qaDescriptions(docOf[q.Source], q.Speaker) {
+					if !isStop(w) {
+						ws = append(ws, qaNorm(w))
+					}
 				}
 			}
 			described[key] = ws
 		}
-		out[q.Sentence] = append(out[q.Sentence], ws...)
+		acc = append(acc, ws...)
 	}
+	flush()
 	return out
 }
 

@@ -229,11 +229,16 @@ var (
 // words and raw text.
 func qaSentenceFeatures(text string, ws []string) uint16 {
 	var f uint16
+	var grouped map[string]bool // "1,200"-like substrings of text, built on the first year
 	for i, w := range ws {
 		c := w[0]
 		if c >= '0' && c <= '9' {
+			year := qaIsYear(w)
+			if year && grouped == nil {
+				grouped = qaGroupedThousands(text)
+			}
 			switch {
-			case qaIsYear(w) && !strings.Contains(text, w[:1]+","+w[1:]):
+			case year && !grouped[w[:1]+","+w[1:]]:
 				// "1,200 people" is a count, not the year 1200.
 				f |= fDate
 			case i > 0 && qaMonthWords[ws[i-1]], i+1 < len(ws) && qaMonthWords[ws[i+1]]:
@@ -287,6 +292,20 @@ func qaIsNumberWord(w string) bool {
 	return w != "" && (w[0] >= '0' && w[0] <= '9' || qaNumberWords[w])
 }
 
+// qaGroupedThousands lists every "d,ddd" substring of text, so that each
+// year-like word is checked against it in constant time: searching the
+// sentence once per year was quadratic in a sentence full of numbers.
+func qaGroupedThousands(text string) map[string]bool {
+	out := map[string]bool{}
+	digit := func(b byte) bool { return b >= '0' && b <= '9' }
+	for i := 1; i+3 < len(text); i++ {
+		if text[i] == ',' && digit(text[i-1]) && digit(text[i+1]) && digit(text[i+2]) && digit(text[i+3]) {
+			out[text[i-1:i+4]] = true
+		}
+	}
+	return out
+}
+
 func qaIsYear(w string) bool {
 	if len(w) != 4 {
 		return false
@@ -306,7 +325,10 @@ func qaCapitalFeatures(text string) uint16 {
 	var f uint16
 	first := true
 	prevCap, prevCue := false, false
+	prevTok := ""
 	for _, tok := range strings.Fields(text) {
+		before := prevTok
+		prevTok = tok
 		w := strings.TrimFunc(tok, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 		if w == "" {
 			continue
@@ -324,7 +346,7 @@ func qaCapitalFeatures(text string) uint16 {
 		}
 		// A capitalised word after "in", "at", "near" or "from" is likely a
 		// place.
-		if isCap && qaPrevPlace(text, tok) {
+		if isCap && qaPlacePreps[before] {
 			f |= fPlace
 		}
 		prevCue = qaPersonCues[lw]
@@ -334,13 +356,7 @@ func qaCapitalFeatures(text string) uint16 {
 	return f
 }
 
-// qaPrevPlace is a cheap test that a capitalised token follows a locative
-// preposition somewhere in text.
-func qaPrevPlace(text, tok string) bool {
-	for _, p := range [...]string{"in ", "at ", "near ", "from "} {
-		if strings.Contains(text, p+tok) {
-			return true
-		}
-	}
-	return false
-}
+// qaPlacePreps are the locative prepositions before a place name. The
+// token just before is checked, not the whole sentence for "in "+token:
+// that scan was quadratic in a long sentence of capitalised words.
+var qaPlacePreps = map[string]bool{"in": true, "at": true, "near": true, "from": true}

@@ -87,11 +87,13 @@ func wholeSentence(s string, q quoteSpan) bool {
 	if !strings.ContainsFunc(q.inner(s), unicode.IsLetter) {
 		return false
 	}
-	outside := s[:q.open]
-	if q.close+q.markLen <= len(s) {
-		outside += s[q.close+q.markLen:]
+	// The two sides are tested in place: concatenating them copied the
+	// whole sentence once per quotation.
+	word := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+	if strings.ContainsFunc(s[:q.open], word) {
+		return false
 	}
-	return !strings.ContainsFunc(outside, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
+	return q.close+q.markLen > len(s) || !strings.ContainsFunc(s[q.close+q.markLen:], word)
 }
 
 // continuation reports a partial quotation that carries on earlier speech.
@@ -147,16 +149,61 @@ func sentenceQuotes(s string) []quoteSpan {
 // and its closing ’ must be followed by a non-letter; a ’ after , . ! or ?
 // is preferred, as British copy closes speech that way.
 func singleQuotes(s string, doubles []quoteSpan) []quoteSpan {
+	// doubles are sorted and disjoint, so their ends grow too: a binary
+	// search answers "inside a double quotation?" without a scan.
 	inside := func(i int) bool {
-		for _, d := range doubles {
-			if d.open <= i && i < d.close+d.markLen {
-				return true
-			}
-		}
-		return false
+		k := sort.Search(len(doubles), func(k int) bool { return doubles[k].close+doubles[k].markLen > i })
+		return k < len(doubles) && doubles[k].open <= i
 	}
 	const mark = len("’")
+	// Classify every ’ once, so pairing stays linear in the paragraph even
+	// when it holds thousands of apostrophes and unclosed ‘ (each opening
+	// used to rescan every ’ to the end of the text).
+	const (
+		closeStop     = iota // followed by ‘ or inside a double quote: no close at or past it
+		closePunct           // after , . ! ? …: the preferred close
+		closeFallback        // ‘final’, not the workers’ union
+	)
+	type closer struct{ pos, kind int }
+	var cands []closer
+	for j := 0; j < len(s); {
+		c := strings.Index(s[j:], "’")
+		if c < 0 {
+			break
+		}
+		c += j
+		j = c + mark
+		if strings.HasPrefix(s[c+mark:], "‘") || inside(c) {
+			cands = append(cands, closer{c, closeStop})
+			continue
+		}
+		next, _ := utf8.DecodeRuneInString(s[c+mark:])
+		if c+mark < len(s) && (unicode.IsLetter(next) || unicode.IsDigit(next)) {
+			continue // an apostrophe inside a word
+		}
+		prev, _ := utf8.DecodeLastRuneInString(s[:c])
+		switch {
+		case strings.ContainsRune(",.!?…", prev):
+			cands = append(cands, closer{c, closePunct})
+		case prev != 's':
+			cands = append(cands, closer{c, closeFallback})
+		}
+	}
+	// decisive[k] is the first candidate at or after k that ends the search
+	// (a stop or a preferred close), fallback[k] the first fallback one.
+	n := len(cands)
+	decisive, fallback := make([]int, n+1), make([]int, n+1)
+	decisive[n], fallback[n] = n, n
+	for k := n - 1; k >= 0; k-- {
+		decisive[k], fallback[k] = decisive[k+1], fallback[k+1]
+		if cands[k].kind == closeFallback {
+			fallback[k] = k
+		} else {
+			decisive[k] = k
+		}
+	}
 	var out []quoteSpan
+	next := 0 // first candidate at or after i; i only grows
 	for i := 0; i < len(s); {
 		k := strings.Index(s[i:], "‘")
 		if k < 0 {
@@ -173,32 +220,14 @@ func singleQuotes(s string, doubles []quoteSpan) []quoteSpan {
 				continue
 			}
 		}
-		closeAt, fallback := -1, -1
-		for j := i; j < len(s); {
-			c := strings.Index(s[j:], "’")
-			if c < 0 {
-				break
-			}
-			c += j
-			j = c + mark
-			if strings.HasPrefix(s[c+mark:], "‘") || inside(c) {
-				break
-			}
-			next, _ := utf8.DecodeRuneInString(s[c+mark:])
-			if c+mark < len(s) && (unicode.IsLetter(next) || unicode.IsDigit(next)) {
-				continue // an apostrophe inside a word
-			}
-			prev, _ := utf8.DecodeLastRuneInString(s[:c])
-			if strings.ContainsRune(",.!?…", prev) {
-				closeAt = c
-				break
-			}
-			if fallback < 0 && prev != 's' {
-				fallback = c // ‘final’, not the workers’ union
-			}
+		for next < n && cands[next].pos < i {
+			next++
 		}
-		if closeAt < 0 {
-			closeAt = fallback
+		closeAt := -1
+		if d := decisive[next]; d < n && cands[d].kind == closePunct {
+			closeAt = cands[d].pos
+		} else if f := fallback[next]; f < d {
+			closeAt = cands[f].pos
 		}
 		if closeAt < 0 {
 			continue
@@ -273,7 +302,7 @@ var namingVerbs = setOf("called", "calls", "call", "calling", "dubbed", "dubs", 
 // ("called the design “…”", "dubbed it “…”"); a comma or colon between them
 // ("called out: “Help!”") makes it speech again.
 func namesSomething(pre string) bool {
-	ws := wordSpans(pre, -1)
+	ws := tailWordSpans(pre, 8)
 	for k := len(ws) - 1; k >= 0 && k >= len(ws)-5; k-- {
 		if namingVerbs[strings.ToLower(pre[ws[k].start:ws[k].end])] {
 			return !strings.ContainsAny(pre[ws[k].end:], ",:")
@@ -297,7 +326,7 @@ func opensClause(pre string) bool {
 	if strings.ContainsRune(",:—–", last) {
 		return true
 	}
-	ws := wordSpans(t, -1)
+	ws := tailWordSpans(t, 2)
 	if len(ws) == 0 {
 		return true
 	}
@@ -367,7 +396,7 @@ func attributionAfter(post string) (np string, off int, ok bool) {
 // attributionBefore finds the speech verb that introduces a quotation and
 // returns its subject.
 func attributionBefore(pre string) (np string, off int, ok bool) {
-	ws := wordSpans(pre, -1)
+	ws := tailWordSpans(pre, 64)
 	lo := max(0, len(ws)-12)
 	for k := len(ws) - 1; k >= lo; k-- {
 		w := strings.ToLower(pre[ws[k].start:ws[k].end])
@@ -416,7 +445,7 @@ func attributionBefore(pre string) (np string, off int, ok bool) {
 // subjectOf returns the subject noun phrase of the clause in pre: a person
 // named in it if any, else its first words up to the verb.
 func subjectOf(pre string) (string, int) {
-	ws := wordSpans(pre, -1)
+	ws := wordSpans(pre, 8) // the loop below reads at most 7 words
 	if len(ws) == 0 {
 		return "", 0
 	}
@@ -448,6 +477,34 @@ var pastTense = setOf("took", "made", "gave", "went", "came", "saw", "got", "put
 type wspan struct {
 	start, end  int
 	punctBefore bool
+}
+
+// tailWordSpans returns the last n words of wordSpans(s, -1), with offsets
+// into s, reading only as much of the end of s as they need. Attribution
+// looks at a few words before each quotation: splitting the whole prefix
+// each time made a sentence with thousands of quotations quadratic.
+func tailWordSpans(s string, n int) []wspan {
+	for w := max(64, 16*n); ; w *= 2 {
+		cut := len(s) - w
+		if cut <= 0 {
+			return wordSpans(s, -1)
+		}
+		for cut < len(s) && !utf8.RuneStart(s[cut]) {
+			cut++
+		}
+		// The first word of the window may be cut short and its
+		// punctBefore is unknown: it is dropped, the rest are exact, since
+		// a word ends where it ends wherever the scan started.
+		ws := wordSpans(s[cut:], -1)
+		if len(ws) > n {
+			ws = ws[len(ws)-n:]
+			for i := range ws {
+				ws[i].start += cut
+				ws[i].end += cut
+			}
+			return ws
+		}
+	}
 }
 
 // wordSpans splits s into words (letters, digits, apostrophes, hyphens and

@@ -192,18 +192,19 @@ func withSingles(text string, b span, doubles []quoteRegion) []quoteRegion {
 		rel[i] = quoteSpan{d.open - b.start, d.close - b.start, n}
 	}
 	out := doubles
+	// Singles come in text order and doubles are sorted and disjoint: only
+	// the first double opening after a single can lie inside it, and a
+	// pointer that only moves forward finds it (linear, not singles×doubles).
+	next := 0
 	for _, q := range singleQuotes(s, rel) {
 		r := quoteRegion{b.start + q.open, b.start + q.close}
-		nested := false
-		for _, d := range doubles {
-			if r.open < d.open && d.close < r.close {
-				nested = true // ‘… “…” …’: keep the double region only
-				break
-			}
+		for next < len(doubles) && doubles[next].open <= r.open {
+			next++
 		}
-		if !nested {
-			out = append(out, r)
+		if next < len(doubles) && doubles[next].close < r.close {
+			continue // ‘… “…” …’: keep the double region only
 		}
+		out = append(out, r)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].open < out[j].open })
 	return out
