@@ -450,20 +450,7 @@ func TestConformanceAskStreams(t *testing.T) {
 		if asJSON {
 			args = append(args, "--json")
 		}
-		cmd := exec.Command(bin, args...)
-		cmd.Env = []string{"DATABASE_URL=" + filepath.Join(t.TempDir(), "x.db")}
-		stdin, err := cmd.StdinPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		stdout, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		r := bufio.NewReader(stdout)
+		cmd, stdin, r := startPiped(t, bin, args...)
 		qs := []string{"Who voted against the plan?", "", "What is the capital of Peru?", "How much will the cuts save?"}
 		for _, q := range qs {
 			if _, err := io.WriteString(stdin, q+"\r\n"); err != nil {

@@ -56,6 +56,26 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// startPiped starts the binary with its own database and pipes on stdin and
+// stdout, for tests that converse with it line by line.
+func startPiped(t *testing.T, bin string, args ...string) (*exec.Cmd, io.WriteCloser, *bufio.Reader) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = []string{"DATABASE_URL=" + filepath.Join(t.TempDir(), "x.db")}
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd, stdin, bufio.NewReader(stdout)
+}
+
 // runBin runs the binary with a clean environment: no platform tokens leak in
 // from the developer's shell, the database lives in dir.
 func runBin(t *testing.T, bin, dir, stdin string, args ...string) (stdout, stderr string, code int) {
@@ -328,20 +348,7 @@ func TestCLIE2E(t *testing.T) {
 	})
 
 	t.Run("ask answers each line as it is read", func(t *testing.T) {
-		cmd := exec.Command(bin, "ask", "--json")
-		cmd.Env = []string{"DATABASE_URL=" + filepath.Join(t.TempDir(), "x.db")}
-		stdin, err := cmd.StdinPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		stdout, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		r := bufio.NewReader(stdout)
+		cmd, stdin, r := startPiped(t, bin, "ask", "--json")
 		for _, q := range []string{"How much did Amazon lose?", "What did Dave Limp say?"} {
 			// The next question is written only after the previous answer
 			// arrived: a binary that buffers its output never answers.
