@@ -79,23 +79,29 @@ func (r *replica) summary() string {
 	return ""
 }
 
-func TestReplicasKilledMidRunPostEachSlotOnce(t *testing.T) {
-	dbURL := pgtest.URL(t)
-	bin := build(t)
-	ctx := context.Background()
-
-	fake := slacktest.New(slacktest.Options{})
-	defer fake.Close()
-	// Slack's answer to each post comes back late, after the message is
-	// in the channel: the kill lands between posting and recording for
-	// the posts in flight, the case the takeover must not double.
-	api := slowAnswers(t, fake.URL(), 300*time.Millisecond)
-
-	st, err := postgres.Open(ctx, dbURL)
+// setup gives each replica test the binary, a fresh PostgreSQL database
+// with a store on it, and the fake Slack behind a proxy whose answer to
+// each post comes back late, after the message is in the channel: a kill
+// or a stop lands between posting and recording for the posts in flight,
+// the case a takeover must not double.
+func setup(t *testing.T) (bin, dbURL string, st *postgres.Store, fake *slacktest.Server, api string) {
+	t.Helper()
+	dbURL = pgtest.URL(t)
+	bin = build(t)
+	fake = slacktest.New(slacktest.Options{})
+	t.Cleanup(fake.Close)
+	api = slowAnswers(t, fake.URL(), 300*time.Millisecond)
+	st, err := postgres.Open(context.Background(), dbURL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	t.Cleanup(func() { st.Close() })
+	return bin, dbURL, st, fake, api
+}
+
+func TestReplicasKilledMidRunPostEachSlotOnce(t *testing.T) {
+	ctx := context.Background()
+	bin, dbURL, st, fake, api := setup(t)
 	for i := range subscriptions {
 		sc := bot.Scope{Platform: bot.PlatformSlack, Team: slacktest.DefaultTeam, Channel: fmt.Sprintf("C%04d", i)}
 		if _, err := st.PutSubscription(ctx, bot.Subscription{Scope: sc, Schedule: "daily 09:00", CreatedAt: slot.Add(-time.Hour)}); err != nil {
@@ -266,18 +272,8 @@ func build(t *testing.T) string {
 // and is restarted: it finishes the posts in flight, releases the claims it
 // had not started, and exits 0; the others and its successor post the rest.
 func TestReplicasServeDrainAndRestart(t *testing.T) {
-	dbURL := pgtest.URL(t)
-	bin := build(t)
 	ctx := context.Background()
-	fake := slacktest.New(slacktest.Options{})
-	defer fake.Close()
-	api := slowAnswers(t, fake.URL(), 300*time.Millisecond)
-
-	st, err := postgres.Open(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	bin, dbURL, st, fake, api := setup(t)
 	// Due at the next minute that leaves the replicas time to start.
 	due := time.Now().UTC().Truncate(time.Minute).Add(time.Minute)
 	if time.Until(due) < 15*time.Second {
