@@ -339,3 +339,52 @@ var (
 	TimeZones = NewSet("eastern", "pacific", "central", "mountain", "et", "pt", "ct", "mt", "gmt",
 		"utc", "bst", "cet", "est", "edt", "pst", "pdt", "local", "time")
 )
+
+// Question words and the words around them that say what kind of answer a
+// question wants (used by the question analysis of package rank).
+var (
+	// WhWords open a question.
+	WhWords = NewSet("what", "which", "who", "whom", "whose", "when", "where", "why", "how",
+		"what's", "who's", "where's", "when's", "why's", "how's", "whats")
+	// QuestionFillers say what kind of answer is wanted, or are too
+	// generic to retrieve anything, beyond the stop words.
+	QuestionFillers = NewSet("tell", "please", "know", "article", "articles", "story", "stories",
+		"much", "many", "long", "often", "far", "big", "large", "old", "kind", "sort", "type",
+		"name", "exactly", "really", "actually", "anything", "something", "thing", "things",
+		"else", "get", "got", "does", "located", "situated", "happen", "happened")
+	// DateNouns after "what"/"which" ask for a date ("what year").
+	DateNouns = NewSet("year", "years", "date", "day", "month", "decade", "century", "era", "time", "period")
+	// PlaceNouns after "what"/"which" ask for a place ("in what country").
+	PlaceNouns = NewSet("country", "countries", "city", "cities", "state", "states", "town", "county",
+		"region", "continent", "province", "place", "island", "nation", "capital", "village", "area")
+	// PersonNouns after "what"/"which" ask for a person ("which actor").
+	PersonNouns = NewSet("person", "people", "man", "woman", "actor", "actress", "singer", "player",
+		"president", "author", "writer", "king", "queen", "leader", "team", "band", "artist", "character")
+	// MoneyWords make a "how much" question one about money.
+	MoneyWords = NewSet("lose", "lost", "losing", "cost", "costs", "pay", "paid", "spend", "spent",
+		"earn", "earned", "make", "made", "worth", "raise", "raised", "invest", "invested", "money",
+		"sell", "sold", "charge", "charged", "price", "revenue", "profit", "loss", "fine", "fined",
+		"budget", "fund", "funding", "salary", "fare", "fee", "fees", "dollars", "cash")
+	// MeasureNouns name quantities: "what is the X" asks for a figure.
+	MeasureNouns = NewSet("deficit", "shortfall", "surplus", "budget", "fare", "fares", "fee",
+		"fees", "price", "cost", "population", "salary", "wage", "revenue", "income", "profit",
+		"loss", "debt", "rate", "total", "size", "height", "length", "width", "depth", "weight",
+		"area", "capacity", "value", "tax", "toll", "rent", "score", "temperature", "speed",
+		"distance", "age", "number", "amount", "turnout", "ridership", "attendance", "margin")
+	// Copulas link a subject to what defines it ("X is a …").
+	Copulas = NewSet("is", "are", "was", "were", "refers", "means", "describes", "denotes")
+)
+
+// Follow-up phrases of a conversation, compared with a question's words
+// joined by single spaces.
+var (
+	// MoreRequests ask for more on the same question.
+	MoreRequests = NewSet("more", "tell me more", "go on", "continue", "keep going", "anything else",
+		"what else", "and", "more please", "tell me more please", "more details", "what more",
+		"say more", "can you tell me more", "tell me more about that", "more about that",
+		"anything more", "what else do they say", "what else do the articles say", "and then", "then what")
+	// ConstraintOpeners start a question that only narrows the last one.
+	ConstraintOpeners = []string{"and ", "what about ", "how about ", "what of ", "and what about ", "same for ", "but "}
+	// OtherWords ask for something besides what was given.
+	OtherWords = NewSet("else", "other", "more", "again", "another")
+)

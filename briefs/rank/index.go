@@ -1,0 +1,294 @@
+package rank
+
+import (
+	"math"
+	"sort"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/alexa-brief/alexa-brief/briefs/text"
+)
+
+// Sentence is one unit of retrieval: a sentence of an article.
+type Sentence struct {
+	Text string
+	Doc  int // the article's index
+	Para int // its paragraph in the article
+}
+
+// Index is a sentence index: an inverted index for BM25 retrieval and a
+// forward index (each sentence's terms in order, its typed tokens) for the
+// ranking features. Build it with NewIndex; it is read-only afterwards and
+// safe for concurrent use.
+type Index struct {
+	vocab map[string]int32 // term → id
+	df    []int32          // sentences holding the term
+	post  [][]int32        // term → sentence ids, ascending
+	ptf   [][]uint16       // term → counts, parallel to post
+
+	seqStart []int32  // sentence s's terms are seq[seqStart[s]:seqStart[s+1]], in order
+	seq      []int32  // term ids of the non-stop words
+	seqCap   []bool   // parallel to seq: written with a capital, not first word
+	length   []uint16 // len of the sentence's seq
+	avgLen   float64
+
+	typStart []int32 // sentence s's typed tokens are typ[typStart[s]:typStart[s+1]]
+	typ      []typed
+
+	flags   []uint8 // per sentence: flag bits below
+	copula  []uint8 // per sentence: terms before its first copula (255: none)
+	doc     []int32 // sentence → article
+	pos     []int32 // sentence → position in its article
+	para    []int32
+	titles  [][]int32       // article → title term ids
+	inTitle map[int32]bool  // term ids of any title
+	known   map[string]bool // every term of the sentences and titles
+
+	pool sync.Pool // *scratch
+}
+
+// typed is a token that can answer a question of some type: a number, a
+// date word, a name.
+type typed struct {
+	term int32  // its term id (-1 for a currency sign or the like)
+	kind Type   // what it can answer
+	at   uint16 // index in the sentence's seq of the next term
+}
+
+const (
+	flagPronoun  uint8 = 1 << iota // opens with a pronoun: it stands for a name before
+	flagFragment                   // no final punctuation: a caption or heading
+	flagQuote                      // holds direct speech
+)
+
+// BM25 parameters: the usual defaults.
+const (
+	k1 = 1.2
+	b  = 0.75
+)
+
+// NewIndex indexes sentences; titles[d] is article d's title ("" if none).
+func NewIndex(sents []Sentence, titles []string) *Index {
+	n := len(sents)
+	ix := &Index{
+		vocab:    make(map[string]int32),
+		seqStart: make([]int32, 0, n+1),
+		typStart: make([]int32, 0, n+1),
+		length:   make([]uint16, n),
+		flags:    make([]uint8, n),
+		copula:   make([]uint8, n),
+		doc:      make([]int32, n),
+		pos:      make([]int32, n),
+		para:     make([]int32, n),
+		known:    make(map[string]bool),
+		inTitle:  make(map[int32]bool),
+	}
+	counts := make(map[int32]int)
+	var ids []int32
+	total := 0
+	lastDoc, p := -1, 0
+	for s, st := range sents {
+		if st.Doc != lastDoc {
+			lastDoc, p = st.Doc, 0
+		}
+		ix.doc[s], ix.pos[s], ix.para[s] = int32(st.Doc), int32(p), int32(st.Para)
+		p++
+		ix.seqStart = append(ix.seqStart, int32(len(ix.seq)))
+		ix.typStart = append(ix.typStart, int32(len(ix.typ)))
+		ix.annotate(s, st.Text)
+		clear(counts)
+		for _, id := range ix.seq[ix.seqStart[s]:] {
+			counts[id]++
+		}
+		ids = ids[:0]
+		for id := range counts {
+			ids = append(ids, id)
+		}
+		sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+		for _, id := range ids {
+			ix.df[id]++
+			ix.post[id] = append(ix.post[id], int32(s))
+			ix.ptf[id] = append(ix.ptf[id], uint16(min(counts[id], math.MaxUint16)))
+		}
+		ln := len(ix.seq) - int(ix.seqStart[s])
+		ix.length[s] = uint16(min(ln, math.MaxUint16))
+		total += ln
+	}
+	ix.seqStart = append(ix.seqStart, int32(len(ix.seq)))
+	ix.typStart = append(ix.typStart, int32(len(ix.typ)))
+	ix.titles = make([][]int32, len(titles))
+	for d, t := range titles {
+		for _, w := range text.Words(t) {
+			if text.IsStop(w) {
+				continue
+			}
+			id := ix.id(text.Norm(w))
+			ix.titles[d] = append(ix.titles[d], id)
+			ix.inTitle[id] = true
+		}
+	}
+	ix.avgLen = 1
+	if n > 0 && total > 0 {
+		ix.avgLen = float64(total) / float64(n)
+	}
+	ix.pool.New = func() any { return &scratch{acc: make([]float32, n)} }
+	return ix
+}
+
+// id returns the id of term t, adding it to the vocabulary.
+func (ix *Index) id(t string) int32 {
+	if id, ok := ix.vocab[t]; ok {
+		return id
+	}
+	id := int32(len(ix.df))
+	ix.vocab[t] = id
+	ix.df = append(ix.df, 0)
+	ix.post = append(ix.post, nil)
+	ix.ptf = append(ix.ptf, nil)
+	ix.known[t] = true
+	return id
+}
+
+// annotate appends sentence s's terms and typed tokens.
+func (ix *Index) annotate(s int, sent string) {
+	toks := tokens(sent)
+	ix.copula[s] = 255
+	seq0 := len(ix.seq)
+	prev := ""
+	for i, tk := range toks {
+		w := tk.word
+		at := uint16(min(len(ix.seq)-seq0, math.MaxUint16))
+		if i < 3 && text.Pronouns[w] != 0 || i == 0 && (w == "it" || w == "its" || w == "this" || w == "these") {
+			ix.flags[s] |= flagPronoun
+		}
+		if text.Copulas[w] && ix.copula[s] == 255 {
+			ix.copula[s] = uint8(min(int(at), 254))
+		}
+		if kind := tokenType(toks, i, prev); kind != 0 {
+			term := int32(-1)
+			if !text.IsStop(w) {
+				term = ix.id(text.Norm(w))
+			}
+			ix.typ = append(ix.typ, typed{term: term, kind: kind, at: at + 1})
+		}
+		prev = w
+		if text.IsStop(w) {
+			continue
+		}
+		ix.seq = append(ix.seq, ix.id(text.Norm(w)))
+		ix.seqCap = append(ix.seqCap, tk.cap && i > 0)
+	}
+	if t := strings.TrimRight(sent, " \t\r\n"); t != "" {
+		if r, _ := utf8.DecodeLastRuneInString(t); !strings.ContainsRune(".!?\"”’')…;", r) {
+			ix.flags[s] |= flagFragment
+		}
+	}
+	if strings.ContainsAny(sent, "“”\"") {
+		ix.flags[s] |= flagQuote
+	}
+}
+
+// idf is BM25's inverse document frequency over sentences.
+func (ix *Index) idf(df int32) float64 {
+	n := float64(len(ix.length))
+	return math.Log(1 + (n-float64(df)+0.5)/(float64(df)+0.5))
+}
+
+// tfNorm is BM25's saturating term-frequency factor in sentence s.
+func (ix *Index) tfNorm(tf int, s int) float64 {
+	l := float64(ix.length[s])
+	return float64(tf) * (k1 + 1) / (float64(tf) + k1*(1-b+b*l/ix.avgLen))
+}
+
+// Knows reports whether the corpus uses normalised term t (in a sentence
+// or a title).
+func (ix *Index) Knows(t string) bool { return ix.known[t] }
+
+// Len is the number of sentences.
+func (ix *Index) Len() int { return len(ix.length) }
+
+// scratch is the per-question working memory of retrieval: a score slot
+// per sentence (kept zeroed between uses) and the slots used.
+type scratch struct {
+	acc     []float32
+	touched []int32
+}
+
+// Hit is a retrieved sentence with its BM25 score.
+type Hit struct {
+	Sent int
+	BM25 float64
+}
+
+// Retrieve returns up to k sentences by BM25 over the query terms, best
+// first (ties by sentence order); allowed, when non-nil, filters them.
+func (ix *Index) Retrieve(terms []string, k int, allowed func(int) bool) []Hit {
+	if k <= 0 || len(ix.length) == 0 {
+		return nil
+	}
+	sc := ix.pool.Get().(*scratch)
+	acc, touched := sc.acc, sc.touched[:0]
+	for _, t := range terms {
+		id, ok := ix.vocab[t]
+		if !ok {
+			continue
+		}
+		w := ix.idf(ix.df[id])
+		for i, s := range ix.post[id] {
+			if acc[s] == 0 {
+				touched = append(touched, s)
+			}
+			acc[s] += float32(w * ix.tfNorm(int(ix.ptf[id][i]), int(s)))
+		}
+	}
+	top := make([]Hit, 0, k+1)
+	for _, s := range touched {
+		v := float64(acc[s])
+		acc[s] = 0 // leaves the accumulator clean for the next question
+		if allowed != nil && !allowed(int(s)) {
+			continue
+		}
+		if len(top) == k && v <= top[k-1].BM25 {
+			continue
+		}
+		i := sort.Search(len(top), func(i int) bool {
+			return top[i].BM25 < v || top[i].BM25 == v && top[i].Sent > int(s)
+		})
+		top = append(top, Hit{})
+		copy(top[i+1:], top[i:])
+		top[i] = Hit{int(s), v}
+		if len(top) > k {
+			top = top[:k]
+		}
+	}
+	sc.touched = touched
+	ix.pool.Put(sc)
+	return top
+}
+
+// BM25 is the exact BM25 score of sentence s for the terms.
+func (ix *Index) BM25(terms []string, s int) float64 {
+	v := 0.0
+	for _, t := range terms {
+		id, ok := ix.vocab[t]
+		if !ok {
+			continue
+		}
+		if tf := ix.tf(s, id); tf > 0 {
+			v += ix.idf(ix.df[id]) * ix.tfNorm(tf, s)
+		}
+	}
+	return v
+}
+
+// tf counts term id in sentence s.
+func (ix *Index) tf(s int, id int32) int {
+	n := 0
+	for _, x := range ix.seq[ix.seqStart[s]:ix.seqStart[s+1]] {
+		if x == id {
+			n++
+		}
+	}
+	return n
+}

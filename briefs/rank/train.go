@@ -1,0 +1,376 @@
+package rank
+
+import (
+	"math"
+	"math/rand"
+	"sort"
+)
+
+// Group is one question with its candidate sentences, as in WikiQA:
+// Sentences are one article's, in order; Labels mark the answers.
+type Group struct {
+	Question  string
+	Title     string
+	Sentences []string
+	Labels    []bool
+}
+
+// HasAnswer reports whether any candidate answers the question.
+func (g Group) HasAnswer() bool {
+	for _, l := range g.Labels {
+		if l {
+			return true
+		}
+	}
+	return false
+}
+
+// Prepared is a group's feature vectors, computed once so that training
+// and measuring several settings do not redo them.
+type Prepared struct {
+	X      [][]float64
+	BM25   []float64
+	Labels []bool
+}
+
+// Prepare indexes a group's sentences as one small corpus (its own article)
+// and computes the features of every candidate, exactly as the bot does
+// for a corpus's candidates.
+func Prepare(g Group) Prepared {
+	sents := make([]Sentence, len(g.Sentences))
+	for i, s := range g.Sentences {
+		sents[i] = Sentence{Text: s, Para: i}
+	}
+	ix := NewIndex(sents, []string{g.Title})
+	q := Analyze(g.Question)
+	hits := make([]Hit, len(sents))
+	for i := range sents {
+		hits[i] = Hit{Sent: i, BM25: ix.BM25(q.Terms, i)}
+	}
+	p := Prepared{X: ix.Features(ix.resolve(&q), hits), Labels: g.Labels}
+	for _, h := range hits {
+		p.BM25 = append(p.BM25, h.BM25)
+	}
+	return p
+}
+
+// Fit trains a logistic regression on the groups by Newton's method with
+// an L2 penalty on the standardised weights (not the bias). It is
+// deterministic: the same data gives the same model.
+func Fit(groups []Prepared, s Settings) *Model {
+	var X [][]float64
+	var y []float64
+	for _, g := range groups {
+		if s.AnswerableOnly && !anyTrue(g.Labels) {
+			continue
+		}
+		for i, x := range g.X {
+			X = append(X, x)
+			y = append(y, b2f(g.Labels[i]))
+		}
+	}
+	m := &Model{Features: FeatureNames, Mean: make([]float64, nFeatures), Scale: make([]float64, nFeatures),
+		Weights: make([]float64, nFeatures), Settings: s}
+	n := float64(len(X))
+	if n == 0 {
+		return m
+	}
+	for _, x := range X {
+		for j, v := range x {
+			m.Mean[j] += v / n
+		}
+	}
+	for _, x := range X {
+		for j, v := range x {
+			m.Scale[j] += (v - m.Mean[j]) * (v - m.Mean[j]) / n
+		}
+	}
+	for j := range m.Scale {
+		m.Scale[j] = math.Sqrt(m.Scale[j])
+		if m.Scale[j] < 1e-9 {
+			m.Scale[j] = 1 // a constant feature: its weight stays 0
+		}
+	}
+	const d = nFeatures + 1 // weights, then the bias
+	z := make([][]float64, len(X))
+	for i, x := range X {
+		z[i] = make([]float64, d)
+		for j, v := range x {
+			z[i][j] = (v - m.Mean[j]) / m.Scale[j]
+		}
+		z[i][nFeatures] = 1
+	}
+	w := make([]float64, d)
+	for iter := 0; iter < 50; iter++ {
+		grad := make([]float64, d)
+		hess := make([][]float64, d)
+		for j := range hess {
+			hess[j] = make([]float64, d)
+		}
+		for i, zi := range z {
+			p := sigmoid(dot(w, zi))
+			g, h := p-y[i], p*(1-p)
+			for j := 0; j < d; j++ {
+				grad[j] += g * zi[j]
+				hz := h * zi[j]
+				for k := 0; k <= j; k++ {
+					hess[j][k] += hz * zi[k]
+				}
+			}
+		}
+		for j := 0; j < nFeatures; j++ {
+			grad[j] += s.L2 * w[j]
+			hess[j][j] += s.L2
+		}
+		hess[nFeatures][nFeatures] += 1e-9
+		for j := 0; j < d; j++ {
+			for k := j + 1; k < d; k++ {
+				hess[j][k] = hess[k][j]
+			}
+		}
+		step := solve(hess, grad)
+		delta := 0.0
+		for j := range w {
+			w[j] -= step[j]
+			delta = max(delta, math.Abs(step[j]))
+		}
+		if delta < 1e-10 {
+			break
+		}
+	}
+	for j := 0; j < nFeatures; j++ {
+		if m.Scale[j] == 1 && constant(X, j) {
+			w[j] = 0
+		}
+		m.Weights[j] = w[j]
+	}
+	m.Bias = w[nFeatures]
+	return m
+}
+
+func constant(X [][]float64, j int) bool {
+	for _, x := range X {
+		if x[j] != X[0][j] {
+			return false
+		}
+	}
+	return true
+}
+
+func anyTrue(ls []bool) bool {
+	for _, l := range ls {
+		if l {
+			return true
+		}
+	}
+	return false
+}
+
+func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
+
+func dot(a, b []float64) float64 {
+	v := 0.0
+	for i := range a {
+		v += a[i] * b[i]
+	}
+	return v
+}
+
+// solve returns x with A x = b by Cholesky decomposition (A is symmetric
+// positive definite: a Hessian with a ridge).
+func solve(A [][]float64, b []float64) []float64 {
+	n := len(b)
+	L := make([][]float64, n)
+	for i := range L {
+		L[i] = make([]float64, n)
+	}
+	for i := 0; i < n; i++ {
+		for j := 0; j <= i; j++ {
+			s := A[i][j]
+			for k := 0; k < j; k++ {
+				s -= L[i][k] * L[j][k]
+			}
+			if i == j {
+				L[i][i] = math.Sqrt(max(s, 1e-12))
+			} else {
+				L[i][j] = s / L[j][j]
+			}
+		}
+	}
+	y := make([]float64, n)
+	for i := 0; i < n; i++ {
+		s := b[i]
+		for k := 0; k < i; k++ {
+			s -= L[i][k] * y[k]
+		}
+		y[i] = s / L[i][i]
+	}
+	x := make([]float64, n)
+	for i := n - 1; i >= 0; i-- {
+		s := y[i]
+		for k := i + 1; k < n; k++ {
+			s -= L[k][i] * x[k]
+		}
+		x[i] = s / L[i][i]
+	}
+	return x
+}
+
+// Metrics are WikiQA's measures over a set of questions.
+type Metrics struct {
+	Questions  int     `json:"questions"`
+	Answerable int     `json:"answerable"`
+	AnswerP1   float64 `json:"answer_p1"`  // top answer given and right, over answerable questions
+	RankingP1  float64 `json:"ranking_p1"` // top candidate right, over answerable questions
+	MAP        float64 `json:"map"`
+	MRR        float64 `json:"mrr"`
+	Precision  float64 `json:"precision"` // answer triggering (eval.py, question level)
+	Recall     float64 `json:"recall"`
+	F1         float64 `json:"f1"`
+}
+
+// Measure scores a ranking function over prepared groups: score gives each
+// candidate's score and whether the question is answered (its top
+// candidate given).
+func Measure(groups []Prepared, score func(Prepared) (scores []float64, answer bool)) Metrics {
+	var m Metrics
+	var correct, answered, rankRight int
+	for _, g := range groups {
+		m.Questions++
+		sc, ans := score(g)
+		order := make([]int, len(sc))
+		for i := range order {
+			order[i] = i
+		}
+		sort.SliceStable(order, func(a, b int) bool { return sc[order[a]] > sc[order[b]] })
+		has := anyTrue(g.Labels)
+		if ans {
+			answered++
+		}
+		if !has {
+			continue
+		}
+		m.Answerable++
+		top := len(order) > 0 && g.Labels[order[0]]
+		if top {
+			rankRight++
+			if ans {
+				correct++
+			}
+		}
+		hits, ap, rr := 0, 0.0, 0.0
+		for r, i := range order {
+			if g.Labels[i] {
+				hits++
+				ap += float64(hits) / float64(r+1)
+				if rr == 0 {
+					rr = 1 / float64(r+1)
+				}
+			}
+		}
+		m.MAP += ap / float64(hits)
+		m.MRR += rr
+	}
+	if m.Answerable > 0 {
+		a := float64(m.Answerable)
+		m.AnswerP1, m.RankingP1, m.MAP, m.MRR = float64(correct)/a, float64(rankRight)/a, m.MAP/a, m.MRR/a
+		m.Recall = float64(correct) / a
+	}
+	if answered > 0 {
+		m.Precision = float64(correct) / float64(answered)
+	}
+	if m.Precision+m.Recall > 0 {
+		m.F1 = 2 * m.Precision * m.Recall / (m.Precision + m.Recall)
+	}
+	return m
+}
+
+// Scorer is the model as Measure wants it: probabilities, and whether the
+// top one reaches the threshold.
+func (m *Model) Scorer(threshold float64) func(Prepared) ([]float64, bool) {
+	return func(g Prepared) ([]float64, bool) {
+		out := make([]float64, len(g.X))
+		top := 0.0
+		for i, x := range g.X {
+			out[i] = m.Prob(x)
+			top = max(top, out[i])
+		}
+		return out, len(out) > 0 && top >= threshold
+	}
+}
+
+// BestThreshold returns the decline threshold that maximises answer-
+// triggering F1 over the groups (the midpoint between neighbouring top
+// probabilities, so it does not sit on one question's value).
+func (m *Model) BestThreshold(groups []Prepared) float64 {
+	var tops []float64
+	for _, g := range groups {
+		top := 0.0
+		for _, x := range g.X {
+			top = max(top, m.Prob(x))
+		}
+		tops = append(tops, top)
+	}
+	sort.Float64s(tops)
+	best, bestF := 0.0, -1.0
+	for i := range tops {
+		t := tops[i]
+		if i > 0 {
+			t = (tops[i-1] + tops[i]) / 2
+		}
+		if f := Measure(groups, m.Scorer(t)).F1; f > bestF {
+			best, bestF = t, f
+		}
+	}
+	return best
+}
+
+// Folds splits n items into k folds by a seeded shuffle.
+func Folds(n, k int, seed int64) []int {
+	perm := rand.New(rand.NewSource(seed)).Perm(n)
+	out := make([]int, n)
+	for i, p := range perm {
+		out[p] = i % k
+	}
+	return out
+}
+
+// Choice is one setting tried on dev, with what it measured there.
+type Choice struct {
+	Settings  Settings `json:"settings"`
+	Threshold float64  `json:"threshold"`
+	Dev       Metrics  `json:"dev"`
+}
+
+// Grid are the settings Train tries.
+var Grid = struct {
+	L2             []float64
+	AnswerableOnly []bool
+}{
+	L2:             []float64{0.1, 1, 10, 100},
+	AnswerableOnly: []bool{false, true},
+}
+
+// Train fits a model per setting of the grid on train, sets each one's
+// decline threshold for the best answer-triggering F1 on dev, and returns
+// the model with the best dev F1 (ties: the better MAP, then the earlier
+// setting), with every choice tried.
+func Train(train, dev []Prepared, base Settings) (*Model, []Choice) {
+	var best *Model
+	var bestC Choice
+	var tried []Choice
+	for _, ao := range Grid.AnswerableOnly {
+		for _, l2 := range Grid.L2 {
+			s := base
+			s.L2, s.AnswerableOnly = l2, ao
+			m := Fit(train, s)
+			m.Threshold = m.BestThreshold(dev)
+			c := Choice{Settings: s, Threshold: m.Threshold, Dev: Measure(dev, m.Scorer(m.Threshold))}
+			tried = append(tried, c)
+			if best == nil || c.Dev.F1 > bestC.Dev.F1 || c.Dev.F1 == bestC.Dev.F1 && c.Dev.MAP > bestC.Dev.MAP {
+				best, bestC = m, c
+			}
+		}
+	}
+	return best, tried
+}
