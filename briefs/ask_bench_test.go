@@ -170,7 +170,7 @@ func BenchmarkQAIndex10k(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if ix := newQAIndex(c); len(ix.length) != len(c.sents) {
+		if ix := newIndex(c); ix.Len() != len(c.sents) {
 			b.Fatal("index does not cover every sentence")
 		}
 	}

@@ -1,9 +1,10 @@
 package briefs
 
 import (
-	"slices"
 	"strings"
 	"testing"
+
+	"github.com/alexa-brief/alexa-brief/briefs/text"
 )
 
 // Questions as people type them in chat, over a small three-article story
@@ -97,60 +98,6 @@ func TestAskCaseInsensitive(t *testing.T) {
 	}
 }
 
-func TestQACleanQuestion(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"what is the new fare", "what is the new fare"},
-		{"WHAT IS THE NEW FARE", "what is the new fare"},
-		{"WHAT DID MARA QUINT SAY?", "what did mara quint say?"},
-		{"Who is Amazon's CEO?", "Who is Amazon's CEO?"}, // an acronym in a plain question stays
-		{"  how   much\tdid it cost ", "how much did it cost"},
-		{"<@U123> how much?", "how much?"},
-		{"<@&1234> what is the fare", "what is the fare"},
-		{"see <#C01|general> and <!here>", "see and"},
-		{"is <https://example.com|the report> right?", "is the report right?"},
-		{"is <https://example.com> right?", "is right?"},
-		{"&lt;@U9&gt; fares &amp; routes", "fares & routes"},
-		{"@everyone @here what now", "what now"},
-		{"is 3 < 4 > 2", "is 3 < 4 > 2"},
-		{"<:party:123> <a:wave:9> <t:1700000000:R> when?", "when?"},
-	}
-	for _, tt := range tests {
-		if got := qaCleanQuestion(tt.in); got != tt.want {
-			t.Errorf("qaCleanQuestion(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
-func TestQuestionParts(t *testing.T) {
-	tests := []struct {
-		question string
-		speaker  string
-		focus    string
-		counted  []string
-		generic  bool
-	}{
-		{"What did the governor say?", "governor", "", nil, false},
-		{"What did Quint say about the ships?", "quint", "", nil, false},
-		{"What has the harbor director told reporters?", "director", "", nil, false},
-		{"What did he say?", "", "", nil, false},
-		{"What is the population of Maple Valley?", "", qaNorm("population"), nil, false},
-		{"What is Remarkable Alexa?", "", "", nil, false},
-		{"What is the difference between the plans?", "", "", nil, false},
-		{"How many people ride it?", "", "", []string{qaNorm("people")}, false},
-		{"How many bus routes will be cut?", "", "", []string{qaNorm("bus")}, false},
-		{"what happened?", "", "", nil, true},
-		{"What's going on?", "", "", nil, true},
-		{"What happened to the Halo?", "", "", nil, false},
-	}
-	for _, tt := range tests {
-		in := qaAnalyze(tt.question)
-		if in.speaker != tt.speaker || in.focus != tt.focus || !slices.Equal(in.counted, tt.counted) || in.generic != tt.generic {
-			t.Errorf("qaAnalyze(%q) = speaker %q focus %q counted %q generic %v, want %q %q %q %v",
-				tt.question, in.speaker, in.focus, in.counted, in.generic, tt.speaker, tt.focus, tt.counted, tt.generic)
-		}
-	}
-}
-
 // "What did X say" needs X to speak in the sentence.
 func TestSaidBy(t *testing.T) {
 	c, err := New([]Article{{ID: "a", Title: "Council vote", Text: "“We will not wait,” said Ada Moss, the council’s finance chair.\n\n" +
@@ -178,7 +125,7 @@ func TestSaidBy(t *testing.T) {
 		{4, "mayor", false},
 	}
 	for _, tt := range tests {
-		if got := c.qa.saidBy(c, tt.sent, qaNorm(tt.speaker)); got != tt.want {
+		if got := c.saidBy(tt.sent, text.Norm(tt.speaker)); got != tt.want {
 			t.Errorf("saidBy(%q, %q) = %v, want %v", c.sents[tt.sent].text, tt.speaker, got, tt.want)
 		}
 	}

@@ -190,63 +190,6 @@ func TestAskDeterministic(t *testing.T) {
 	}
 }
 
-func TestQuestionTypes(t *testing.T) {
-	tests := []struct {
-		question string
-		want     uint16
-		strict   bool
-	}{
-		{"How much did Amazon lose?", fMoney, true},
-		{"How many devices were sold?", fNumber, true},
-		{"When did he leave?", fDate | fPeriod, true},
-		{"In what year was it devised?", fDate, true},
-		{"What percentage of users pay?", fPercent, true},
-		{"Who runs Amazon?", fPerson | fEntity, true},
-		{"Who is Amazon's CEO?", fPerson | fEntity, false},
-		{"Where is the plant?", fPlace | fEntity, true},
-		{"In what country is the plant located?", fPlace | fEntity, true},
-		{"Why did it fail?", fReason, false},
-		{"What did Limp say?", fQuote, false},
-		{"What is Alexa?", 0, false},
-		{"What color is the Echo?", fColor, true},
-		{"WHAT COLOR IS THE ECHO", fColor, true},
-		{"What is the deficit?", fNumber | fMoney | fPercent, false},
-		{"what's the new fare", fNumber | fMoney | fPercent, false},
-		{"What is the difference between the plans?", 0, false},
-		{"What is the stock price of Amazon?", fMoney | fNumber, true},
-	}
-	for _, tt := range tests {
-		in := qaAnalyze(tt.question)
-		if in.want != tt.want || in.strict != tt.strict {
-			t.Errorf("qaAnalyze(%q) = want %b strict %v, want %b strict %v", tt.question, in.want, in.strict, tt.want, tt.strict)
-		}
-	}
-}
-
-func TestSentenceFeatures(t *testing.T) {
-	tests := []struct {
-		text string
-		has  uint16
-		not  uint16
-	}{
-		{"Amazon lost over $25 billion.", fMoney | fNumber, fPercent},
-		{"Prices rose 25% since August.", fPercent | fDate, fMoney},
-		{"It was devised in 2011 by a team.", fDate, fMoney | fPercent},
-		{"The harvest fell to 12,000 tonnes.", fNumber, fDate | fMoney},
-		{"Fishermen oppose it because of the dredging.", fReason, fNumber},
-		{"Harbor director Mara Quint said it was overdue.", fPerson | fEntity, fMoney},
-		{"“We were never asked,” he said.", fQuote, fMoney},
-		{"About 1,200 people take it each weekday.", fNumber | fPronoun, fDate},
-		{"It was founded in 1200 by monks.", fDate | fPronoun, 0},
-	}
-	for _, tt := range tests {
-		got := qaSentenceFeatures(tt.text, words(tt.text))
-		if got&tt.has != tt.has || got&tt.not != 0 {
-			t.Errorf("features(%q) = %b, want all of %b and none of %b", tt.text, got, tt.has, tt.not)
-		}
-	}
-}
-
 func TestSentencesHelper(t *testing.T) {
 	c, err := New([]Article{{ID: "a", Text: "First one. Second one.\n\nThird one."}})
 	if err != nil {

@@ -77,4 +77,10 @@ type Answer struct {
 	Answered  bool       `json:"answered"`
 	Answer    string     `json:"answer"`
 	Citations []Citation `json:"citations"`
+	// Confidence is the ranker's probability (0–1) that the best sentence
+	// answers the question, whether or not it was given.
+	Confidence float64 `json:"confidence"`
+	// Nearest are the closest sentences, verbatim, when the question is
+	// declined (so a reader sees what the articles do say); else empty.
+	Nearest []Citation `json:"nearest"`
 }

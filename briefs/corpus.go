@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/alexa-brief/alexa-brief/briefs/rank"
 )
 
 // Corpus is an indexed, immutable set of articles. Build one with New; all
@@ -46,7 +48,13 @@ type Corpus struct {
 	sents []sentence
 	byDoc [][]int
 
-	qa *qaIndex
+	// qa is the sentence index question answering retrieves from and
+	// ranks with (package rank).
+	qa *rank.Index
+	// speakers maps a sentence to the normalised words naming the speakers
+	// of its quotations, built on the first "what did X say" question.
+	speakersOnce sync.Once
+	speakers     map[string][]string
 
 	// Derived views are computed on first use and then served from memory:
 	// a corpus is immutable, so computing them once is always correct.
@@ -92,7 +100,7 @@ func New(articles []Article) (*Corpus, error) {
 	}
 	c.version = hex.EncodeToString(h.Sum(nil))[:16]
 	c.segment()
-	c.qa = newQAIndex(c)
+	c.qa = newIndex(c)
 	return c, nil
 }
 

@@ -66,28 +66,4 @@ func TestFollowUp(t *testing.T) {
 	}
 }
 
-func citedSetOf(h []Exchange) map[string]bool { return qaCitedSet(h) }
-
-func TestFollowUpClassifiers(t *testing.T) {
-	tests := []struct {
-		q                  string
-		more, elseSaid, cn bool
-	}{
-		{"tell me more", true, false, false},
-		{"Anything else?", true, false, false},
-		{"what else did he say?", false, true, false},
-		{"Did she say anything else?", false, true, false},
-		{"and in 2021?", false, false, true},
-		{"What about Jassy?", false, false, true},
-		{"How much did Amazon lose?", false, false, false},
-		{"Who is the CEO?", false, false, false},
-	}
-	for _, tt := range tests {
-		ws := words(tt.q)
-		in := qaAnalyze(tt.q)
-		got := [3]bool{qaIsMoreRequest(ws), qaIsElseSaid(ws), qaIsConstraint(ws, in)}
-		if want := [3]bool{tt.more, tt.elseSaid, tt.cn}; got != want {
-			t.Errorf("%q: more/elseSaid/constraint = %v, want %v", tt.q, got, want)
-		}
-	}
-}
+func citedSetOf(h []Exchange) map[string]bool { return citedSet(h) }

@@ -114,4 +114,3 @@ func isLink(inner string) bool {
 	}
 	return false
 }
-

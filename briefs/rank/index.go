@@ -292,3 +292,30 @@ func (ix *Index) tf(s int, id int32) int {
 	}
 	return n
 }
+
+// Has reports whether sentence s holds normalised term t.
+func (ix *Index) Has(s int, t string) bool {
+	id, ok := ix.vocab[t]
+	return ok && containsID(ix.seq[ix.seqStart[s]:ix.seqStart[s+1]], id)
+}
+
+// Candidates retrieves the k best sentences by BM25 and adds, after each,
+// the next sentence of its paragraph when that one opens with a pronoun:
+// "About 1,200 people take it." answers a question about the line the
+// sentence before names, without naming it.
+func (ix *Index) Candidates(terms []string, k int, allowed func(int) bool) []Hit {
+	hits := ix.Retrieve(terms, k, allowed)
+	in := make(map[int]bool, len(hits))
+	for _, h := range hits {
+		in[h.Sent] = true
+	}
+	for _, h := range hits[:len(hits):len(hits)] {
+		n := h.Sent + 1
+		if n < len(ix.length) && !in[n] && ix.doc[n] == ix.doc[h.Sent] && ix.para[n] == ix.para[h.Sent] &&
+			ix.flags[n]&flagPronoun != 0 && (allowed == nil || allowed(n)) {
+			in[n] = true
+			hits = append(hits, Hit{Sent: n, BM25: ix.BM25(terms, n)})
+		}
+	}
+	return hits
+}

@@ -388,3 +388,17 @@ var (
 	// OtherWords ask for something besides what was given.
 	OtherWords = NewSet("else", "other", "more", "again", "another")
 )
+
+// A question about the story as a whole ("what happened?", "what's going
+// on?", "give me the gist") is made of GenericWords and holds one of the
+// GenericCues.
+var (
+	GenericCues = NewSet("happen", "happened", "happening", "happens", "going", "news",
+		"story", "summary", "summarize", "summarise", "gist", "overview", "latest",
+		"headline", "headlines", "about", "tldr", "tl;dr", "recap", "new", "up")
+	GenericWords = NewSet("what", "what's", "whats", "is", "was", "are", "the", "a", "this",
+		"it", "that", "these", "all", "so", "far", "on", "give", "me", "us", "tell", "please",
+		"can", "could", "you", "quick", "short", "brief", "main", "key", "point", "points",
+		"in", "here", "there", "today", "and", "of", "just", "has", "have", "been", "did",
+		"does", "do", "there's", "it's", "today's", "hey", "hi", "ok", "okay", "story's")
+)

@@ -1,41 +1,54 @@
 package briefs
 
-import "strings"
+import (
+	"slices"
+	"strings"
 
-// Who says what: "what did X say?" is answered only by a sentence in which
-// X speaks.
-
-// qaSpeechMarks are the words that attribute speech in a sentence; the
-// speaker stands before them ("Fraser said", "the director told
-// reporters") or, for those in qaSpeechInverted, just after ("said Marisol
-// Ortega", "according to the finance report").
-var (
-	qaSpeechMarks = setOf("say", "says", "said", "tell", "tells", "told", "write", "writes",
-		"wrote", "add", "adds", "added", "state", "states", "stated", "warn", "warns", "warned",
-		"argue", "argues", "argued", "explain", "explains", "explained", "note", "notes", "noted",
-		"ask", "asks", "asked", "reply", "replies", "replied", "insist", "insists", "insisted",
-		"claim", "claims", "claimed", "according", "announce", "announces", "announced")
-	qaSpeechInverted = setOf("says", "said", "added", "asked", "replied", "according")
-	// qaSpeechAddressee ends the words after a speech verb that can name
-	// its speaker: "wrote to the governor", "said in a letter".
-	qaSpeechAddressee = setOf("to", "in", "at", "on", "that", "with", "for", "about", "of", "after", "before")
+	"github.com/alexa-brief/alexa-brief/briefs/rank"
+	txt "github.com/alexa-brief/alexa-brief/briefs/text"
 )
 
-// saidBy reports whether sentence s has speaker (a normalised word, the
-// head of "what did X say") as the speaker of one of its quotations or as
-// the subject of a speech verb.
-func (ix *qaIndex) saidBy(c *Corpus, s int, speaker string) bool {
-	text := c.sents[s].text
-	ix.speakersOnce.Do(func() { ix.speakers = qaQuoteSpeakers(c) })
-	for _, t := range ix.speakers[text] {
-		if t == speaker {
-			return true
+// spokenBy keeps the hits in which speaker (a normalised word, the head of
+// "what did X say") speaks, and adds the sentences whose quotes the quote
+// extractor gives to speaker, which may not name them ("“…,” she said.").
+func (c *Corpus) spokenBy(q *rank.Question, hits []rank.Hit, allowed func(int) bool) []rank.Hit {
+	speaker := q.Speaker
+	out := hits[:0:0]
+	in := map[int]bool{}
+	for _, h := range hits {
+		if c.saidBy(h.Sent, speaker) {
+			out = append(out, h)
+			in[h.Sent] = true
 		}
 	}
-	ws := words(text)
+	c.speakersOnce.Do(func() { c.speakers = quoteSpeakers(c) })
+	for s := range c.sents {
+		if in[s] || allowed != nil && !allowed(s) {
+			continue
+		}
+		if slices.Contains(c.speakers[c.sents[s].text], speaker) {
+			in[s] = true
+			out = append(out, rank.Hit{Sent: s, BM25: c.qa.BM25(q.Terms, s)})
+		}
+	}
+	return out
+}
+
+// saidBy reports whether sentence s has speaker (a normalised word) as the
+// speaker of one of its quotations or as the subject of a speech verb:
+// before it ("Fraser said", "the director told reporters") or just after
+// ("said Marisol Ortega", "according to the finance report"), up to a word
+// that turns to someone else ("wrote to the governor").
+func (c *Corpus) saidBy(s int, speaker string) bool {
+	text := c.sents[s].text
+	c.speakersOnce.Do(func() { c.speakers = quoteSpeakers(c) })
+	if slices.Contains(c.speakers[text], speaker) {
+		return true
+	}
+	ws := txt.Words(text)
 	at := func(lo, hi int) bool {
 		for k := max(lo, 0); k < min(hi, len(ws)); k++ {
-			if qaNorm(ws[k]) == speaker {
+			if txt.Norm(ws[k]) == speaker {
 				return true
 			}
 		}
@@ -43,41 +56,42 @@ func (ix *qaIndex) saidBy(c *Corpus, s int, speaker string) bool {
 	}
 	after := func(i int) bool {
 		// "said Hana Lindqvist, the district’s operations director": the
-		// name and its description, up to a word that turns to someone
-		// else ("said to the board").
+		// name and its description; any function word but an article
+		// turns to someone else ("said to the board", "in a letter").
 		for k := i + 1; k < len(ws) && k <= i+7; k++ {
-			if qaSpeechAddressee[ws[k]] {
+			if txt.IsStop(ws[k]) && ws[k] != "the" && ws[k] != "a" && ws[k] != "an" {
 				return false
 			}
-			if qaNorm(ws[k]) == speaker {
+			if txt.Norm(ws[k]) == speaker {
 				return true
 			}
 		}
 		return false
 	}
 	for i, w := range ws {
-		if !qaSpeechMarks[w] {
+		according := w == "according" && i+1 < len(ws) && ws[i+1] == "to"
+		if !txt.SpeechVerbs[w] && !according {
 			continue
 		}
-		if at(i-4, i) {
+		if at(i-4, i) && !according {
 			return true
 		}
-		if w == "according" && i+1 < len(ws) && ws[i+1] == "to" {
+		if according {
 			i++
 		}
-		if qaSpeechInverted[w] && after(i) {
+		if after(i) {
 			return true
 		}
 	}
 	return false
 }
 
-// qaQuoteSpeakers maps each sentence holding a quotation to the words that
+// quoteSpeakers maps each sentence holding a quotation to the words that
 // name its speaker: the name the quote extractor gives, and how the article
 // describes that person next to the name ("Harbour master Grace Mbeki",
 // "Marisol Ortega, the authority’s general manager"), so "what did the
 // harbour master say?" finds "“…,” she said." two sentences on.
-func qaQuoteSpeakers(c *Corpus) map[string][]string {
+func quoteSpeakers(c *Corpus) map[string][]string {
 	const maxDescribed = 100
 	docOf := make(map[string]string, len(c.articles))
 	for _, a := range c.articles {
@@ -108,8 +122,8 @@ func qaQuoteSpeakers(c *Corpus) map[string][]string {
 		key := q.Source + "\x00" + q.Speaker
 		ws, ok := described[key]
 		if !ok {
-			for _, w := range words(q.Speaker) {
-				ws = append(ws, qaNorm(w))
+			for _, w := range txt.Words(q.Speaker) {
+				ws = append(ws, txt.Norm(w))
 			}
 			// Each description scans the whole article: past
 			// maxDescribed speakers in one article (no news story quotes
@@ -117,9 +131,9 @@ func qaQuoteSpeakers(c *Corpus) map[string][]string {
 			// of thousands of speakers stays linear.
 			if perDoc[q.Source] < maxDescribed {
 				perDoc[q.Source]++
-				for _, w := range qaDescriptions(docOf[q.Source], q.Speaker) {
-					if !isStop(w) {
-						ws = append(ws, qaNorm(w))
+				for _, w := range descriptions(docOf[q.Source], q.Speaker) {
+					if !txt.IsStop(w) {
+						ws = append(ws, txt.Norm(w))
 					}
 				}
 			}
@@ -131,10 +145,10 @@ func qaQuoteSpeakers(c *Corpus) map[string][]string {
 	return out
 }
 
-// qaDescriptions returns the words that describe name where text mentions
+// descriptions returns the words that describe name where text mentions
 // it: up to three words just before it in the same clause, and an
 // appositive after it up to the next punctuation.
-func qaDescriptions(text, name string) []string {
+func descriptions(text, name string) []string {
 	var out []string
 	for off := 0; ; {
 		i := strings.Index(text[off:], name)
@@ -147,7 +161,7 @@ func qaDescriptions(text, name string) []string {
 		if k := strings.LastIndexAny(pre, ".!?;:,\"“”‘’\n"); k >= 0 {
 			pre = pre[k+1:]
 		}
-		if pw := words(pre); len(pw) > 0 {
+		if pw := txt.Words(pre); len(pw) > 0 {
 			out = append(out, pw[max(0, len(pw)-3):]...)
 		}
 		post := text[off:]
@@ -156,7 +170,7 @@ func qaDescriptions(text, name string) []string {
 			if k := strings.IndexAny(post, ".!?;:,\"“”\n"); k >= 0 {
 				post = post[:k]
 			}
-			if pw := words(post); len(pw) <= 8 {
+			if pw := txt.Words(post); len(pw) <= 8 {
 				out = append(out, pw...)
 			}
 		}
