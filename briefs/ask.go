@@ -46,6 +46,8 @@ func (c *Corpus) Ask(question string) Answer {
 type result struct {
 	ranked  []rank.Scored
 	missing []string // names of the question the corpus never mentions
+	// unknownFocus: the corpus never uses the head noun of "what is the X".
+	unknownFocus bool
 	empty   bool     // the question has nothing to look for
 	sure    bool     // the top sentence answers by rule ("what did X say")
 	lead    bool     // the story's lead answers a question about the whole story
@@ -89,6 +91,9 @@ func (c *Corpus) search(q rank.Question, exclude func(int) bool) result {
 			res.missing = append(res.missing, e)
 		}
 	}
+	// "What is the population of X?" when nothing speaks of a population:
+	// sentences about X say other things of it.
+	res.unknownFocus = q.Focus != "" && !c.qa.Knows(q.Focus)
 	allowed := func(s int) bool {
 		if exclude != nil && exclude(s) {
 			return false
@@ -114,7 +119,7 @@ func (c *Corpus) search(q rank.Question, exclude func(int) bool) result {
 // answered reports whether a result answers its question.
 func (r result) answered() bool {
 	switch {
-	case len(r.ranked) == 0 || r.empty || len(r.missing) > 0:
+	case len(r.ranked) == 0 || r.empty || len(r.missing) > 0 || r.unknownFocus:
 		return false
 	case r.sure:
 		return true

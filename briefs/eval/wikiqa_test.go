@@ -50,11 +50,11 @@ func TestWikiQA(t *testing.T) {
 		name      string
 		got, want float64
 	}{
-		{"answer P@1", got.AnswerP1, 0.50},
-		{"ranking P@1", got.RankingP1, 0.61},
+		{"answer P@1", got.AnswerP1, 0.52},
+		{"ranking P@1", got.RankingP1, 0.62},
 		{"ranking P@1 over BM25's x1.25", got.RankingP1, 1.25 * base.RankingP1},
 		{"MAP", got.MAP, 0.73},
-		{"triggering F1", got.F1, 0.45},
+		{"triggering F1", got.F1, 0.42},
 	}
 	for _, f := range floors {
 		if f.got < f.want {
@@ -103,7 +103,7 @@ func TestWikiQACrossValidation(t *testing.T) {
 		m := rank.Fit(train, shipped.Settings)
 		// The threshold is set on the training folds: the held-out fold
 		// is seen only once, to be measured.
-		got := rank.Measure(test, m.Scorer(m.BestThreshold(train)))
+		got := rank.Measure(test, m.Scorer(m.BestThreshold(train, RankerSeed)))
 		b := bm25Metrics(testItems)
 		t.Logf("fold %d: answer P@1 %.3f ranking P@1 %.3f MAP %.3f MRR %.3f F1 %.3f | BM25 ranking P@1 %.3f MAP %.3f MRR %.3f",
 			f, got.AnswerP1, got.RankingP1, got.MAP, got.MRR, got.F1, b.RankingP1, b.MAP, b.MRR)

@@ -2,6 +2,7 @@ package rank
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -40,6 +41,7 @@ type Index struct {
 	copula  []uint8 // per sentence: terms before its first copula (255: none)
 	doc     []int32 // sentence → article
 	pos     []int32 // sentence → position in its article
+	docLen  []int32 // article → sentences
 	para    []int32
 	titles  [][]int32       // article → title term ids
 	inTitle map[int32]bool  // term ids of any title
@@ -117,6 +119,10 @@ func NewIndex(sents []Sentence, titles []string) *Index {
 	}
 	ix.seqStart = append(ix.seqStart, int32(len(ix.seq)))
 	ix.typStart = append(ix.typStart, int32(len(ix.typ)))
+	ix.docLen = make([]int32, max(len(titles), lastDoc+1))
+	for _, d := range ix.doc {
+		ix.docLen[d]++
+	}
 	ix.titles = make([][]int32, len(titles))
 	for d, t := range titles {
 		for _, w := range text.Words(t) {
@@ -159,7 +165,9 @@ func (ix *Index) annotate(s int, sent string) {
 	for i, tk := range toks {
 		w := tk.word
 		at := uint16(min(len(ix.seq)-seq0, math.MaxUint16))
-		if i < 3 && text.Pronouns[w] != 0 || i == 0 && (w == "it" || w == "its" || w == "this" || w == "these") {
+		// A pronoun early in the sentence ("About 1,200 people take it")
+		// most likely stands for a name of the sentence before.
+		if i < 6 && (text.Pronouns[w] != 0 || w == "it" || w == "its" || w == "they" || w == "their") || i == 0 && (w == "this" || w == "these") {
 			ix.flags[s] |= flagPronoun
 		}
 		if text.Copulas[w] && ix.copula[s] == 255 {
@@ -309,6 +317,7 @@ func (ix *Index) Candidates(terms []string, k int, allowed func(int) bool) []Hit
 	for _, h := range hits {
 		in[h.Sent] = true
 	}
+	hits = ix.addTitled(terms, hits, in, allowed)
 	for _, h := range hits[:len(hits):len(hits)] {
 		n := h.Sent + 1
 		if n < len(ix.length) && !in[n] && ix.doc[n] == ix.doc[h.Sent] && ix.para[n] == ix.para[h.Sent] &&
@@ -316,6 +325,44 @@ func (ix *Index) Candidates(terms []string, k int, allowed func(int) bool) []Hit
 			in[n] = true
 			hits = append(hits, Hit{Sent: n, BM25: ix.BM25(terms, n)})
 		}
+	}
+	return hits
+}
+
+// maxTitled bounds the sentences addTitled adds.
+const maxTitled = 128
+
+// addTitled adds the sentences of the articles whose title holds a query
+// term, when they are few: an article is about its title, and a sentence
+// of it may answer without repeating it ("It takes place in Kilbrack
+// every September.").
+func (ix *Index) addTitled(terms []string, hits []Hit, in map[int]bool, allowed func(int) bool) []Hit {
+	var docs []int32
+	for _, t := range terms {
+		id, ok := ix.vocab[t]
+		if !ok || !ix.inTitle[id] {
+			continue
+		}
+		for d, title := range ix.titles {
+			if containsID(title, id) && !slices.Contains(docs, int32(d)) {
+				docs = append(docs, int32(d))
+				if len(docs) > maxTitled {
+					return hits
+				}
+			}
+		}
+	}
+	var add []int
+	for s, d := range ix.doc {
+		if slices.Contains(docs, d) && !in[s] && (allowed == nil || allowed(s)) {
+			if add = append(add, s); len(add) > maxTitled {
+				return hits
+			}
+		}
+	}
+	for _, s := range add {
+		in[s] = true
+		hits = append(hits, Hit{Sent: s, BM25: ix.BM25(terms, s)})
 	}
 	return hits
 }

@@ -71,7 +71,9 @@ func Analyze(q string) Question {
 		case "who", "whom", "whose", "who's":
 			out.Wh, out.Want = "who", Person|Name
 			if has(i+1, "is") || has(i+1, "was") || has(i+1, "are") || has(i+1, "were") || w == "who's" {
-				out.Want |= Definition
+				// "Who is Jo Baker?" wants what the text says of her,
+				// which need not name anyone else.
+				out.Want = Definition
 			}
 		case "where", "where's":
 			out.Wh, out.Want = "where", Place|Name
@@ -122,6 +124,15 @@ func Analyze(q string) Question {
 		out.Focus = text.Norm(f)
 		if out.Want&^Definition == 0 && text.MeasureNouns[f] {
 			out.Want = Figure
+		}
+	}
+	if out.Want&Money != 0 {
+		// "How much money comes from reserves?": the sum in the sentence
+		// is the money; the word itself need not be there.
+		for _, w := range ws {
+			if text.MoneyNouns[w] || text.Currencies[w] {
+				typeWords[w] = true
+			}
 		}
 	}
 	caps := capitalised(q)

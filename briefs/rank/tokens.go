@@ -29,7 +29,7 @@ func tokens(s string) []token {
 		r, _ := utf8.DecodeRuneInString(lead)
 		capital := unicode.IsUpper(r)
 		money := strings.ContainsAny(f, "$€£¥")
-		comma := strings.Contains(f, ",") && strings.ContainsAny(f, "0123456789")
+		comma := groupsThousands(f)
 		for _, w := range ws {
 			out = append(out, token{word: w, cap: capital, money: money, comma: comma})
 		}
@@ -86,4 +86,16 @@ func tokenType(toks []token, i int, prev string) Type {
 func isHonorific(w string) bool {
 	_, ok := text.Honorifics[w]
 	return ok
+}
+
+// groupsThousands reports a field holding a digit, a comma and three
+// digits ("1,200"): a count, not the year 1200.
+func groupsThousands(f string) bool {
+	digit := func(b byte) bool { return b >= '0' && b <= '9' }
+	for i := 1; i+3 < len(f); i++ {
+		if f[i] == ',' && digit(f[i-1]) && digit(f[i+1]) && digit(f[i+2]) && digit(f[i+3]) {
+			return true
+		}
+	}
+	return false
 }

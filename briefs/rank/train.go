@@ -299,16 +299,19 @@ func (m *Model) Scorer(threshold float64) func(Prepared) ([]float64, bool) {
 	}
 }
 
-// BestThreshold returns the decline threshold that maximises answer-
-// triggering F1 over the groups: the midpoint between neighbouring top
-// probabilities, so it does not sit on one question's value.
-func (m *Model) BestThreshold(groups []Prepared) float64 {
+// BestThreshold returns the decline threshold for answer-triggering F1
+// over the groups, by the one-standard-error rule (Breiman et al. 1984):
+// of the thresholds whose F1 is within one bootstrap standard error of the
+// best, the lowest. Thresholds dev cannot tell apart are a coin toss, and
+// a bot should rather give its best sentence, with its confidence, than
+// decline on a difference the data does not resolve. Candidates sit
+// midway between neighbouring top probabilities; the bootstrap is seeded.
+func (m *Model) BestThreshold(groups []Prepared, seed int64) float64 {
 	type top struct {
-		p     float64
-		right bool // the top candidate answers
+		p          float64
+		right, has bool // the top candidate answers; some candidate does
 	}
 	tops := make([]top, 0, len(groups))
-	answerable := 0
 	for _, g := range groups {
 		t, at := -1.0, -1
 		for i, x := range g.X {
@@ -316,37 +319,76 @@ func (m *Model) BestThreshold(groups []Prepared) float64 {
 				t, at = p, i
 			}
 		}
-		if anyTrue(g.Labels) {
-			answerable++
-		}
 		if at >= 0 {
-			tops = append(tops, top{t, g.Labels[at]})
+			tops = append(tops, top{t, g.Labels[at], anyTrue(g.Labels)})
 		}
+	}
+	if len(tops) == 0 {
+		return 0.5
 	}
 	sort.SliceStable(tops, func(i, j int) bool { return tops[i].p > tops[j].p })
-	best, bestF := 1.0, 0.0
-	correct := 0
-	for i, t := range tops {
-		if t.right {
-			correct++
-		}
-		if i+1 < len(tops) && tops[i+1].p == t.p {
-			continue // a threshold cannot split equal probabilities
-		}
-		p, r := float64(correct)/float64(i+1), float64(correct)/float64(max(answerable, 1))
-		f := 0.0
-		if p+r > 0 {
-			f = 2 * p * r / (p + r)
-		}
-		if f > bestF {
-			bestF = f
-			best = t.p
-			if i+1 < len(tops) {
-				best = (t.p + tops[i+1].p) / 2
+	f1 := func(sample []int, th float64) float64 {
+		correct, answered, answerable := 0, 0, 0
+		for _, i := range sample {
+			t := tops[i]
+			if t.has {
+				answerable++
+			}
+			if t.p >= th {
+				answered++
+				if t.right {
+					correct++
+				}
 			}
 		}
+		if correct == 0 {
+			return 0
+		}
+		p, r := float64(correct)/float64(answered), float64(correct)/float64(answerable)
+		return 2 * p * r / (p + r)
 	}
-	return best
+	all := make([]int, len(tops))
+	for i := range all {
+		all[i] = i
+	}
+	var cands []float64
+	for i := range tops {
+		if i+1 < len(tops) && tops[i+1].p == tops[i].p {
+			continue // a threshold cannot split equal probabilities
+		}
+		th := tops[i].p
+		if i+1 < len(tops) {
+			th = (tops[i].p + tops[i+1].p) / 2
+		}
+		cands = append(cands, th)
+	}
+	best, bestF := cands[0], -1.0
+	for _, th := range cands {
+		if f := f1(all, th); f > bestF {
+			best, bestF = th, f
+		}
+	}
+	rng := rand.New(rand.NewSource(seed))
+	const rounds = 500
+	var sum, sum2 float64
+	sample := make([]int, len(tops))
+	for r := 0; r < rounds; r++ {
+		for i := range sample {
+			sample[i] = rng.Intn(len(tops))
+		}
+		f := f1(sample, best)
+		sum += f
+		sum2 += f * f
+	}
+	mean := sum / rounds
+	se := math.Sqrt(max(sum2/rounds-mean*mean, 0))
+	low := best
+	for _, th := range cands {
+		if th < low && f1(all, th) >= bestF-se {
+			low = th
+		}
+	}
+	return low
 }
 
 // Folds splits n items into k folds by a seeded shuffle.
@@ -390,7 +432,7 @@ func Train(train, dev []Prepared, base Settings) (*Model, []Choice) {
 			s := base
 			s.L2, s.AnswerableOnly = l2, ao
 			m := Fit(train, s)
-			m.Threshold = m.BestThreshold(dev)
+			m.Threshold = m.BestThreshold(dev, s.Seed)
 			c := Choice{Settings: s, Threshold: m.Threshold, Dev: Measure(dev, m.Scorer(m.Threshold))}
 			tried = append(tried, c)
 			if best == nil || c.Dev.F1+c.Dev.MAP > bestC.Dev.F1+bestC.Dev.MAP {

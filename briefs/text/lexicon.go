@@ -365,6 +365,8 @@ var (
 		"earn", "earned", "make", "made", "worth", "raise", "raised", "invest", "invested", "money",
 		"sell", "sold", "charge", "charged", "price", "revenue", "profit", "loss", "fine", "fined",
 		"budget", "fund", "funding", "salary", "fare", "fee", "fees", "dollars", "cash")
+	// MoneyNouns say only that a sum is wanted ("how much money").
+	MoneyNouns = NewSet("money", "sum", "cash", "funds", "amount")
 	// MeasureNouns name quantities: "what is the X" asks for a figure.
 	MeasureNouns = NewSet("deficit", "shortfall", "surplus", "budget", "fare", "fares", "fee",
 		"fees", "price", "cost", "population", "salary", "wage", "revenue", "income", "profit",
