@@ -9,15 +9,6 @@ import (
 	"github.com/robfig/cron/v3"
 )
 
-func mustZone(t testing.TB, name string) *time.Location {
-	t.Helper()
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return loc
-}
-
 func mustSchedule(t testing.TB, spec string) Schedule {
 	t.Helper()
 	s, err := ParseSchedule(spec, time.Minute)

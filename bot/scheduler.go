@@ -139,9 +139,6 @@ func NewScheduler(cfg SchedulerConfig) *Scheduler {
 	return &Scheduler{cfg: cfg, log: cfg.Logger}
 }
 
-// Owner is the name this scheduler claims slots under.
-func (s *Scheduler) Owner() string { return s.cfg.Owner }
-
 func defaultOwner() string {
 	host, _ := os.Hostname()
 	if host == "" {
