@@ -57,6 +57,37 @@ func TestReadmeIsADoor(t *testing.T) {
 	}
 }
 
+// TestCIRunsReadmeTestCommand keeps the README's test command and CI's the
+// same: .ci/run must call the `go test` line of the README's first commands.
+func TestCIRunsReadmeTestCommand(t *testing.T) {
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ci, err := os.ReadFile(filepath.Join(root, ".ci", "run"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cmd string
+	for _, line := range strings.Split(string(readme), "\n") {
+		if strings.HasPrefix(line, "go test ") {
+			cmd, _, _ = strings.Cut(line, "#")
+			cmd = strings.TrimSpace(cmd)
+			break
+		}
+	}
+	if cmd == "" {
+		t.Fatal("README.md shows no `go test` command at the start of a line")
+	}
+	if !strings.Contains(string(ci), cmd) {
+		t.Errorf(".ci/run does not run the README's test command %q", cmd)
+	}
+}
+
 // TestNoMachinePaths keeps the docs runnable on a fresh clone: no absolute
 // paths of one machine, no documents from outside the repository.
 func TestNoMachinePaths(t *testing.T) {
