@@ -724,7 +724,7 @@ func TestSchedulerScheduleChangeStartsFresh(t *testing.T) {
 }
 
 // After a very long downtime at most 50 skipped rows are written per
-// subscription (README "Catch-up after downtime"), whether the newest slot
+// subscription (docs/digests.md "Catch-up after downtime"), whether the newest slot
 // is still posted or is skipped too.
 func TestSchedulerLongDowntimeBound(t *testing.T) {
 	tests := []struct {
