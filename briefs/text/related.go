@@ -80,7 +80,7 @@ func loadRelated() {
 	terms := make(map[string][]Relation, strings.Count(data, "\n"))
 	all := make([]Relation, 0, strings.Count(data, " "))
 	for line := range strings.Lines(data) {
-		line = strings.TrimSuffix(line, "\n")
+		line = strings.TrimRight(line, "\r\n") // a checkout may have made CRLF of the table
 		if line == "" || line[0] == '#' {
 			continue
 		}
