@@ -164,13 +164,14 @@ func (wn *wordnet) inflections(t table) {
 }
 
 // glossed adds the nouns WordNet defines through a verb of nearly the same
-// spelling: "loss", "the act of losing"; "sale", "an instance of selling".
-// WordNet has no derivation pointer for these, yet they are how news
+// spelling: "loss", "the act of losing", "something that is lost". WordNet
+// has no derivation pointer for some of these, yet they are how a text
 // paraphrases an event ("lost $5 billion", "a $5 billion loss"). The verb
 // must appear inflected (as "-ing", "-ed" or an irregular form), as
 // deverbal definitions have it, open the definition, be tagged in SemCor
-// and be spelled nearly as the noun is. ("sale" and "sell" stay out:
-// precision first.)
+// and be spelled nearly as the noun is: "fork", "the region of the angle
+// formed by…", stays apart from "form", and so, for precision, do "sale",
+// "the general activity of selling", and "sell".
 func (wn *wordnet) glossed(t table) {
 	for _, s := range wn.sorted() {
 		if s.id.pos != 'n' {
@@ -210,10 +211,7 @@ func nearSpelling(a, b string) bool {
 // exception list and its detachment rules for "-ed" and "-ing" (wndb(5),
 // morphy(7)); a base form yields none.
 func (wn *wordnet) verbLemmas(tok string) []string {
-	var out []string
-	for _, l := range wn.verbExceptions[tok] {
-		out = append(out, l)
-	}
+	out := slices.Clone(wn.verbExceptions[tok])
 	for _, r := range [...]struct{ suffix, ending string }{{"ed", ""}, {"ed", "e"}, {"ing", ""}, {"ing", "e"}} {
 		if stem, ok := strings.CutSuffix(tok, r.suffix); ok && len(stem) > 1 {
 			if l := stem + r.ending; len(wn.senses[lemmaPOS{l, 'v'}]) > 0 && !slices.Contains(out, l) {
