@@ -1,11 +1,9 @@
 package bot
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -21,18 +19,6 @@ const (
 	digestNewQuotes  = 3
 	digestFooterURLs = 5
 )
-
-// Digest composes sub's scheduled digest from the current corpus. since is
-// the channel's last posted digest (nil before the first one): what is new
-// since then comes first, and an OnlyNew subscription with nothing new gets a
-// single line. late marks a digest posted after its time (after downtime).
-func (b *Bot) Digest(ctx context.Context, sub Subscription, since *Delivery, late bool) (Reply, error) {
-	c := b.Corpus()
-	if c == nil {
-		return Reply{}, errors.New("bot: digest: no corpus loaded")
-	}
-	return composeDigest(c, sub, since, time.Time{}, late), nil
-}
 
 // coverage is what a posted digest covered, stored in
 // Delivery.CorpusVersion so the next digest can tell what is new: the

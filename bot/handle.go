@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"strings"
-	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -31,7 +30,7 @@ type Config struct {
 
 // Bot answers requests from every platform. It is safe for concurrent use.
 type Bot struct {
-	corpus      atomic.Pointer[briefs.Corpus]
+	corpus      *briefs.Corpus
 	store       Store
 	clock       Clock
 	log         *slog.Logger
@@ -60,16 +59,12 @@ func New(cfg Config) *Bot {
 	if b.minInterval <= 0 {
 		b.minInterval = time.Minute
 	}
-	b.corpus.Store(cfg.Corpus)
+	b.corpus = cfg.Corpus
 	return b
 }
 
 // Corpus returns the corpus requests are answered from now.
-func (b *Bot) Corpus() *briefs.Corpus { return b.corpus.Load() }
-
-// SetCorpus swaps the corpus (after an ingest); requests in flight finish
-// on the corpus they started with.
-func (b *Bot) SetCorpus(c *briefs.Corpus) { b.corpus.Store(c) }
+func (b *Bot) Corpus() *briefs.Corpus { return b.corpus }
 
 // Limits on what a user may send. Anything longer is refused with a reply
 // saying so, rather than truncated: a cut question would get a wrong answer.

@@ -593,22 +593,6 @@ func TestCommandsTable(t *testing.T) {
 	}
 }
 
-func TestSetCorpus(t *testing.T) {
-	f := newFixture(t)
-	c, err := briefs.New([]briefs.Article{{ID: "solo", Title: "Solo story", Text: "The council approved a new bridge on Monday. The bridge will cost $40 million."}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.bot.SetCorpus(c)
-	if f.bot.Corpus() != c {
-		t.Fatalf("Corpus after SetCorpus is not the new one")
-	}
-	r := f.bot.Handle(context.Background(), cmd("sources"))
-	if got := text(r); !strings.Contains(got, "Solo story") || strings.Contains(got, "Amazon") {
-		t.Errorf("sources after SetCorpus:\n%s", got)
-	}
-}
-
 func FuzzHandle(f *testing.F) {
 	for _, s := range []string{"", "brief", "ask who?", "subscribe CRON_TZ=UTC", "subscribe 0 9 31 2 *", "\x00", "ünï 🚀", "what else did he say?", "subscribe TZ=", "share"} {
 		f.Add(s, uint8(0))

@@ -16,7 +16,7 @@ import (
 // Schedule is a parsed, validated digest schedule. The zero value never fires.
 //
 // It wraps robfig/cron v3 with two differences that matter to a daily digest
-// (see README “Scheduled digests”): a schedule firing at most once per local day
+// (see docs/digests.md): a schedule firing at most once per local day
 // ("daily-type": one fixed hour, minute and second) fires exactly once on
 // every matching local day, so on the fall-back day it fires only at the
 // first of the two identical wall times, and on the spring-forward day a time

@@ -9,15 +9,6 @@ import (
 	"github.com/robfig/cron/v3"
 )
 
-func mustZone(t testing.TB, name string) *time.Location {
-	t.Helper()
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return loc
-}
-
 func mustSchedule(t testing.TB, spec string) Schedule {
 	t.Helper()
 	s, err := ParseSchedule(spec, time.Minute)
@@ -149,7 +140,7 @@ func TestParseScheduleMinZeroAllowsFrequent(t *testing.T) {
 
 // The vectors of PLATFORMS.md ("cron, 2026"), first as robfig computes
 // them — proving what the library does — and then as Schedule does, which
-// differs only for daily-type schedules on DST days (README “Scheduled digests”).
+// differs only for daily-type schedules on DST days (docs/digests.md).
 func TestCronVectorsRobfig(t *testing.T) {
 	tests := []struct {
 		spec string

@@ -64,7 +64,7 @@ const (
 )
 
 // Scheduler posts digests on their schedules, each slot exactly once across
-// any number of replicas sharing one Store. See README “Scheduled digests”.
+// any number of replicas sharing one Store. See docs/digests.md.
 type Scheduler struct {
 	cfg SchedulerConfig
 	log *slog.Logger
@@ -138,9 +138,6 @@ func NewScheduler(cfg SchedulerConfig) *Scheduler {
 	}
 	return &Scheduler{cfg: cfg, log: cfg.Logger}
 }
-
-// Owner is the name this scheduler claims slots under.
-func (s *Scheduler) Owner() string { return s.cfg.Owner }
 
 func defaultOwner() string {
 	host, _ := os.Hostname()
@@ -441,7 +438,7 @@ func (s *Scheduler) postSlot(ctx context.Context, sub Subscription, poster Poste
 			}
 		} else {
 			// No way to tell whether the earlier owner posted before it
-			// died: at most once wins over at least once (SPEC.md).
+			// died: at most once wins over at least once (docs/contract.md).
 			d.State, d.Error = StateFailed, "an earlier attempt stopped mid-post and this platform cannot be checked; not posted again to avoid a duplicate"
 			return s.finish(record, sub, d, log)
 		}

@@ -4,7 +4,7 @@
 // cluster, no systemd as PID 1), so the tests parse them and hold them to the
 // contract: probes on /healthz and /readyz, port 8080, non-root, read-only
 // root filesystem, a drain window longer than the shutdown timeout, and
-// environment names exactly as SPEC.md and cmd/alexa-brief spell them.
+// environment names exactly as docs/contract.md and cmd/alexa-brief spell them.
 package deploy_test
 
 import (
@@ -29,7 +29,7 @@ import (
 // root is the repository root, seen from this package's directory.
 const root = ".."
 
-// specEnv is the "Environment" table of SPEC.md.
+// specEnv is the "Environment" table of docs/contract.md.
 var specEnv = []string{
 	"ALEXA_BRIEF_ADDR", "DATABASE_URL", "ALEXA_BRIEF_CORPUS", "ALEXA_BRIEF_CATCHUP",
 	"LOG_LEVEL", "LOG_FORMAT",
@@ -145,11 +145,11 @@ func checkEnvNames(t *testing.T, where string, names []string, allowed ...string
 			continue
 		}
 		if !botEnv(n) {
-			t.Errorf("%s: %s is not an environment variable of SPEC.md or cmd/alexa-brief", where, n)
+			t.Errorf("%s: %s is not an environment variable of docs/contract.md or cmd/alexa-brief", where, n)
 			continue
 		}
 		if !read[n] {
-			t.Errorf("%s: %s is in SPEC.md but cmd/alexa-brief never reads it", where, n)
+			t.Errorf("%s: %s is in docs/contract.md but cmd/alexa-brief never reads it", where, n)
 		}
 	}
 }

@@ -111,7 +111,7 @@ func TestEnvExample(t *testing.T) {
 		}
 	}
 	checkEnvNames(t, "env.example", names, composeOnlyEnv...)
-	// Every operator-facing variable of SPEC.md is in the example; the two
+	// Every operator-facing variable of docs/contract.md is in the example; the two
 	// API base URLs exist for tests and stay out.
 	for _, n := range specEnv {
 		if !seen[n] && n != "SLACK_API_URL" && n != "DISCORD_API_URL" {

@@ -154,7 +154,7 @@ func TestOpenErrorsHidePassword(t *testing.T) {
 }
 
 // The claim benchmarks are bot/storetest's, so both stores measure the
-// same work (figures in README “Where alexa-brief keeps its state”).
+// same work (figures in docs/operations.md “Where alexa-brief keeps its state”).
 func BenchmarkClaimSlot(b *testing.B) {
 	storetest.BenchClaimSlot(b, openURL(b, pgtest.URL(b)))
 }

@@ -327,7 +327,7 @@ func TestMain(m *testing.M) {
 }
 
 // The claim benchmarks are bot/storetest's, so both stores measure the
-// same work (figures in README “Where alexa-brief keeps its state”).
+// same work (figures in docs/operations.md “Where alexa-brief keeps its state”).
 func BenchmarkClaimSlot(b *testing.B) {
 	storetest.BenchClaimSlot(b, openTemp(b, filepath.Join(b.TempDir(), "bench.db")))
 }

@@ -10,7 +10,7 @@ import (
 )
 
 // The claim benchmarks, shared so that the SQLite and PostgreSQL figures
-// in README “Where alexa-brief keeps its state” measure the very same work:
+// in docs/operations.md “Where alexa-brief keeps its state” measure the very same work:
 //
 //	func BenchmarkClaimSlot(b *testing.B) { storetest.BenchClaimSlot(b, open(b)) }
 

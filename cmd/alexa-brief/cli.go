@@ -47,7 +47,7 @@ func newCorpusFlags(e *env, name, usage string) *corpusFlags {
 	fs.SetOutput(io.Discard) // errors are reported once, by parse
 	return &corpusFlags{
 		fs:     fs,
-		json:   fs.Bool("json", false, "print JSON (the shapes of SPEC.md)"),
+		json:   fs.Bool("json", false, "print JSON (the shapes of docs/contract.md)"),
 		corpus: fs.String("corpus", e.cfg.CorpusDir, "folder of .txt/.md articles (default: ALEXA_BRIEF_CORPUS, else the embedded corpus)"),
 		usage:  usage,
 	}
@@ -221,7 +221,7 @@ func printJSON(w io.Writer, v any, indent bool) error {
 	return enc.Encode(v)
 }
 
-// The JSON shapes of SPEC.md promise arrays, never null: these fill nils.
+// The JSON shapes of docs/contract.md promise arrays, never null: these fill nils.
 func nonNil[T any](s []T) []T {
 	if s == nil {
 		return []T{}

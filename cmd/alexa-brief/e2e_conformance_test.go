@@ -23,7 +23,7 @@ import (
 // checks would, over a corpus of their own (testdata/conformance: a news
 // story unrelated to the embedded one, with and without front matter,
 // straight and typographic quotes, scare quotes and figures) and check the
-// contract of SPEC.md: JSON shapes, exit codes, the verbatim invariant and
+// contract of docs/contract.md: JSON shapes, exit codes, the verbatim invariant and
 // streaming. They check invariants and clear facts, not ranking.
 
 const (

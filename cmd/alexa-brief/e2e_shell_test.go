@@ -171,7 +171,7 @@ func TestShellE2E(t *testing.T) {
 	}
 }
 
-// Strict mirrors of the JSON shapes of SPEC.md: decoding with
+// Strict mirrors of the JSON shapes of docs/contract.md: decoding with
 // DisallowUnknownFields fails on any extra field.
 type (
 	jsonQuote struct {

@@ -20,7 +20,7 @@ func main() {
 	os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv))
 }
 
-// Exit codes of SPEC.md.
+// Exit codes of docs/contract.md.
 const (
 	exitOK    = 0
 	exitFail  = 1
