@@ -2,6 +2,8 @@ package rank
 
 import (
 	"math"
+
+	"github.com/alexa-brief/alexa-brief/briefs/text"
 )
 
 // FeatureNames name the features of a (question, sentence) pair, in the
@@ -40,9 +42,11 @@ var FeatureNames = []string{
 	"cover_context",   // idf_cover plus what the sentence before carries for a pronoun
 	"type_near",       // a wanted type within three terms of a question term
 	"density",         // matched terms over the span of the sentence they cover
+	"derived_cover",   // idf-weighted share of the question's terms only a derived form of which is in the sentence (lose, loss)
+	"synonym_cover",   // the same for synonyms (deficit, shortfall)
 }
 
-const nFeatures = 33
+const nFeatures = 35
 
 // query is a question resolved against an index.
 type query struct {
@@ -52,6 +56,9 @@ type query struct {
 	idfSum  float64
 	focus   int32
 	counted int32
+	// derived[i] and synonym[i] are the ids of the terms related to term
+	// i that the index holds (text.Related).
+	derived, synonym [][]int32
 }
 
 func (ix *Index) resolve(q *Question) *query {
@@ -68,6 +75,18 @@ func (ix *Index) resolve(q *Question) *query {
 		r.ids = append(r.ids, id)
 		r.idf = append(r.idf, w)
 		r.idfSum += w
+		var der, syn []int32
+		for _, rel := range text.Related(t) {
+			if rid, ok := ix.vocab[rel.Term]; ok && ix.df[rid] > 0 {
+				if rel.Kind == text.Derived {
+					der = append(der, rid)
+				} else {
+					syn = append(syn, rid)
+				}
+			}
+		}
+		r.derived = append(r.derived, der)
+		r.synonym = append(r.synonym, syn)
 	}
 	if id, ok := ix.vocab[q.Focus]; ok && q.Focus != "" {
 		r.focus = id
@@ -222,6 +241,21 @@ func (ix *Index) features(r *query, s int, bm, best float64, x []float64) {
 	if matched > 0 {
 		x[32] = float64(matched) / float64(last-first+1)
 	}
+	if r.idfSum > 0 {
+		var der, syn float64
+		for i := range r.ids {
+			if i < len(present) && present[i] {
+				continue
+			}
+			switch {
+			case anyIn(seq, r.derived[i]):
+				der += r.idf[i]
+			case anyIn(seq, r.synonym[i]):
+				syn += r.idf[i]
+			}
+		}
+		x[33], x[34] = der/r.idfSum, syn/r.idfSum
+	}
 }
 
 func b2f(v bool) float64 {
@@ -292,3 +326,13 @@ func lcs(a, b []int32) int {
 
 // Resolve prepares q for Features.
 func (ix *Index) Resolve(q *Question) *query { return ix.resolve(q) }
+
+// anyIn reports whether seq holds one of ids.
+func anyIn(seq, ids []int32) bool {
+	for _, id := range ids {
+		if containsID(seq, id) {
+			return true
+		}
+	}
+	return false
+}

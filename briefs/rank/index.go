@@ -64,6 +64,9 @@ const (
 	flagQuote                      // holds direct speech
 )
 
+// relatedWeight discounts a related term's BM25 in retrieval.
+const relatedWeight = 0.5
+
 // BM25 parameters: the usual defaults.
 const (
 	k1 = 1.2
@@ -237,17 +240,26 @@ func (ix *Index) Retrieve(terms []string, k int, allowed func(int) bool) []Hit {
 	}
 	sc := ix.pool.Get().(*scratch)
 	acc, touched := sc.acc, sc.touched[:0]
-	for _, t := range terms {
-		id, ok := ix.vocab[t]
-		if !ok {
-			continue
-		}
-		w := ix.idf(ix.df[id])
+	add := func(id int32, factor float64) {
+		w := factor * ix.idf(ix.df[id])
 		for i, s := range ix.post[id] {
 			if acc[s] == 0 {
 				touched = append(touched, s)
 			}
 			acc[s] += float32(w * ix.tfNorm(int(ix.ptf[id][i]), int(s)))
+		}
+	}
+	for _, t := range terms {
+		if id, ok := ix.vocab[t]; ok {
+			add(id, 1)
+		}
+		// A question may use another form or a synonym of the text's word
+		// ("shortfall" for "deficit"); such a match counts half in
+		// retrieval, and the ranker's paraphrase features weigh it.
+		for _, rel := range text.Related(t) {
+			if id, ok := ix.vocab[rel.Term]; ok && !slices.Contains(terms, rel.Term) {
+				add(id, relatedWeight)
+			}
 		}
 	}
 	top := make([]Hit, 0, k+1)
