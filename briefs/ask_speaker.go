@@ -46,10 +46,16 @@ func (c *Corpus) saidBy(s int, speaker string) bool {
 		return true
 	}
 	ws := txt.Words(text)
-	at := func(lo, hi int) bool {
-		for k := max(lo, 0); k < min(hi, len(ws)); k++ {
+	before := func(i int) bool {
+		// "the harbor director told": the subject just before the verb,
+		// up to a function word other than an article ("wrote to the
+		// governor on Monday asking" is not the governor asking).
+		for k := i - 1; k >= 0 && k >= i-4; k-- {
 			if txt.Norm(ws[k]) == speaker {
 				return true
+			}
+			if txt.IsStop(ws[k]) && ws[k] != "the" && ws[k] != "a" && ws[k] != "an" {
+				return false
 			}
 		}
 		return false
@@ -73,13 +79,13 @@ func (c *Corpus) saidBy(s int, speaker string) bool {
 		if !txt.SpeechVerbs[w] && !according {
 			continue
 		}
-		if at(i-4, i) && !according {
+		if !according && !strings.HasSuffix(w, "ing") && before(i) {
 			return true
 		}
 		if according {
 			i++
 		}
-		if after(i) {
+		if !txt.AddresseeVerbs[w] && after(i) {
 			return true
 		}
 	}

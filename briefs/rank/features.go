@@ -33,7 +33,7 @@ var FeatureNames = []string{
 	"definition",      // "what/who is X": the sentence names X before its copula
 	"pronoun_context", // opens with a pronoun: question terms of the sentence before
 	"first",           // the article's first sentence
-	"position",        // position in the article as a share of its sentences
+	"position",        // "what/who is X": position in the article as a share of its sentences
 	"length",          // log(1+terms)
 	"fragment",        // no final punctuation (caption, heading)
 	"quote",           // holds direct speech
@@ -220,7 +220,12 @@ func (ix *Index) features(r *query, s int, bm, best float64, x []float64) {
 	// A share rather than an index: a Wikipedia summary has a handful of
 	// sentences and a news article dozens, and the 10th of 40 sits where
 	// the 2nd of 8 does.
-	x[24] = float64(ix.pos[s]) / float64(ix.docLen[ix.doc[s]])
+	// Only for "what/who is X": an encyclopaedia defines its subject
+	// first, which is most of what position tells in WikiQA, while a news
+	// article states its facts throughout.
+	if r.q.Want&Definition != 0 {
+		x[24] = float64(ix.pos[s]) / float64(ix.docLen[ix.doc[s]])
+	}
 	x[25] = math.Log1p(float64(len(seq)))
 	x[26] = b2f(ix.flags[s]&flagFragment != 0)
 	x[27] = b2f(ix.flags[s]&flagQuote != 0)

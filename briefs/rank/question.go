@@ -136,9 +136,13 @@ func Analyze(q string) Question {
 		}
 	}
 	caps := capitalised(q)
+	speech := out.Speaker != "" || isSpeechQuestion(ws)
 	for _, w := range ws {
 		if text.IsStop(w) || text.QuestionFillers[w] || typeWords[w] || text.WhWords[w] {
 			continue
+		}
+		if speech && text.SpeechVerbs[w] {
+			continue // "what did X say": the speaking is checked, not the word
 		}
 		t := text.Norm(w)
 		if caps[w] || w[0] >= '0' && w[0] <= '9' {
@@ -265,6 +269,19 @@ func entityPhrases(s string) []string {
 func contains(xs []string, s string) bool {
 	for _, x := range xs {
 		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// isSpeechQuestion reports "what did X say", with X a name or a pronoun.
+func isSpeechQuestion(ws []string) bool {
+	if len(ws) < 3 || ws[0] != "what" {
+		return false
+	}
+	for _, w := range ws[2:] {
+		if text.SpeechVerbs[w] {
 			return true
 		}
 	}

@@ -387,6 +387,10 @@ var (
 		"anything more", "what else do they say", "what else do the articles say", "and then", "then what")
 	// ConstraintOpeners start a question that only narrows the last one.
 	ConstraintOpeners = []string{"and ", "what about ", "how about ", "what of ", "and what about ", "same for ", "but "}
+	// AddresseeVerbs take the person spoken to as their object ("told
+	// reporters"), never the speaker.
+	AddresseeVerbs = NewSet("tell", "tells", "told", "telling", "warn", "warns", "warned", "warning",
+		"urge", "urges", "urged", "urging", "remind", "reminds", "reminded", "assure", "assured", "assures")
 	// OtherWords ask for something besides what was given.
 	OtherWords = NewSet("else", "other", "more", "again", "another")
 )
