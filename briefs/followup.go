@@ -49,10 +49,21 @@ func (c *Corpus) FollowUp(question string, history []Exchange) Answer {
 			q = q.About(who)
 		}
 	}
-	if q.IsConstraint() {
-		q = resolve(history).Narrow(q)
+	if !q.IsConstraint() {
+		return c.answer(question, q, c.search(q, nil))
 	}
-	return c.answer(question, q, c.search(q, nil))
+	onlyNames := len(q.Terms) > 0
+	for _, t := range q.Terms {
+		onlyNames = onlyNames && q.Names[t]
+	}
+	q = resolve(history).Narrow(q)
+	r := c.search(q, nil)
+	if onlyNames && q.Want == 0 && q.Speaker == "" {
+		// "What about Ortega?" asks what the articles say of Ortega: any
+		// sentence that names Ortega (required) answers.
+		r.sure = len(r.ranked) > 0 && len(r.missing) == 0
+	}
+	return c.answer(question, q, r)
 }
 
 // resolve rebuilds the question of the last exchange of history, carrying

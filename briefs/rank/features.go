@@ -30,7 +30,7 @@ var FeatureNames = []string{
 	"counted",         // "how many X": a number followed by X
 	"focus",           // the head noun of "what is the X" is in the sentence
 	"names",           // share of the question's terms the sentence has as names
-	"definition",      // "what/who is X": the sentence names X before its copula
+	"definition",      // "what/who is X": the sentence names X before its copula or in an appositive
 	"pronoun_context", // opens with a pronoun: question terms of the sentence before
 	"first",           // the article's first sentence
 	"position",        // "what/who is X": position in the article as a share of its sentences
@@ -198,9 +198,13 @@ func (ix *Index) features(r *query, s int, bm, best float64, x []float64) {
 	x[17] = b2f(r.q.Want&Reason != 0 && novel&Reason != 0)
 	x[18] = b2f(counted)
 	x[19] = b2f(r.focus >= 0 && containsID(seq, r.focus))
-	if r.q.Want&Definition != 0 && ix.copula[s] != 255 {
+	if r.q.Want&Definition != 0 {
+		// "X is a …", or the appositive "X, a dairy farmer".
 		for i, id := range r.ids {
-			if i < len(present) && present[i] && indexID(seq, id) < int(ix.copula[s]) {
+			if i >= len(present) || !present[i] {
+				continue
+			}
+			if j := indexID(seq, id); j < int(ix.copula[s]) || j < 64 && ix.appos[s]&(1<<j) != 0 {
 				x[21] = 1
 				break
 			}

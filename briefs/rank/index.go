@@ -39,6 +39,7 @@ type Index struct {
 
 	flags   []uint8 // per sentence: flag bits below
 	copula  []uint8 // per sentence: terms before its first copula (255: none)
+	appos   []uint64 // per sentence: bit j set when term j is followed by an appositive
 	doc     []int32 // sentence → article
 	pos     []int32 // sentence → position in its article
 	docLen  []int32 // article → sentences
@@ -83,6 +84,7 @@ func NewIndex(sents []Sentence, titles []string) *Index {
 		length:   make([]uint16, n),
 		flags:    make([]uint8, n),
 		copula:   make([]uint8, n),
+		appos:    make([]uint64, n),
 		doc:      make([]int32, n),
 		pos:      make([]int32, n),
 		para:     make([]int32, n),
@@ -186,6 +188,9 @@ func (ix *Index) annotate(s int, sent string) {
 		prev = w
 		if text.IsStop(w) {
 			continue
+		}
+		if tk.appos && int(at) < 64 {
+			ix.appos[s] |= 1 << at
 		}
 		ix.seq = append(ix.seq, ix.id(text.Norm(w)))
 		ix.seqCap = append(ix.seqCap, tk.cap && i > 0)
@@ -326,8 +331,11 @@ func (ix *Index) Has(s int, t string) bool {
 func (ix *Index) Candidates(terms []string, k int, allowed func(int) bool) []Hit {
 	hits := ix.Retrieve(terms, k, allowed)
 	in := make(map[int]bool, len(hits))
-	for _, h := range hits {
+	for i, h := range hits {
 		in[h.Sent] = true
+		// The ranker's BM25 is over the question's own terms, as in
+		// training; related terms only widened the retrieval.
+		hits[i].BM25 = ix.BM25(terms, h.Sent)
 	}
 	hits = ix.addTitled(terms, hits, in, allowed)
 	for _, h := range hits[:len(hits):len(hits)] {

@@ -107,7 +107,10 @@ func Analyze(q string) Question {
 				out.Want = Date
 				typeWords[next] = true
 			case text.PlaceNouns[next]:
+				// "In what town is the fair?": the answer names the
+				// town, rarely with the word.
 				out.Want = Place | Name
+				typeWords[next] = true
 			case text.PersonNouns[next]:
 				out.Want = Person | Name
 			case next == "percent" || next == "percentage" || next == "share" || next == "proportion":

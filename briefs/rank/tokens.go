@@ -14,6 +14,8 @@ type token struct {
 	cap   bool   // written with a capital
 	money bool   // its field carries a currency sign ("$25")
 	comma bool   // its field groups thousands ("1,200")
+	// appos: a comma and an article follow ("Ortiz, a dairy farmer").
+	appos bool
 }
 
 // tokens splits a sentence into words, keeping capitals and currency
@@ -30,9 +32,16 @@ func tokens(s string) []token {
 		capital := unicode.IsUpper(r)
 		money := strings.ContainsAny(f, "$€£¥")
 		comma := groupsThousands(f)
+		if n := len(out); n > 0 && out[n-1].appos {
+			out[n-1].appos = ws[0] == "a" || ws[0] == "an" || ws[0] == "the"
+		}
 		for _, w := range ws {
 			out = append(out, token{word: w, cap: capital, money: money, comma: comma})
 		}
+		out[len(out)-1].appos = strings.HasSuffix(f, ",")
+	}
+	if n := len(out); n > 0 {
+		out[n-1].appos = false
 	}
 	return out
 }
