@@ -210,22 +210,31 @@ func SourcesReply(c *briefs.Corpus) Reply {
 }
 
 // AnswerReply is an answer: the verbatim supporting sentences, each citing
-// its article, or the plain statement that the articles don't say.
+// its article, or the plain statement that the articles don't say with
+// the sentences that come closest, so the reader sees what they do say.
 func AnswerReply(c *briefs.Corpus, a briefs.Answer) Reply {
 	r := Reply{Title: shorten(a.Question, 150)}
 	if r.Title == "" {
 		r.Title = "Answer"
 	}
+	ct := newCiter(c)
 	if !a.Answered || len(a.Citations) == 0 {
 		text := a.Answer
 		if text == "" {
 			text = "The articles don't say."
 		}
 		r.Sections = []Section{{Text: text}}
+		if len(a.Nearest) > 0 {
+			items := make([]Item, 0, len(a.Nearest))
+			for _, n := range a.Nearest {
+				items = append(items, Item{Text: n.Text, Refs: []int{ct.ref(n.Source)}})
+			}
+			r.Sections = append(r.Sections, Section{Heading: "The closest the articles come:", Items: items})
+			r.Citations = ct.list
+		}
 		r.Buttons = []Button{{Label: "Sources", Action: ActionSources}}
 		return r
 	}
-	ct := newCiter(c)
 	items := make([]Item, 0, len(a.Citations))
 	var joined []string
 	for _, cit := range a.Citations {

@@ -248,6 +248,7 @@ func cleanFacts(fs []briefs.Fact) []briefs.Fact {
 
 func cleanAnswer(a briefs.Answer) briefs.Answer {
 	a.Citations = nonNil(a.Citations)
+	a.Nearest = nonNil(a.Nearest)
 	return a
 }
 
