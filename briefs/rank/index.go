@@ -37,12 +37,12 @@ type Index struct {
 	typStart []int32 // sentence s's typed tokens are typ[typStart[s]:typStart[s+1]]
 	typ      []typed
 
-	flags   []uint8 // per sentence: flag bits below
-	copula  []uint8 // per sentence: terms before its first copula (255: none)
+	flags   []uint8  // per sentence: flag bits below
+	copula  []uint8  // per sentence: terms before its first copula (255: none)
 	appos   []uint64 // per sentence: bit j set when term j is followed by an appositive
-	doc     []int32 // sentence → article
-	pos     []int32 // sentence → position in its article
-	docLen  []int32 // article → sentences
+	doc     []int32  // sentence → article
+	pos     []int32  // sentence → position in its article
+	docLen  []int32  // article → sentences
 	para    []int32
 	titles  [][]int32       // article → title term ids
 	inTitle map[int32]bool  // term ids of any title
