@@ -48,9 +48,9 @@ type result struct {
 	missing []string // names of the question the corpus never mentions
 	// unknownFocus: the corpus never uses the head noun of "what is the X".
 	unknownFocus bool
-	empty   bool     // the question has nothing to look for
-	sure    bool     // the top sentence answers by rule ("what did X say")
-	lead    bool     // the story's lead answers a question about the whole story
+	empty        bool // the question has nothing to look for
+	sure         bool // the top sentence answers by rule ("what did X say")
+	lead         bool // the story's lead answers a question about the whole story
 }
 
 // newIndex builds the rank index of the corpus's sentences.

@@ -2,6 +2,7 @@ package briefs
 
 import (
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/alexa-brief/alexa-brief/briefs/rank"
@@ -21,17 +22,38 @@ func (c *Corpus) spokenBy(q *rank.Question, hits []rank.Hit, allowed func(int) b
 			in[h.Sent] = true
 		}
 	}
-	c.speakersOnce.Do(func() { c.speakers = quoteSpeakers(c) })
-	for s := range c.sents {
+	c.speakersOnce.Do(c.indexSpeakers)
+	var more []rank.Hit
+	bm25 := c.qa.Scorer(q.Terms)
+	for _, s := range c.spoken[speaker] {
 		if in[s] || allowed != nil && !allowed(s) {
 			continue
 		}
-		if slices.Contains(c.speakers[c.sents[s].text], speaker) {
-			in[s] = true
-			out = append(out, rank.Hit{Sent: s, BM25: c.qa.BM25(q.Terms, s)})
+		more = append(more, rank.Hit{Sent: s, BM25: bm25(s)})
+	}
+	// A speaker quoted all over a large corpus: the ranker scores the
+	// quotes closest to the rest of the question, as many as retrieval
+	// would give it.
+	sort.SliceStable(more, func(i, j int) bool { return more[i].BM25 > more[j].BM25 })
+	return append(out, more[:min(len(more), rank.DefaultK)]...)
+}
+
+// indexSpeakers fills c.speakers from the quotes and c.spoken, its
+// inverse by sentence, so a "what did X say" question looks up X's
+// sentences instead of scanning the corpus.
+func (c *Corpus) indexSpeakers() {
+	c.speakers = quoteSpeakers(c)
+	c.spoken = map[string][]int{}
+	if len(c.speakers) == 0 {
+		return
+	}
+	for s := range c.sents {
+		for _, w := range c.speakers[c.sents[s].text] {
+			if ids := c.spoken[w]; len(ids) == 0 || ids[len(ids)-1] != s {
+				c.spoken[w] = append(ids, s)
+			}
 		}
 	}
-	return out
 }
 
 // saidBy reports whether sentence s has speaker (a normalised word) as the
@@ -41,7 +63,7 @@ func (c *Corpus) spokenBy(q *rank.Question, hits []rank.Hit, allowed func(int) b
 // that turns to someone else ("wrote to the governor").
 func (c *Corpus) saidBy(s int, speaker string) bool {
 	text := c.sents[s].text
-	c.speakersOnce.Do(func() { c.speakers = quoteSpeakers(c) })
+	c.speakersOnce.Do(c.indexSpeakers)
 	if slices.Contains(c.speakers[text], speaker) {
 		return true
 	}

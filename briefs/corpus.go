@@ -55,6 +55,7 @@ type Corpus struct {
 	// of its quotations, built on the first "what did X say" question.
 	speakersOnce sync.Once
 	speakers     map[string][]string
+	spoken       map[string][]int // speaker word → sentences
 
 	// Derived views are computed on first use and then served from memory:
 	// a corpus is immutable, so computing them once is always correct.

@@ -37,16 +37,19 @@ type Index struct {
 	typStart []int32 // sentence s's typed tokens are typ[typStart[s]:typStart[s+1]]
 	typ      []typed
 
-	flags   []uint8  // per sentence: flag bits below
-	copula  []uint8  // per sentence: terms before its first copula (255: none)
-	appos   []uint64 // per sentence: bit j set when term j is followed by an appositive
-	doc     []int32  // sentence → article
-	pos     []int32  // sentence → position in its article
-	docLen  []int32  // article → sentences
-	para    []int32
-	titles  [][]int32       // article → title term ids
-	inTitle map[int32]bool  // term ids of any title
-	known   map[string]bool // every term of the sentences and titles
+	flags  []uint8  // per sentence: flag bits below
+	copula []uint8  // per sentence: terms before its first copula (255: none)
+	appos  []uint64 // per sentence: bit j set when term j is followed by an appositive
+	doc    []int32  // sentence → article
+	pos    []int32  // sentence → position in its article
+	docLen []int32  // article → sentences
+	// docStart[d] is article d's first sentence: NewIndex takes the
+	// sentences in article order.
+	docStart []int32
+	para     []int32
+	titles   [][]int32       // article → title term ids
+	inTitle  map[int32]bool  // term ids of any title
+	known    map[string]bool // every term of the sentences and titles
 
 	pool sync.Pool // *scratch
 }
@@ -74,7 +77,8 @@ const (
 	b  = 0.75
 )
 
-// NewIndex indexes sentences; titles[d] is article d's title ("" if none).
+// NewIndex indexes sentences, given in article order (an article's
+// sentences consecutive); titles[d] is article d's title ("" if none).
 func NewIndex(sents []Sentence, titles []string) *Index {
 	n := len(sents)
 	ix := &Index{
@@ -125,8 +129,11 @@ func NewIndex(sents []Sentence, titles []string) *Index {
 	ix.seqStart = append(ix.seqStart, int32(len(ix.seq)))
 	ix.typStart = append(ix.typStart, int32(len(ix.typ)))
 	ix.docLen = make([]int32, max(len(titles), lastDoc+1))
-	for _, d := range ix.doc {
+	ix.docStart = make([]int32, len(ix.docLen))
+	for s := len(ix.doc) - 1; s >= 0; s-- {
+		d := ix.doc[s]
 		ix.docLen[d]++
+		ix.docStart[d] = int32(s)
 	}
 	ix.titles = make([][]int32, len(titles))
 	for d, t := range titles {
@@ -293,18 +300,28 @@ func (ix *Index) Retrieve(terms []string, k int, allowed func(int) bool) []Hit {
 }
 
 // BM25 is the exact BM25 score of sentence s for the terms.
-func (ix *Index) BM25(terms []string, s int) float64 {
-	v := 0.0
+func (ix *Index) BM25(terms []string, s int) float64 { return ix.Scorer(terms)(s) }
+
+// Scorer returns the BM25 of a sentence for the terms, resolved once so
+// that scoring many sentences costs no lookups.
+func (ix *Index) Scorer(terms []string) func(s int) float64 {
+	var ids []int32
+	var idfs []float64
 	for _, t := range terms {
-		id, ok := ix.vocab[t]
-		if !ok {
-			continue
-		}
-		if tf := ix.tf(s, id); tf > 0 {
-			v += ix.idf(ix.df[id]) * ix.tfNorm(tf, s)
+		if id, ok := ix.vocab[t]; ok && ix.df[id] > 0 {
+			ids = append(ids, id)
+			idfs = append(idfs, ix.idf(ix.df[id]))
 		}
 	}
-	return v
+	return func(s int) float64 {
+		v := 0.0
+		for i, id := range ids {
+			if tf := ix.tf(s, id); tf > 0 {
+				v += idfs[i] * ix.tfNorm(tf, s)
+			}
+		}
+		return v
+	}
 }
 
 // tf counts term id in sentence s.
@@ -331,19 +348,20 @@ func (ix *Index) Has(s int, t string) bool {
 func (ix *Index) Candidates(terms []string, k int, allowed func(int) bool) []Hit {
 	hits := ix.Retrieve(terms, k, allowed)
 	in := make(map[int]bool, len(hits))
+	bm25 := ix.Scorer(terms)
 	for i, h := range hits {
 		in[h.Sent] = true
 		// The ranker's BM25 is over the question's own terms, as in
 		// training; related terms only widened the retrieval.
-		hits[i].BM25 = ix.BM25(terms, h.Sent)
+		hits[i].BM25 = bm25(h.Sent)
 	}
-	hits = ix.addTitled(terms, hits, in, allowed)
+	hits = ix.addTitled(terms, hits, in, allowed, bm25)
 	for _, h := range hits[:len(hits):len(hits)] {
 		n := h.Sent + 1
 		if n < len(ix.length) && !in[n] && ix.doc[n] == ix.doc[h.Sent] && ix.para[n] == ix.para[h.Sent] &&
 			ix.flags[n]&flagPronoun != 0 && (allowed == nil || allowed(n)) {
 			in[n] = true
-			hits = append(hits, Hit{Sent: n, BM25: ix.BM25(terms, n)})
+			hits = append(hits, Hit{Sent: n, BM25: bm25(n)})
 		}
 	}
 	return hits
@@ -356,7 +374,7 @@ const maxTitled = 128
 // term, when they are few: an article is about its title, and a sentence
 // of it may answer without repeating it ("It takes place in Kilbrack
 // every September.").
-func (ix *Index) addTitled(terms []string, hits []Hit, in map[int]bool, allowed func(int) bool) []Hit {
+func (ix *Index) addTitled(terms []string, hits []Hit, in map[int]bool, allowed func(int) bool, bm25 func(int) float64) []Hit {
 	var docs []int32
 	for _, t := range terms {
 		id, ok := ix.vocab[t]
@@ -373,16 +391,18 @@ func (ix *Index) addTitled(terms []string, hits []Hit, in map[int]bool, allowed 
 		}
 	}
 	var add []int
-	for s, d := range ix.doc {
-		if slices.Contains(docs, d) && !in[s] && (allowed == nil || allowed(s)) {
-			if add = append(add, s); len(add) > maxTitled {
-				return hits
+	for _, d := range docs {
+		for s := int(ix.docStart[d]); s < len(ix.doc) && ix.doc[s] == d; s++ {
+			if !in[s] && (allowed == nil || allowed(s)) {
+				if add = append(add, s); len(add) > maxTitled {
+					return hits
+				}
 			}
 		}
 	}
 	for _, s := range add {
 		in[s] = true
-		hits = append(hits, Hit{Sent: s, BM25: ix.BM25(terms, s)})
+		hits = append(hits, Hit{Sent: s, BM25: bm25(s)})
 	}
 	return hits
 }
