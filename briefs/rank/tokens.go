@@ -80,8 +80,12 @@ func tokenType(toks []token, i int, prev string) Type {
 		t := Name
 		prevCap := i > 1 && toks[i-1].cap && !text.IsStop(prev)
 		nextCap := i+1 < len(toks) && toks[i+1].cap && !text.IsStop(next)
-		if prevCap || nextCap || isHonorific(prev) || text.RoleNouns[prev] ||
-			text.SpeechVerbs[prev] || text.SpeechVerbs[next] {
+		// Two capitalised words are a person's name when no organisation
+		// or place word is among them ("Mara Quint", not "Acme Corp" or
+		// "Lake Road"); a title, role or speech verb beside one is too.
+		orgNext := i+1 < len(toks) && text.OrgSuffixes[next]
+		if (prevCap || nextCap) && !text.OrgSuffixes[w] && !text.OrgSuffixes[prev] && !orgNext ||
+			isHonorific(prev) || text.RoleNouns[prev] || text.SpeechVerbs[prev] || text.SpeechVerbs[next] {
 			t |= Person
 		}
 		if text.PlacePreps[prev] {

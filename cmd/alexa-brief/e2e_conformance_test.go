@@ -198,7 +198,7 @@ func checkQuote(t *testing.T, raw json.RawMessage, texts map[string]string) (tex
 // checkAnswer checks an ask object and returns it decoded.
 func checkAnswer(t *testing.T, raw json.RawMessage, texts map[string]string) (q string, answered bool, answer string, cites []string) {
 	t.Helper()
-	m := checkKeys(t, "ask", raw, "question", "answered", "answer", "citations")
+	m := checkKeys(t, "ask", raw, "question", "answered", "answer", "citations", "confidence", "nearest")
 	q, answer = str(t, "question", m["question"]), str(t, "answer", m["answer"])
 	if err := json.Unmarshal(m["answered"], &answered); err != nil {
 		t.Errorf("answered is not a bool: %s", m["answered"])
@@ -212,6 +212,20 @@ func checkAnswer(t *testing.T, raw json.RawMessage, texts map[string]string) (q 
 		knownIDs(t, "citation.source", []string{src}, texts)
 		verbatimIn(t, "citation.text", text, texts, src)
 		cites = append(cites, src)
+	}
+	var conf float64
+	if err := json.Unmarshal(m["confidence"], &conf); err != nil || conf < 0 || conf > 1 {
+		t.Errorf("confidence of %q is not a number in 0..1: %s", q, m["confidence"])
+	}
+	nearest := checkArray(t, "nearest", m["nearest"])
+	for _, c := range nearest {
+		cm := checkKeys(t, "nearest", c, "source", "text")
+		src, text := str(t, "nearest.source", cm["source"]), str(t, "nearest.text", cm["text"])
+		knownIDs(t, "nearest.source", []string{src}, texts)
+		verbatimIn(t, "nearest.text", text, texts, src)
+	}
+	if answered && len(nearest) > 0 {
+		t.Errorf("answered %q still lists %d nearest sentences", q, len(nearest))
 	}
 	if !answered && len(cites) > 0 {
 		t.Errorf("unanswered %q still cites %v", q, cites)

@@ -207,6 +207,11 @@ type (
 			Source *string `json:"source"`
 			Text   *string `json:"text"`
 		} `json:"citations"`
+		Confidence *float64 `json:"confidence"`
+		Nearest    *[]struct {
+			Source *string `json:"source"`
+			Text   *string `json:"text"`
+		} `json:"nearest"`
 	}
 )
 
