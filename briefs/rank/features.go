@@ -7,7 +7,7 @@ import (
 )
 
 // FeatureNames name the features of a (question, sentence) pair, in the
-// order of the vectors Features returns and the model's weights.
+// order of the feature vectors and of the model's weights.
 var FeatureNames = []string{
 	"bm25",            // BM25 of the sentence
 	"bm25_rel",        // BM25 over the best candidate's
@@ -332,9 +332,6 @@ func lcs(a, b []int32) int {
 	}
 	return prev[len(b)]
 }
-
-// Resolve prepares q for Features.
-func (ix *Index) Resolve(q *Question) *query { return ix.resolve(q) }
 
 // anyIn reports whether seq holds one of ids.
 func anyIn(seq, ids []int32) bool {

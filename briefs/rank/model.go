@@ -89,7 +89,7 @@ func (m *Model) Rank(ix *Index, q *Question, hits []Hit) []Scored {
 		return nil
 	}
 	r := ix.resolve(q)
-	xs := ix.Features(r, hits)
+	xs := ix.vectors(r, hits)
 	out := make([]Scored, len(hits))
 	for i, h := range hits {
 		out[i] = Scored{Sent: h.Sent, BM25: h.BM25, Prob: m.Prob(xs[i])}
@@ -106,8 +106,8 @@ func (m *Model) Rank(ix *Index, q *Question, hits []Hit) []Scored {
 	return out
 }
 
-// Features returns the feature vectors of the hits, in order.
-func (ix *Index) Features(r *query, hits []Hit) [][]float64 {
+// vectors returns the feature vectors of the hits, in order.
+func (ix *Index) vectors(r *query, hits []Hit) [][]float64 {
 	best := 0.0
 	for _, h := range hits {
 		best = max(best, h.BM25)

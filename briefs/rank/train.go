@@ -47,7 +47,7 @@ func Prepare(g Group) Prepared {
 	for i := range sents {
 		hits[i] = Hit{Sent: i, BM25: ix.BM25(q.Terms, i)}
 	}
-	p := Prepared{X: ix.Features(ix.resolve(&q), hits), Labels: g.Labels}
+	p := Prepared{X: ix.vectors(ix.resolve(&q), hits), Labels: g.Labels}
 	for _, h := range hits {
 		p.BM25 = append(p.BM25, h.BM25)
 	}
