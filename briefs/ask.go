@@ -5,6 +5,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/alexa-brief/alexa-brief/briefs/rank"
+	txt "github.com/alexa-brief/alexa-brief/briefs/text"
 )
 
 // Question answering is a thin layer over package rank: BM25 retrieves
@@ -84,7 +85,7 @@ func (c *Corpus) search(q rank.Question, exclude func(int) bool) result {
 	// sentence says, it is not about what was asked.
 	for _, e := range q.Entities {
 		known := false
-		for _, t := range rank.Analyze("x " + e).Terms {
+		for _, t := range txt.Terms(e) {
 			known = known || c.qa.Knows(t)
 		}
 		if !known {

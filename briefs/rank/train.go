@@ -307,6 +307,20 @@ func (m *Model) Scorer(threshold float64) func(Prepared) ([]float64, bool) {
 // decline on a difference the data does not resolve. Candidates sit
 // midway between neighbouring top probabilities; the bootstrap is seeded.
 func (m *Model) BestThreshold(groups []Prepared, seed int64) float64 {
+	_, low := m.thresholds(groups, seed)
+	return low
+}
+
+// MaxF1Threshold is the threshold of the best answer-triggering F1 over
+// the groups, without the one-standard-error rule (for comparison).
+func (m *Model) MaxF1Threshold(groups []Prepared) float64 {
+	best, _ := m.thresholds(groups, 0)
+	return best
+}
+
+// thresholds returns the F1-best threshold and the one-standard-error
+// choice.
+func (m *Model) thresholds(groups []Prepared, seed int64) (best, low float64) {
 	type top struct {
 		p          float64
 		right, has bool // the top candidate answers; some candidate does
@@ -324,7 +338,7 @@ func (m *Model) BestThreshold(groups []Prepared, seed int64) float64 {
 		}
 	}
 	if len(tops) == 0 {
-		return 0.5
+		return 0.5, 0.5
 	}
 	sort.SliceStable(tops, func(i, j int) bool { return tops[i].p > tops[j].p })
 	f1 := func(sample []int, th float64) float64 {
@@ -362,7 +376,8 @@ func (m *Model) BestThreshold(groups []Prepared, seed int64) float64 {
 		}
 		cands = append(cands, th)
 	}
-	best, bestF := cands[0], -1.0
+	bestF := -1.0
+	best = cands[0]
 	for _, th := range cands {
 		if f := f1(all, th); f > bestF {
 			best, bestF = th, f
@@ -382,13 +397,13 @@ func (m *Model) BestThreshold(groups []Prepared, seed int64) float64 {
 	}
 	mean := sum / rounds
 	se := math.Sqrt(max(sum2/rounds-mean*mean, 0))
-	low := best
+	low = best
 	for _, th := range cands {
 		if th < low && f1(all, th) >= bestF-se {
 			low = th
 		}
 	}
-	return low
+	return best, low
 }
 
 // Folds splits n items into k folds by a seeded shuffle.
