@@ -12,11 +12,16 @@ import (
 // Model is a logistic regression over standardised features: the
 // probability that a sentence answers a question.
 type Model struct {
-	Features  []string  `json:"features"`
-	Mean      []float64 `json:"mean"`
-	Scale     []float64 `json:"scale"`
-	Weights   []float64 `json:"weights"`
-	Bias      float64   `json:"bias"`
+	Features []string  `json:"features"`
+	Mean     []float64 `json:"mean"`
+	Scale    []float64 `json:"scale"`
+	Weights  []float64 `json:"weights"`
+	Bias     float64   `json:"bias"`
+	// Order, when set, ranks the candidates (Score); the probability above
+	// still decides whether the best is given. Pairwise weights order a
+	// question's candidates better than the pointwise ones, which carry
+	// what tells an answerable question from another.
+	Order     []float64 `json:"order,omitempty"`
 	Threshold float64   `json:"threshold"` // decline below this probability
 	Settings  Settings  `json:"settings"`
 }
@@ -26,6 +31,7 @@ type Model struct {
 type Settings struct {
 	L2             float64 `json:"l2"`              // ridge penalty on the standardised weights
 	AnswerableOnly bool    `json:"answerable_only"` // trained only on questions that have an answer
+	Pairwise       bool    `json:"pairwise"`        // Order fitted to answer-minus-non-answer differences
 	K              int     `json:"k"`               // BM25 candidates ranked per question
 	Seed           int64   `json:"seed"`            // of the cross-validation folds
 	Train          string  `json:"train"`           // the training data
@@ -55,7 +61,8 @@ func ParseModel(data []byte) (*Model, error) {
 	if err := json.Unmarshal(data, &m); err != nil {
 		return nil, fmt.Errorf("rank: model: %w", err)
 	}
-	if len(m.Features) != nFeatures || len(m.Mean) != nFeatures || len(m.Scale) != nFeatures || len(m.Weights) != nFeatures {
+	if len(m.Features) != nFeatures || len(m.Mean) != nFeatures || len(m.Scale) != nFeatures || len(m.Weights) != nFeatures ||
+		m.Order != nil && len(m.Order) != nFeatures {
 		return nil, fmt.Errorf("rank: model: %d features, want %d", len(m.Weights), nFeatures)
 	}
 	for i, f := range m.Features {
@@ -75,15 +82,29 @@ func (m *Model) Prob(x []float64) float64 {
 	return 1 / (1 + math.Exp(-z))
 }
 
-// Scored is a candidate sentence with its features and probability.
-type Scored struct {
-	Sent int
-	BM25 float64
-	Prob float64
+// Score orders candidates: the pairwise score when the model has one,
+// else the probability.
+func (m *Model) Score(x []float64) float64 {
+	if m.Order == nil {
+		return m.Prob(x)
+	}
+	v := 0.0
+	for j, w := range m.Order {
+		v += w * x[j]
+	}
+	return v
 }
 
-// Rank scores the hits for the question and returns them most probable
-// first (ties by BM25, then sentence order).
+// Scored is a candidate sentence with its ranking score and probability.
+type Scored struct {
+	Sent  int
+	BM25  float64
+	Score float64
+	Prob  float64
+}
+
+// Rank scores the hits for the question and returns them best first
+// (ties by BM25, then sentence order).
 func (m *Model) Rank(ix *Index, q *Question, hits []Hit) []Scored {
 	if len(hits) == 0 {
 		return nil
@@ -92,11 +113,11 @@ func (m *Model) Rank(ix *Index, q *Question, hits []Hit) []Scored {
 	xs := ix.vectors(r, hits)
 	out := make([]Scored, len(hits))
 	for i, h := range hits {
-		out[i] = Scored{Sent: h.Sent, BM25: h.BM25, Prob: m.Prob(xs[i])}
+		out[i] = Scored{Sent: h.Sent, BM25: h.BM25, Score: m.Score(xs[i]), Prob: m.Prob(xs[i])}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Prob != out[j].Prob {
-			return out[i].Prob > out[j].Prob
+		if out[i].Score != out[j].Score {
+			return out[i].Score > out[j].Score
 		}
 		if out[i].BM25 != out[j].BM25 {
 			return out[i].BM25 > out[j].BM25
@@ -143,7 +164,7 @@ func (m *Model) Round() {
 		p := math.Pow(10, 8-math.Floor(math.Log10(math.Abs(v))))
 		return math.Round(v*p) / p
 	}
-	for _, xs := range [][]float64{m.Mean, m.Scale, m.Weights} {
+	for _, xs := range [][]float64{m.Mean, m.Scale, m.Weights, m.Order} {
 		for i := range xs {
 			xs[i] = r(xs[i])
 		}

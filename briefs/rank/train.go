@@ -57,11 +57,26 @@ func Prepare(g Group) Prepared {
 // Fit trains a logistic regression on the groups by Newton's method with
 // an L2 penalty on the standardised weights (not the bias). It is
 // deterministic: the same data gives the same model.
+//
+// Pointwise, each candidate is one example. Pairwise (RankNet's idea with
+// a linear model), each example is the difference between an answer and
+// a non-answer of one question, which fits the ordering within a question
+// rather than the base rate across questions; the score is then mapped to
+// a probability by Platt scaling on the candidates, which folds into the
+// same weights and bias, so the model stays one logistic regression.
 func Fit(groups []Prepared, s Settings) *Model {
-	var X [][]float64
-	var y []float64
+	X, y := rows(groups, s.AnswerableOnly)
+	m := fitRows(X, y, s)
+	if s.Pairwise {
+		m.Order = fitOrder(groups, s)
+	}
+	return m
+}
+
+// rows flattens the groups into examples.
+func rows(groups []Prepared, answerableOnly bool) (X [][]float64, y []float64) {
 	for _, g := range groups {
-		if s.AnswerableOnly && !anyTrue(g.Labels) {
+		if answerableOnly && !anyTrue(g.Labels) {
 			continue
 		}
 		for i, x := range g.X {
@@ -69,6 +84,45 @@ func Fit(groups []Prepared, s Settings) *Model {
 			y = append(y, b2f(g.Labels[i]))
 		}
 	}
+	return X, y
+}
+
+// fitOrder fits the pairwise ranking weights: a logistic regression on the
+// differences between an answer and a non-answer of one question, in
+// both orders (so its bias is 0), returned as coefficients of the raw
+// features.
+func fitOrder(groups []Prepared, s Settings) []float64 {
+	var D [][]float64
+	var yd []float64
+	for _, g := range groups {
+		for i := range g.X {
+			if !g.Labels[i] {
+				continue
+			}
+			for j := range g.X {
+				if g.Labels[j] {
+					continue
+				}
+				d, e := make([]float64, nFeatures), make([]float64, nFeatures)
+				for k := range d {
+					d[k] = g.X[i][k] - g.X[j][k]
+					e[k] = -d[k]
+				}
+				D = append(D, d, e)
+				yd = append(yd, 1, 0)
+			}
+		}
+	}
+	pm := fitRows(D, yd, s)
+	out := make([]float64, nFeatures)
+	for j := range out {
+		out[j] = pm.Weights[j] / pm.Scale[j]
+	}
+	return out
+}
+
+// fitRows fits the logistic regression to examples.
+func fitRows(X [][]float64, y []float64, s Settings) *Model {
 	m := &Model{Features: FeatureNames, Mean: make([]float64, nFeatures), Scale: make([]float64, nFeatures),
 		Weights: make([]float64, nFeatures), Settings: s}
 	n := float64(len(X))
@@ -285,17 +339,19 @@ func Measure(groups []Prepared, score func(Prepared) (scores []float64, answer b
 	return m
 }
 
-// Scorer is the model as Measure wants it: probabilities, and whether the
-// top one reaches the threshold.
+// Scorer is the model as Measure wants it: the ranking scores, and
+// whether the top candidate's probability reaches the threshold.
 func (m *Model) Scorer(threshold float64) func(Prepared) ([]float64, bool) {
 	return func(g Prepared) ([]float64, bool) {
 		out := make([]float64, len(g.X))
-		top := 0.0
+		at := -1
 		for i, x := range g.X {
-			out[i] = m.Prob(x)
-			top = max(top, out[i])
+			out[i] = m.Score(x)
+			if at < 0 || out[i] > out[at] {
+				at = i
+			}
 		}
-		return out, len(out) > 0 && top >= threshold
+		return out, at >= 0 && m.Prob(g.X[at]) >= threshold
 	}
 }
 
@@ -327,14 +383,14 @@ func (m *Model) thresholds(groups []Prepared, seed int64) (best, low float64) {
 	}
 	tops := make([]top, 0, len(groups))
 	for _, g := range groups {
-		t, at := -1.0, -1
+		at, best := -1, 0.0
 		for i, x := range g.X {
-			if p := m.Prob(x); p > t {
-				t, at = p, i
+			if sc := m.Score(x); at < 0 || sc > best {
+				at, best = i, sc
 			}
 		}
 		if at >= 0 {
-			tops = append(tops, top{t, g.Labels[at], anyTrue(g.Labels)})
+			tops = append(tops, top{m.Prob(g.X[at]), g.Labels[at], anyTrue(g.Labels)})
 		}
 	}
 	if len(tops) == 0 {
@@ -427,9 +483,11 @@ type Choice struct {
 var Grid = struct {
 	L2             []float64
 	AnswerableOnly []bool
+	Pairwise       []bool
 }{
 	L2:             []float64{0.1, 1, 10, 30, 100, 300, 1000},
 	AnswerableOnly: []bool{false, true},
+	Pairwise:       []bool{false, true},
 }
 
 // Train fits a model per setting of the grid on train, sets each one's
@@ -442,16 +500,18 @@ func Train(train, dev []Prepared, base Settings) (*Model, []Choice) {
 	var best *Model
 	var bestC Choice
 	var tried []Choice
-	for _, ao := range Grid.AnswerableOnly {
-		for _, l2 := range Grid.L2 {
-			s := base
-			s.L2, s.AnswerableOnly = l2, ao
-			m := Fit(train, s)
-			m.Threshold = m.BestThreshold(dev, s.Seed)
-			c := Choice{Settings: s, Threshold: m.Threshold, Dev: Measure(dev, m.Scorer(m.Threshold))}
-			tried = append(tried, c)
-			if best == nil || c.Dev.F1+c.Dev.MAP > bestC.Dev.F1+bestC.Dev.MAP {
-				best, bestC = m, c
+	for _, pw := range Grid.Pairwise {
+		for _, ao := range Grid.AnswerableOnly {
+			for _, l2 := range Grid.L2 {
+				s := base
+				s.L2, s.AnswerableOnly, s.Pairwise = l2, ao, pw
+				m := Fit(train, s)
+				m.Threshold = m.BestThreshold(dev, s.Seed)
+				c := Choice{Settings: s, Threshold: m.Threshold, Dev: Measure(dev, m.Scorer(m.Threshold))}
+				tried = append(tried, c)
+				if best == nil || c.Dev.F1+c.Dev.MAP > bestC.Dev.F1+bestC.Dev.MAP {
+					best, bestC = m, c
+				}
 			}
 		}
 	}

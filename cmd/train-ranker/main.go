@@ -32,8 +32,8 @@ func run(data, out string) error {
 		return err
 	}
 	for _, c := range tried {
-		fmt.Printf("l2 %-6g answerable-only %-5v threshold %.3f | dev answer P@1 %.3f ranking P@1 %.3f MAP %.3f MRR %.3f trigger P %.3f R %.3f F1 %.3f\n",
-			c.Settings.L2, c.Settings.AnswerableOnly, c.Threshold, c.Dev.AnswerP1, c.Dev.RankingP1, c.Dev.MAP, c.Dev.MRR, c.Dev.Precision, c.Dev.Recall, c.Dev.F1)
+		fmt.Printf("pairwise %-5v l2 %-6g answerable-only %-5v threshold %.3f | dev answer P@1 %.3f ranking P@1 %.3f MAP %.3f MRR %.3f trigger P %.3f R %.3f F1 %.3f\n",
+			c.Settings.Pairwise, c.Settings.L2, c.Settings.AnswerableOnly, c.Threshold, c.Dev.AnswerP1, c.Dev.RankingP1, c.Dev.MAP, c.Dev.MRR, c.Dev.Precision, c.Dev.Recall, c.Dev.F1)
 	}
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
@@ -42,6 +42,6 @@ func run(data, out string) error {
 	if err := os.WriteFile(out, append(b, '\n'), 0o644); err != nil {
 		return fmt.Errorf("write model: %w", err)
 	}
-	fmt.Printf("chose l2 %g answerable-only %v threshold %.3f; wrote %s\n", m.Settings.L2, m.Settings.AnswerableOnly, m.Threshold, out)
+	fmt.Printf("chose pairwise %v l2 %g answerable-only %v threshold %.3f; wrote %s\n", m.Settings.Pairwise, m.Settings.L2, m.Settings.AnswerableOnly, m.Threshold, out)
 	return nil
 }
