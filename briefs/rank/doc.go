@@ -2,8 +2,10 @@
 // Lucene keeps apart: retrieval (Index: BM25 over a corpus's sentences,
 // terms the text.Norm of the words that are not stop words), question
 // analysis (Analyze: question word, wanted answer type, focus, names), and
-// ranking (Model: a logistic regression over general features of each
-// question–sentence pair, FeatureNames). What the caller does with the
+// ranking (Model: logistic regressions over general features of each
+// question–sentence pair, FeatureNames — pairwise weights that order a
+// question's candidates, and a pointwise probability that the best one
+// answers, which decides whether it is given). What the caller does with the
 // ranking — answer, decline, show the closest sentences — is package
 // briefs' business.
 //

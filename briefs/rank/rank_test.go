@@ -166,6 +166,13 @@ func TestFit(t *testing.T) {
 	if m.RankingP1 < 0.99 || math.Abs(m.AnswerP1-m.RankingP1) > 1e-9 {
 		t.Errorf("Measure = %+v, want ranking P@1 1 and answer P@1 equal at threshold 0", m)
 	}
+	pw := Fit(groups, Settings{L2: 1, Pairwise: true})
+	if len(pw.Order) != nFeatures || pw.Order[3] <= 0 || pw.Order[0] != 0 {
+		t.Errorf("pairwise order weights = %v, want the separating feature positive and the constant one 0", pw.Order)
+	}
+	if m := Measure(groups, pw.Scorer(0)); m.RankingP1 < 0.99 {
+		t.Errorf("pairwise ranking P@1 = %.2f, want 1", m.RankingP1)
+	}
 }
 
 func TestMeasure(t *testing.T) {
