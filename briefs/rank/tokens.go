@@ -16,6 +16,7 @@ type token struct {
 	comma bool   // its field groups thousands ("1,200")
 	// appos: a comma and an article follow ("Ortiz, a dairy farmer").
 	appos bool
+	poss  bool // a possessive ("Ortega’s")
 }
 
 // tokens splits a sentence into words, keeping capitals and currency
@@ -39,6 +40,8 @@ func tokens(s string) []token {
 			out = append(out, token{word: w, cap: capital, money: money, comma: comma})
 		}
 		out[len(out)-1].appos = strings.HasSuffix(f, ",")
+		t := strings.TrimRight(f, ",.;:!?)”\"")
+		out[len(out)-1].poss = strings.HasSuffix(t, "’s") || strings.HasSuffix(t, "'s")
 	}
 	if n := len(out); n > 0 {
 		out[n-1].appos = false
@@ -78,8 +81,9 @@ func tokenType(toks []token, i int, prev string) Type {
 		return Reason
 	case tk.cap && i > 0 && !text.IsStop(w):
 		t := Name
-		prevCap := i > 1 && toks[i-1].cap && !text.IsStop(prev)
-		nextCap := i+1 < len(toks) && toks[i+1].cap && !text.IsStop(next)
+		// A possessive ends a name: "Ortega’s Plan" is no one's name.
+		prevCap := i > 1 && toks[i-1].cap && !text.IsStop(prev) && !toks[i-1].poss
+		nextCap := i+1 < len(toks) && toks[i+1].cap && !text.IsStop(next) && !tk.poss
 		// Two capitalised words are a person's name when no organisation
 		// or place word is among them ("Mara Quint", not "Acme Corp" or
 		// "Lake Road"); a title, role or speech verb beside one is too.
