@@ -76,6 +76,9 @@ func bm25Metrics(items []QAItem) rank.Metrics {
 // TestWikiQACrossValidation trains on four folds of WikiQA train and
 // measures on the fifth, with the shipped settings, beside BM25.
 func TestWikiQACrossValidation(t *testing.T) {
+	if testing.Short() {
+		t.Skip("five fits of the ranker; .ci/run runs it without -short")
+	}
 	dir := dataDir(t)
 	shipped, err := rank.Default()
 	if err != nil {
@@ -149,6 +152,9 @@ func div(a *rank.Metrics, k float64) {
 // TestRankerReproducible retrains the ranker as cmd/train-ranker does and
 // checks the result is the embedded model.
 func TestRankerReproducible(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the whole training grid; .ci/run runs it without -short")
+	}
 	dir := dataDir(t)
 	m, _, err := TrainRanker(dir)
 	if err != nil {
