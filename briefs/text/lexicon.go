@@ -339,3 +339,77 @@ var (
 	TimeZones = NewSet("eastern", "pacific", "central", "mountain", "et", "pt", "ct", "mt", "gmt",
 		"utc", "bst", "cet", "est", "edt", "pst", "pdt", "local", "time")
 )
+
+// The words below serve the entities-and-quotes stage (package quotes).
+
+// moreSpeechLemmas extend speechLemmas with verbs news copy uses to hand
+// over to a quotation ("the statement read", "protesters chanted").
+var moreSpeechLemmas = []string{
+	"read", "chant", "charge", "assure", "muse", "scoff", "snap", "gush", "reiterate",
+	"interject", "demand", "inquire", "murmur", "bellow", "tease", "disagree", "object",
+	"quote", "recite", "remind", "propose", "opine", "proclaim", "affirm", "allege",
+	"groan", "snarl", "huff", "hiss", "cheer", "reason", "wrap",
+}
+
+func init() {
+	for _, l := range moreSpeechLemmas {
+		for _, f := range Inflections(l) {
+			SpeechVerbs[f] = true
+		}
+	}
+	SpeechVerbs["read"] = true
+	for f, l := range Irregular {
+		if !irregularPlurals[f] && f != l {
+			PastForms[f] = true
+		}
+	}
+}
+
+// irregularPlurals are the nouns among Irregular's forms.
+var irregularPlurals = NewSet("men", "women", "children", "people", "feet", "teeth", "mice",
+	"geese", "lives", "wives", "knives", "leaves", "halves", "thieves", "built-in")
+
+// PastForms are the irregular verb forms ("took", "gave", "told"); filled
+// from Irregular.
+var PastForms = Set{}
+
+// CommonVerbs are frequent present-tense verbs that end a subject phrase
+// ("The company continues to…", "She believes…").
+var CommonVerbs = NewSet("continues", "continue", "remains", "aims", "wants", "plans", "seeks",
+	"hopes", "calls", "describes", "sees", "believes", "thinks", "expects", "promises", "vows",
+	"pledges", "needs", "gets", "goes", "makes", "takes", "gives", "puts", "keeps", "knows")
+
+// ClauseWords open a clause: walking back from a verb, a subject stops at one.
+var ClauseWords = NewSet("that", "and", "but", "while", "as", "because", "when", "after",
+	"before", "since", "if", "which", "who", "so", "though", "although", "where", "whom")
+
+// LyNonAdverbs end in -ly yet are no adverbs.
+var LyNonAdverbs = NewSet("italy", "family", "apply", "supply", "reply", "ally", "july", "early",
+	"only", "rally", "belly", "bully", "jelly", "lily", "holy", "ugly", "silly", "daily", "weekly",
+	"monthly", "yearly", "likely", "lonely", "friendly", "elderly", "assembly", "anomaly", "comply",
+	"multiply", "fly", "rely", "butterfly", "monopoly", "homily", "folly")
+
+// TimeAdverbs stand between a subject and its verb without ending it ("Lee
+// later said", "she also told").
+var TimeAdverbs = NewSet("also", "later", "then", "once", "again", "previously", "recently",
+	"earlier", "first", "still", "never", "often", "always", "repeatedly", "simply", "even",
+	"already", "now", "since", "ultimately", "finally", "subsequently", "separately")
+
+// NameParticles are lower-case words inside a person's name ("Ludwig van
+// Beethoven", "María de la Cruz", "Osama bin Laden").
+var NameParticles = NewSet("de", "da", "del", "della", "di", "do", "dos", "das", "du", "van",
+	"von", "der", "den", "ter", "ten", "la", "le", "bin", "binti", "bint", "ibn", "al", "el",
+	"y", "e", "zu", "af", "av", "mac", "ap", "ben", "st")
+
+// DeterminerWords open a description ("the engineer", "a spokeswoman").
+var DeterminerWords = NewSet("the", "a", "an", "this", "that", "its", "his", "her", "their",
+	"our", "one", "another", "some", "several", "two", "three", "many")
+
+// Collectives stand for an organisation as a speaker ("the company said",
+// "the ministry said"): their head nouns besides OrgSuffixes.
+var Collectives = NewSet("company", "firm", "group", "retailer", "giant", "business",
+	"corporation", "campaign", "government", "administration", "team", "organization",
+	"organisation", "department", "agency", "ministry", "council", "committee", "party",
+	"statement", "spokesperson", "spokesman", "spokeswoman", "office", "police", "army",
+	"military", "court", "board", "union", "state", "city", "county", "magazine", "newspaper",
+	"paper", "network", "outlet", "website", "site", "report", "study", "survey", "letter")

@@ -1,0 +1,185 @@
+package quotes
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/alexa-brief/alexa-brief/briefs/text"
+)
+
+// resolve turns a speaker phrase np found at article offset at into the
+// speaker as the article names them: the person named in it, the person a
+// pronoun or a description ("the engineer") stands for, the organisation
+// for "the company"; otherwise the phrase itself, less leading role words.
+func (c *cast) resolve(np string, at int) string {
+	np = strings.TrimFunc(np, func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(",—–-:;(", r) })
+	lower := strings.ToLower(np)
+	if g, ok := text.Pronouns[lower]; ok {
+		if lower == "they" || lower == "them" {
+			if p, ok := c.recent(at, text.Unknown); ok {
+				return p
+			}
+			if c.mainOrg != "" {
+				return c.mainOrg
+			}
+			return np
+		}
+		if p, ok := c.recent(at, g); ok {
+			return p
+		}
+		return np
+	}
+	switch lower {
+	case "i", "we", "it":
+		if lower == "i" {
+			if p, ok := c.recent(at, text.Unknown); ok {
+				return p
+			}
+		}
+		if c.mainOrg != "" {
+			return c.mainOrg
+		}
+		return np
+	}
+	// A person named inside the phrase ("the council’s engineer Aiyana
+	// Redcloud", "Mr. Hale").
+	for _, m := range c.mentions {
+		if m.at >= at && m.end <= at+len(np) {
+			return c.people[m.who].name
+		}
+		if m.at >= at+len(np) {
+			break
+		}
+	}
+	f := strings.Fields(lower)
+	if len(f) == 2 {
+		if _, ok := text.Honorifics[bare(f[0])]; ok {
+			if p, ok := c.bySurname(bare(strings.Fields(np)[1])); ok {
+				return p
+			}
+		}
+	}
+	if len(f) >= 2 && len(f) <= 6 && text.DeterminerWords[f[0]] && f[0] != "one" && f[0] != "a" && f[0] != "an" {
+		head := bare(f[len(f)-1])
+		if c.mainOrg != "" && (text.Collectives[head] && !text.RoleNouns[head] || strings.HasSuffix(f[1], "’s") && text.Collectives[bare(f[1])]) {
+			// "the company", "the ministry’s statement"
+			return c.mainOrg
+		}
+		// "the engineer", "the council’s chief engineer": the person the
+		// article introduced with that role.
+		if text.RoleNouns[head] {
+			if p, ok := c.withRole(head, at); ok {
+				return p
+			}
+		}
+	}
+	return stripRole(np)
+}
+
+// recent is the person a pronoun of gender g at offset at stands for: the
+// most recent sentence before at naming a compatible person, and in it the
+// subject (the first one named) — "Marcus Hale disagreed with Ana Ruiz.
+// “…,” he said." is Hale's. A person of the other stated gender is passed
+// over. When nobody is named before, the first person named after.
+func (c *cast) recent(at int, g text.Gender) (string, bool) {
+	s := c.sentOf(at)
+	last := -1
+	for i, m := range c.mentions {
+		if m.at >= at {
+			break
+		}
+		if m.sent == s && !c.sameSubject(m, at) {
+			continue
+		}
+		if pg := c.people[m.who].gender; g != text.Unknown && pg != text.Unknown && pg != g {
+			continue
+		}
+		last = i
+	}
+	if last < 0 {
+		for _, m := range c.mentions {
+			if m.at > at {
+				if pg := c.people[m.who].gender; g == text.Unknown || pg == text.Unknown || pg == g {
+					return c.people[m.who].name, true
+				}
+			}
+		}
+		return "", false
+	}
+	// The first compatible mention of that sentence: its subject.
+	pick := last
+	for j := last - 1; j >= 0 && c.mentions[j].sent == c.mentions[last].sent; j-- {
+		if pg := c.people[c.mentions[j].who].gender; g == text.Unknown || pg == text.Unknown || pg == g {
+			pick = j
+		}
+	}
+	return c.people[c.mentions[pick].who].name, true
+}
+
+// sameSubject reports whether a pronoun at offset at may stand for mention
+// m of its own sentence: only across a coordinated clause ("Hale objected,
+// and he said…"); in "After meeting Lee, he said" the pronoun is someone
+// else.
+func (c *cast) sameSubject(m mention, at int) bool {
+	between := c.doc[m.end:at]
+	return m.subject && (strings.Contains(between, " and ") || strings.Contains(between, " but ") || strings.Contains(between, ";"))
+}
+
+// bySurname finds the person whose name ends (or starts) with w.
+func (c *cast) bySurname(w string) (string, bool) {
+	for _, p := range c.people {
+		if f := strings.Fields(p.name); len(f) > 1 && (f[len(f)-1] == w || f[0] == w) {
+			return p.name, true
+		}
+	}
+	return "", false
+}
+
+// withRole finds the person introduced with role nearest before at (or
+// the first after it).
+func (c *cast) withRole(role string, at int) (string, bool) {
+	best, after := -1, -1
+	for _, m := range c.mentions {
+		for _, r := range c.people[m.who].roles {
+			if r != role {
+				continue
+			}
+			if m.at < at {
+				best = m.who
+			} else if after < 0 {
+				after = m.who
+			}
+		}
+	}
+	if best < 0 {
+		best = after
+	}
+	if best < 0 {
+		return "", false
+	}
+	return c.people[best].name, true
+}
+
+// stripRole drops the lower-case role words before a name, as a title is
+// dropped from a recognised person: "fisherman Luca Bianchi" → "Luca
+// Bianchi". A description without a name ("a former employee", "one
+// engineer") is kept as written.
+func stripRole(np string) string {
+	f := strings.Fields(np)
+	if len(f) < 3 || !isLowerStart(f[0]) {
+		return np
+	}
+	k := len(f)
+	for k > 0 && isUpperStart(f[k-1]) {
+		k--
+	}
+	if n := len(f) - k; n < 2 || n > 4 {
+		return np
+	}
+	for _, w := range f[k:] {
+		if text.OrgSuffixes[strings.ToLower(bare(w))] {
+			return np
+		}
+	}
+	return strings.Join(f[k:], " ")
+}
