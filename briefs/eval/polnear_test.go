@@ -13,8 +13,9 @@ import (
 )
 
 var (
-	polnearMisses = flag.Int("polnear-misses", 0, "print up to N misses of the development folds")
-	polnearTest   = flag.Bool("polnear-test", true, "score the held-out test fold too")
+	polnearMisses  = flag.Int("polnear-misses", 0, "print up to N misses of the development folds")
+	polnearContext = flag.Bool("polnear-context", false, "print the text around each miss")
+	polnearTest    = flag.Bool("polnear-test", true, "score the held-out test fold too")
 )
 
 // polnearFolds splits PolNeAR train by article id hash; the last fold is
@@ -80,7 +81,12 @@ func TestPolNeAR(t *testing.T) {
 		folds[f].Add(sc)
 		if f != polnearTestF {
 			for _, m := range ms {
-				misses = append(misses, fmt.Sprintf("%s\t%q\tgold %q\tgot %q", id, clip(m.Gold.Content, 90), m.Gold.Source, m.Speaker))
+				ctx := ""
+				if *polnearContext {
+					r := []rune(doc)
+					ctx = "\n\t\t" + strings.ReplaceAll(string(r[max(0, m.Gold.Start-150):min(len(r), m.Gold.End+80)]), "\n", " ¶ ")
+				}
+				misses = append(misses, fmt.Sprintf("%s\t%q\tgold %q\tgot %q%s", id, clip(m.Gold.Content, 90), m.Gold.Source, m.Speaker, ctx))
 			}
 		}
 	}

@@ -3,7 +3,6 @@ package quotes
 import (
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/alexa-brief/alexa-brief/briefs/text"
 )
@@ -75,6 +74,22 @@ func opensClause(pre string) bool {
 	return isSpeech(t[ws[len(ws)-1].start:ws[len(ws)-1].end])
 }
 
+// speechAt returns how many words from ws[k] make a speech verb: 1 for
+// "said", 2 for "went on", 0 for none.
+func speechAt(s string, ws []word, k int) int {
+	w := strings.ToLower(s[ws[k].start:ws[k].end])
+	if text.SpeechVerbs[w] {
+		if k+1 < len(ws) && !ws[k+1].punctBefore && text.PhrasalSpeech[w+" "+strings.ToLower(s[ws[k+1].start:ws[k+1].end])] {
+			return 2
+		}
+		return 1
+	}
+	if k+1 < len(ws) && !ws[k+1].punctBefore && text.PhrasalSpeech[w+" "+strings.ToLower(s[ws[k+1].start:ws[k+1].end])] {
+		return 2
+	}
+	return 0
+}
+
 // after finds "said X", "X said" or "X, an analyst, said" right after a
 // quotation.
 func after(post string) (phrase, bool) {
@@ -88,33 +103,27 @@ func after(post string) (phrase, bool) {
 		return phrase{}, false
 	}
 	word := func(k int) string { return strings.ToLower(post[ws[k].start:ws[k].end]) }
-	speech := func(k int) bool { return isSpeech(word(k)) || word(k) == "according" }
-	if speech(0) {
-		// said X[, the CEO] / according to X
-		b := 1
-		if word(0) == "according" && len(ws) > 1 && word(1) == "to" {
-			b = 2
+	speech := func(k int) int {
+		if word(k) == "according" && k+1 < len(ws) && word(k+1) == "to" {
+			return 2
 		}
-		e := b
-		for e < len(ws) && (e == b || !ws[e].punctBefore && !clauseWord(post[ws[e].start:ws[e].end]) && !looksVerb(post[ws[e].start:ws[e].end])) && e-b < 7 {
-			e++
-		}
-		if e == b {
-			return phrase{}, false
-		}
-		return phrase{post[ws[b].start:ws[e-1].end], ws[b].start}, true
+		return speechAt(post, ws, k)
+	}
+	if n := speech(0); n > 0 {
+		// said X[, the CEO] / according to X / went on X (rare)
+		return phraseFrom(post, ws, n)
 	}
 	// X [adverb] said — the subject may be followed by an appositive set
 	// off by commas ("Zhang Wei, an analyst at Example Securities, told").
 	end := 0 // last word of the subject
 	for end+1 < len(ws) && !ws[end+1].punctBefore && end < 6 {
-		if speech(end + 1) {
+		if speech(end+1) > 0 {
 			break
 		}
 		end++
 	}
 	k := end + 1
-	if k < len(ws) && ws[k].punctBefore && !speech(k) {
+	if k < len(ws) && ws[k].punctBefore && speech(k) == 0 {
 		// Skip the appositive up to its closing comma.
 		k++
 		for k < len(ws) && !ws[k].punctBefore && k-end < 12 {
@@ -124,7 +133,7 @@ func after(post string) (phrase, bool) {
 	for k < len(ws) && (isAdverb(post[ws[k].start:ws[k].end]) || text.Auxiliaries[word(k)]) {
 		k++
 	}
-	if k >= len(ws) || !speech(k) || word(k) == "according" || k > 16 {
+	if k >= len(ws) || speech(k) == 0 || word(k) == "according" || k > 16 {
 		return phrase{}, false
 	}
 	last := end
@@ -134,115 +143,165 @@ func after(post string) (phrase, bool) {
 	return phrase{post[ws[0].start:ws[last].end], ws[0].start}, true
 }
 
+// phraseFrom returns the speaker phrase that follows a speech verb, from
+// ws[b] to the next punctuation, clause word or verb: "said Nguyễn Thị
+// Hoa, who…", "according to the ministry".
+func phraseFrom(s string, ws []word, b int) (phrase, bool) {
+	e := b
+	for e < len(ws) && (e == b || !ws[e].punctBefore && !clauseWord(s[ws[e].start:ws[e].end]) && !looksVerb(s[ws[e].start:ws[e].end])) && e-b < 8 {
+		e++
+	}
+	if e == b || e > len(ws) {
+		return phrase{}, false
+	}
+	return phrase{s[ws[b].start:ws[e-1].end], ws[b].start}, true
+}
+
 // before finds the speech verb that introduces a quotation and returns its
 // subject: "X said, “…”", "X told the council: “…”", "according to X, “…”",
-// "…, stating, “…”".
-func before(pre string) (phrase, bool) {
-	ws := tailWords(pre, 64)
-	lo := max(0, len(ws)-14)
+// "…, stating, “…”", "“…,” said X, “…”". It looks back at most reach words.
+func before(pre string, reach int) (phrase, bool) {
+	ws := tailWords(pre, max(64, reach+2))
+	lo := max(0, len(ws)-reach)
 	for k := len(ws) - 1; k >= lo; k-- {
 		w := strings.ToLower(pre[ws[k].start:ws[k].end])
-		switch {
-		case w == "according" && k+1 < len(ws) && strings.EqualFold(pre[ws[k+1].start:ws[k+1].end], "to"):
-			e := k + 2
-			for e < len(ws) && (e == k+2 || !ws[e].punctBefore) {
-				e++
-			}
-			if e == k+2 {
-				return phrase{}, false
-			}
-			return phrase{pre[ws[k+2].start:ws[e-1].end], ws[k+2].start}, true
-		case isSpeech(w):
-			if strings.HasSuffix(w, "ing") || k > 0 && ws[k].punctBefore {
-				// "…, stating, “…”": the speaker is the clause's subject.
-				p, ok := subjectOf(pre[:ws[k].start])
-				return p, ok
-			}
-			last := k - 1
-			for last >= 0 && (isAdverb(pre[ws[last].start:ws[last].end]) || text.Auxiliaries[strings.ToLower(pre[ws[last].start:ws[last].end])]) {
-				last--
-			}
-			if last < 0 {
-				return phrase{}, false
-			}
-			b := last
-			for b > 0 && !ws[b].punctBefore && !clauseWord(pre[ws[b-1].start:ws[b-1].end]) && last-b < 7 {
-				b--
-			}
-			if ws[b].punctBefore && ws[last+1].punctBefore && b > 0 && isLowerStart(pre[ws[b].start:]) && strings.Contains(pre[ws[b-1].end:ws[b].start], ",") {
-				// "Karima, clad in all black, adds": the subject is
-				// before the appositive.
-				last = b - 1
-				b = last
-				for b > 0 && !ws[b].punctBefore && !clauseWord(pre[ws[b-1].start:ws[b-1].end]) && last-b < 7 {
-					b--
-				}
-			}
-			return phrase{pre[ws[b].start:ws[last].end], ws[b].start}, true
+		if w == "according" && k+1 < len(ws) && strings.EqualFold(pre[ws[k+1].start:ws[k+1].end], "to") {
+			return phraseFrom(pre, ws, k+2)
 		}
+		n := speechAt(pre, ws, k)
+		if n == 0 {
+			continue
+		}
+		gap := pre[:ws[k].start]
+		if k > 0 {
+			gap = pre[ws[k-1].end:ws[k].start]
+		}
+		if strings.ContainsAny(gap, "”\"’") {
+			// "“A,” said X, “B”": the verb follows a quotation.
+			if p, ok := phraseFrom(pre, ws, k+n); ok {
+				return p, true
+			}
+		}
+		if strings.HasSuffix(w, "ing") || k > 0 && ws[k].punctBefore {
+			// "…, stating, “…”", "X, the engineer, said": the clause's subject.
+			return subjectOf(pre[:ws[k].start])
+		}
+		last := k - 1
+		for last >= 0 && (isAdverb(pre[ws[last].start:ws[last].end]) || text.Auxiliaries[strings.ToLower(pre[ws[last].start:ws[last].end])] ||
+			strings.EqualFold(pre[ws[last].start:ws[last].end], "not")) {
+			last--
+		}
+		if last < 0 {
+			return phrase{}, false
+		}
+		if clauseWord(pre[ws[last].start:ws[last].end]) {
+			// "Lee objected, and added: “…”": the subject is elided.
+			return subjectOf(pre[:ws[last].start])
+		}
+		b := last
+		for b > 0 && !ws[b].punctBefore && !clauseWord(pre[ws[b-1].start:ws[b-1].end]) && last-b < 7 {
+			b--
+		}
+		return phrase{pre[ws[b].start:ws[last].end], ws[b].start}, true
 	}
 	return phrase{}, false
 }
 
-// subjectOf returns the subject noun phrase of the clause in pre: its first
-// words up to the verb.
+// subjectOf returns the subject of the clause in pre: of its comma-,
+// semicolon- or dash-separated chunks (quotations aside), the last that
+// opens with a name or a pronoun, else the last that opens with a
+// determiner ("the board"); its words up to the verb. "Later on Sunday,
+// Kaur shared…", "…, when protesters interrupted her, shouting", "her
+// adviser, Jake Sullivan, said".
 func subjectOf(pre string) (phrase, bool) {
-	ws := words(pre, 10)
-	if len(ws) == 0 {
-		return phrase{}, false
-	}
-	b := 0
-	// "In 2019, Lee said" / "As they say about the doctor, …": skip an
-	// opening phrase set off by a comma when a subject follows it.
-	for j := 1; j < len(ws) && j < 5; j++ {
-		if strings.Contains(pre[ws[j-1].end:ws[j].start], ",") {
-			w := strings.ToLower(pre[ws[0].start:ws[0].end])
-			if w == "in" || w == "on" || w == "at" || w == "after" || w == "last" || text.Months[w] || text.IsYear(w) {
-				b = j
+	masked := []byte(pre)
+	for _, q := range text.Quotations(pre, true) {
+		for i := q.Open; i < q.Close+q.MarkLen && i < len(masked); i++ {
+			if masked[i] == ',' || masked[i] == ';' {
+				masked[i] = ' '
 			}
-			break
 		}
 	}
+	chunks := splitChunks(string(masked))
+	pick := -1
+	for i := len(chunks) - 1; i >= 0; i-- {
+		c := chunks[i]
+		ws := words(pre[c[0]:c[1]], 3)
+		j := 0
+		for j < len(ws) && clauseWord(pre[c[0]+ws[j].start:c[0]+ws[j].end]) {
+			j++
+		}
+		if j >= len(ws) {
+			continue
+		}
+		w := pre[c[0]+ws[j].start : c[0]+ws[j].end]
+		lw := strings.ToLower(w)
+		_, pron := text.Pronouns[lw]
+		if isUpperStart(w) && !text.IsStop(lw) && !text.Openers[lw] && !text.Months[lw] && !text.Weekdays[lw] || pron && lw != "it" {
+			pick = i
+			break
+		}
+		if pick < 0 && text.DeterminerWords[lw] {
+			pick = i
+		}
+	}
+	if pick < 0 {
+		return phrase{}, false
+	}
+	c := chunks[pick]
+	ws := words(pre[c[0]:c[1]], 12)
+	b := 0
+	for b < len(ws) && clauseWord(pre[c[0]+ws[b].start:c[0]+ws[b].end]) {
+		b++
+	}
 	e := b
-	for e < len(ws) && (e == b || !ws[e].punctBefore) {
-		w := pre[ws[e].start:ws[e].end]
+	for e < len(ws) {
+		w := pre[c[0]+ws[e].start : c[0]+ws[e].end]
 		if e > b && (looksVerb(w) || clauseWord(w)) {
 			break
 		}
-		if e-b == 6 {
+		if e-b == 7 {
 			return phrase{}, false // no short subject: not a clause we understand
 		}
 		e++
 	}
-	return phrase{pre[ws[b].start:ws[e-1].end], ws[b].start}, true
+	if e == b {
+		return phrase{}, false
+	}
+	return phrase{pre[c[0]+ws[b].start : c[0]+ws[e-1].end], c[0] + ws[b].start}, true
+}
+
+// splitChunks splits s at commas, semicolons, colons, parentheses and
+// dashes into byte ranges.
+func splitChunks(s string) [][2]int {
+	var out [][2]int
+	start := 0
+	for i, r := range s {
+		if strings.ContainsRune(",;:()—–", r) || r == '-' && i > 0 && s[i-1] == ' ' {
+			if strings.TrimSpace(s[start:i]) != "" {
+				out = append(out, [2]int{start, i})
+			}
+			start = i + len(string(r))
+		}
+	}
+	if strings.TrimSpace(s[start:]) != "" {
+		out = append(out, [2]int{start, len(s)})
+	}
+	return out
 }
 
 // colonIntro reports a sentence that hands over to a quotation after it:
-// it ends with ":" (or "said,") and holds a speech verb or a subject.
-func colonIntro(s string) (phrase, bool) {
+// it ends with ":" and holds a speech verb ("Lee said:") or names the one
+// speaking ("HEADLINE – Michael P. McDonald:"); speech tells which.
+func colonIntro(s string) (p phrase, speech, ok bool) {
 	t := strings.TrimSpace(s)
-	if t == "" || !strings.ContainsRune(":,", lastRune(t)) {
-		return phrase{}, false
+	if t == "" || lastRune(t) != ':' {
+		return phrase{}, false, false
 	}
-	t = strings.TrimRight(t, ":,")
-	if strings.ContainsAny(t, "“”\"") {
-		return phrase{}, false
+	t = strings.TrimRight(t, ":")
+	if p, ok := before(t+" ", 40); ok {
+		return p, true, true
 	}
-	ws := tailWords(t, 3)
-	if len(ws) == 0 {
-		return phrase{}, false
-	}
-	if p, ok := before(t + " "); ok {
-		return p, true
-	}
-	if lastRune(strings.TrimSpace(s)) != ':' {
-		return phrase{}, false
-	}
-	return subjectOf(t)
-}
-
-// lastWordRune returns the last rune of s that is no space.
-func lastWordRune(s string) rune {
-	r, _ := utf8.DecodeLastRuneInString(strings.TrimSpace(s))
-	return r
+	p, ok = subjectOf(t)
+	return p, false, ok
 }

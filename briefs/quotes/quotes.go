@@ -11,14 +11,18 @@ import (
 // Quote is one piece of direct speech in an article.
 type Quote struct {
 	Text     text.Span // inside the quote marks, trimmed of space; verbatim
-	Sentence text.Span // the sentence holding it
+	Sentence text.Span // the sentence holding it (the sentences, for a quote left open to its paragraph's end)
 	Speaker  string    // as the article names them
 }
+
+// reach is how many words before a quotation its speech verb may be.
+const reach = 14
 
 // Extract finds the direct speech of doc and its speakers, in text order.
 // sents are doc's sentences (text.Segment(doc) when nil); a caller that
 // has segmented the article already passes its own, so that every quote's
-// Sentence is one of them.
+// Sentence is one of them (or, for a quotation left open to the end of its
+// paragraph, as news copy does, the run of them to that end).
 func Extract(doc string, sents []text.Sentence) []Quote {
 	if sents == nil {
 		sents = text.Segment(doc)
@@ -26,13 +30,28 @@ func Extract(doc string, sents []text.Sentence) []Quote {
 	type found struct {
 		q    text.Quotation // offsets into doc
 		sent int
+		last int // the last sentence it runs through
 	}
 	var all []found
-	for i, s := range sents {
-		for _, q := range text.Quotations(doc[s.Start:s.End], true) {
+	for i := 0; i < len(sents); i++ {
+		s := sents[i]
+		qs := text.Quotations(doc[s.Start:s.End], true)
+		for k, q := range qs {
 			q.Open += s.Start
 			q.Close += s.Start
-			all = append(all, found{q, i})
+			f := found{q, i, i}
+			if q.MarkLen == 0 && k == len(qs)-1 {
+				// Left open: the quotation runs on to the end of the
+				// paragraph, or to the sentence before the next mark.
+				for f.last+1 < len(sents) && sents[f.last+1].Para == s.Para && !strings.ContainsAny(doc[sents[f.last+1].Start:sents[f.last+1].End], "“”\"") {
+					f.last++
+				}
+				f.q.Close = sents[f.last].End
+			}
+			all = append(all, f)
+		}
+		if n := len(all); n > 0 && all[n-1].sent == i {
+			i = all[n-1].last
 		}
 	}
 	if len(all) == 0 {
@@ -45,116 +64,158 @@ func Extract(doc string, sents []text.Sentence) []Quote {
 	c := newCast(doc, sents, quoted)
 	var out []Quote
 	last := struct {
-		speaker string
-		sent    int
-		para    int
-	}{sent: -10, para: -10}
-	for qi, f := range all {
+		speaker   string
+		sent, end int
+		para      int
+	}{sent: -10, end: -10, para: -10}
+	pending := -1 // index in out of a quote left open whose speaker comes next
+	for _, f := range all {
 		s := sents[f.sent]
 		sentence := doc[s.Start:s.End]
-		q := f.q
-		q.Open -= s.Start
-		q.Close -= s.Start
-		inner := strings.TrimSpace(q.Inner(sentence))
+		inner := strings.TrimSpace(f.q.Inner(doc))
 		if !strings.ContainsFunc(inner, unicode.IsLetter) {
 			continue
 		}
-		pre := sentence[:q.Open]
+		pre := doc[s.Start:f.q.Open]
 		post := ""
-		if q.Close+q.MarkLen <= len(sentence) {
-			post = sentence[q.Close+q.MarkLen:]
+		if f.q.MarkLen > 0 {
+			post = sentence[f.q.Close+f.q.MarkLen-s.Start:]
 		}
-		recent := last.speaker != "" && (f.sent-last.sent <= 1 || s.Para-last.para <= 1 && f.sent-last.sent <= 3)
+		recent := last.speaker != "" && (f.sent-last.end <= 1 || s.Para-last.para <= 1 && f.sent-last.end <= 3)
 		speaker, ok := "", false
+		resolve := func(p phrase, base int) {
+			if name := c.resolve(p.np, base+p.off); validSpeaker(name) {
+				speaker, ok = name, true
+			}
+		}
 		switch {
 		case isName(inner) || namesSomething(pre):
+			continue
 		case continuation(inner) && recent:
 			// “and that loan is now gone.” goes on with the last
 			// speaker's words.
 			speaker, ok = last.speaker, true
-		default:
-			if p, found := after(post); found {
-				speaker, ok = c.resolve(p.np, s.Start+q.Close+q.MarkLen+p.off), true
-				break
-			}
-			if opensClause(pre) {
-				if p, found := before(pre); found {
-					speaker, ok = c.resolve(p.np, s.Start+p.off), true
-					break
-				}
-			}
-			whole := wholeSentence(sentence, q)
-			if whole {
-				speaker, ok = c.neighbour(doc, sents, f.sent, qi, last.speaker, last.sent, last.para)
-				if ok {
-					break
-				}
-			}
-			// A quotation inside a clause: a partial quotation of
-			// someone's words when long enough (“a bet on a market that
-			// doesn’t exist yet”), a scare-quoted term when short
-			// (“growth engine”).
-			if whole || len(strings.Fields(inner)) < 4 {
-				break
-			}
-			if p, found := before(pre); found {
-				speaker, ok = c.resolve(p.np, s.Start+p.off), true
-			} else if p, found := subjectOf(pre); found {
-				speaker, ok = c.resolve(p.np, s.Start+p.off), true
-			}
 		}
 		if !ok {
-			continue
+			if p, found := after(post); found {
+				resolve(p, f.q.Close+f.q.MarkLen)
+			}
 		}
-		last.speaker, last.sent, last.para = speaker, f.sent, s.Para
-		lead := len(q.Inner(sentence)) - len(strings.TrimLeftFunc(q.Inner(sentence), unicode.IsSpace))
-		_, open := firstMark(sentence[q.Open:])
-		start := s.Start + q.Open + open + lead
+		if !ok && opensClause(pre) {
+			if p, found := before(pre, reach); found {
+				resolve(p, s.Start)
+			}
+		}
+		whole := wholeSentence(doc, s.Span, f.q)
+		if !ok && whole {
+			speaker, ok = c.neighbour(doc, sents, f.sent, last.speaker, last.end, last.para)
+		}
+		// A quotation inside a clause: a partial quotation of someone's
+		// words when long enough (“a bet on a market that doesn’t exist
+		// yet”), a scare-quoted term when short (“growth engine”).
+		if !ok && !whole && len(strings.Fields(inner)) >= 4 {
+			if p, found := before(pre, reach); found {
+				resolve(p, s.Start)
+			}
+			if !ok {
+				if p, found := subjectOf(pre); found {
+					resolve(p, s.Start)
+				}
+			}
+		}
+		if ok && pending >= 0 && f.sent-last.end <= 2 && sents[f.sent].Para == last.para+1 {
+			out[pending].Speaker = speaker
+		}
+		if pending >= 0 && out[pending].Speaker == "" {
+			out = append(out[:pending], out[pending+1:]...)
+		}
+		pending = -1
+		if !ok {
+			if whole && f.q.MarkLen == 0 && f.last+1 < len(sents) && sents[f.last+1].Para == s.Para+1 {
+				// “A. ¶ “B,” she said: the speaker of a paragraph left
+				// open comes in the next one.
+				pending = len(out)
+			} else {
+				continue
+			}
+		}
+		if ok {
+			last.speaker, last.sent, last.end, last.para = speaker, f.sent, f.last, sents[f.last].Para
+		}
+		start := f.q.Open + len(string(firstRune(doc[f.q.Open:])))
+		start += len(doc[start:f.q.Close]) - len(strings.TrimLeftFunc(doc[start:f.q.Close], unicode.IsSpace))
 		out = append(out, Quote{
 			Text:     text.Span{Start: start, End: start + len(inner)},
-			Sentence: s.Span,
+			Sentence: text.Span{Start: s.Start, End: sents[f.last].End},
 			Speaker:  speaker,
 		})
+	}
+	if pending >= 0 && out[pending].Speaker == "" {
+		out = append(out[:pending], out[pending+1:]...)
 	}
 	return out
 }
 
+// validSpeaker rejects what the attribution patterns may catch that names
+// nobody: a lone function word ("and", "which"), a verb phrase ("went on
+// to"), a headline in capitals.
+func validSpeaker(s string) bool {
+	f := strings.Fields(s)
+	if len(f) == 0 || strings.ContainsAny(s, "“”\"") {
+		return false
+	}
+	first := strings.ToLower(strings.Trim(f[0], ",.;:"))
+	if clauseWord(first) || first == "which" || first == "to" || looksVerb(f[0]) || isSpeech(first) {
+		return false
+	}
+	content := 0
+	for _, w := range f {
+		lw := strings.ToLower(strings.Trim(w, ",.;:"))
+		if _, pron := text.Pronouns[lw]; pron || !text.IsStop(lw) {
+			content++
+		}
+	}
+	if content == 0 {
+		return false
+	}
+	caps := 0
+	for _, w := range f {
+		if isAllCaps(w) {
+			caps++
+		}
+	}
+	return caps < 2 || caps < len(f)
+}
+
 // neighbour attributes a quotation that is a whole sentence from the
-// sentences around it: the speaker of a quotation just before in the same
-// or the previous paragraph (news copy goes on quoting paragraph after
-// paragraph), a sentence before it that hands over ("Lee said:"), or an
-// attribution in the next sentence of its paragraph ("“…” That was how
-// Lee put it.").
-func (c *cast) neighbour(doc string, sents []text.Sentence, i, qi int, lastSpeaker string, lastSent, lastPara int) (string, bool) {
+// sentences around it: a sentence before it that hands over ("Lee said:",
+// "– Michael P. McDonald:"), or the speaker of a quotation just before in
+// the same or the previous paragraph (news copy goes on quoting paragraph
+// after paragraph).
+func (c *cast) neighbour(doc string, sents []text.Sentence, i int, lastSpeaker string, lastEnd, lastPara int) (string, bool) {
 	s := sents[i]
 	if i > 0 {
 		prev := sents[i-1]
-		if p, ok := colonIntro(doc[prev.Start:prev.End]); ok && prev.Para >= s.Para-1 {
-			return c.resolve(p.np, prev.Start+p.off), true
+		if p, speech, ok := colonIntro(doc[prev.Start:prev.End]); ok && prev.Para >= s.Para-1 {
+			if name := c.resolve(p.np, prev.Start+p.off); validSpeaker(name) && (speech || c.names(prev.Start+p.off, len(p.np))) {
+				return name, true
+			}
 		}
 	}
-	if lastSpeaker != "" && (s.Para == lastPara && i-lastSent <= 2 || s.Para == lastPara+1 && i-lastSent <= 2) {
+	if lastSpeaker != "" && i-lastEnd <= 2 && (s.Para == lastPara || s.Para == lastPara+1) {
 		return lastSpeaker, true
 	}
 	return "", false
 }
 
-// firstMark returns the opening mark at the start of s and its length.
-func firstMark(s string) (rune, int) {
-	for _, r := range s {
-		return r, len(string(r))
-	}
-	return 0, 0
-}
-
-// wholeSentence reports a quotation that is the whole sentence: nothing but
-// space and punctuation outside its marks.
-func wholeSentence(s string, q text.Quotation) bool {
+// wholeSentence reports a quotation that is the whole of sentence sp:
+// nothing but space and punctuation outside its marks.
+func wholeSentence(doc string, sp text.Span, q text.Quotation) bool {
 	word := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
-	if strings.ContainsFunc(s[:q.Open], word) {
+	if strings.ContainsFunc(doc[sp.Start:q.Open], word) {
 		return false
 	}
-	return q.Close+q.MarkLen > len(s) || !strings.ContainsFunc(s[q.Close+q.MarkLen:], word)
+	return q.Close+q.MarkLen >= sp.End || !strings.ContainsFunc(doc[q.Close+q.MarkLen:sp.End], word)
 }
 
 // continuation reports a partial quotation that carries on earlier speech.

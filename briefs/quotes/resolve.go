@@ -183,3 +183,13 @@ func stripRole(np string) string {
 	}
 	return strings.Join(f[k:], " ")
 }
+
+// names reports whether the n bytes at offset at name a person.
+func (c *cast) names(at, n int) bool {
+	for _, m := range c.mentions {
+		if m.at >= at && m.end <= at+n {
+			return true
+		}
+	}
+	return false
+}

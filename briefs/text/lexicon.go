@@ -357,7 +357,6 @@ func init() {
 			SpeechVerbs[f] = true
 		}
 	}
-	SpeechVerbs["read"] = true
 	for f, l := range Irregular {
 		if !irregularPlurals[f] && f != l {
 			PastForms[f] = true
@@ -413,3 +412,16 @@ var Collectives = NewSet("company", "firm", "group", "retailer", "giant", "busin
 	"statement", "spokesperson", "spokesman", "spokeswoman", "office", "police", "army",
 	"military", "court", "board", "union", "state", "city", "county", "magazine", "newspaper",
 	"paper", "network", "outlet", "website", "site", "report", "study", "survey", "letter")
+
+// PhrasalSpeech are two-word speech verbs ("went on", "shot back"): the
+// first word alone is no speech verb.
+var PhrasalSpeech = NewSet("went on", "goes on", "going on", "shot back", "fired back", "hit back",
+	"pointed out", "points out", "chimed in", "chimes in", "weighed in", "spoke up", "cut in",
+	"put it", "puts it", "summed up", "sums up", "went further", "followed up", "wrote back",
+	"called out", "cried out", "spoke out", "speaks out", "said of", "says of")
+
+// CompanyNouns stand for the article's main organisation ("the company
+// said", "the firm’s statement").
+var CompanyNouns = NewSet("company", "firm", "corporation", "retailer", "giant", "business",
+	"group", "maker", "manufacturer", "carrier", "chain", "startup", "conglomerate", "insurer",
+	"lender", "bank", "automaker", "airline", "publisher", "developer", "operator", "brand")
