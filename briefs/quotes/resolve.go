@@ -61,8 +61,10 @@ func (c *cast) resolve(np string, at int) string {
 	}
 	if len(f) >= 2 && len(f) <= 6 && text.DeterminerWords[f[0]] && f[0] != "one" && f[0] != "a" && f[0] != "an" {
 		head := bare(f[len(f)-1])
-		if c.mainOrg != "" && (text.Collectives[head] && !text.RoleNouns[head] || strings.HasSuffix(f[1], "’s") && text.Collectives[bare(f[1])]) {
-			// "the company", "the ministry’s statement"
+		if c.mainOrg != "" && (text.CompanyNouns[head] || strings.HasSuffix(f[1], "’s") && text.CompanyNouns[bare(f[1])]) {
+			// "the company", "the firm’s statement": the organisation
+			// the article is about. "The letter", "the board" stay as
+			// written: the article names them so.
 			return c.mainOrg
 		}
 		// "the engineer", "the council’s chief engineer": the person the
