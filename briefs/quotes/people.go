@@ -271,6 +271,7 @@ func newCast(doc string, sents []text.Sentence, quoted func(int) bool) *cast {
 			}
 		}
 	}
+	c.merge()
 	sort.Slice(c.mentions, func(i, j int) bool { return c.mentions[i].at < c.mentions[j].at })
 	for i := range c.mentions {
 		m := &c.mentions[i]
@@ -311,8 +312,13 @@ func appositiveRole(after string) (string, text.Gender) {
 	if len(f) == 0 || len(f) > 8 {
 		return "", text.Unknown
 	}
+	for _, w := range f {
+		if looksVerb(w) || text.TimeAdverbs[w] {
+			return "", text.Unknown // "…, the president then said": a clause, no appositive
+		}
+	}
 	det := f[0]
-	if !text.DeterminerWords[det] && !strings.HasSuffix(det, "’s") && !strings.HasSuffix(det, "'s") && !text.RoleNouns[det] {
+	if !text.DeterminerWords[det] && !isPossessive(det) && !text.RoleNouns[det] {
 		return "", text.Unknown
 	}
 	for i, w := range f {
@@ -354,7 +360,10 @@ func roleBefore(doc string, ws []word, k int) string {
 		return ""
 	}
 	det := strings.ToLower(doc[ws[k-2].start:ws[k-2].end])
-	if text.DeterminerWords[det] || strings.HasSuffix(det, "’s") || strings.HasSuffix(det, "'s") || text.RoleNouns[det] {
+	if strings.HasPrefix(doc[ws[k-2].end:], "’") || strings.HasPrefix(doc[ws[k-2].end:], "'") {
+		det += "’" // "the tenants’ spokeswoman"
+	}
+	if text.DeterminerWords[det] || isPossessive(det) || text.RoleNouns[det] {
 		return lp
 	}
 	return ""
@@ -415,5 +424,38 @@ func (c *cast) genders(ws []word, quoted func(int) bool) {
 		case v[text.Female] > v[text.Male]:
 			c.people[i].gender = text.Female
 		}
+	}
+}
+
+// isPossessive reports "council’s", "tenants’".
+func isPossessive(w string) bool {
+	return strings.HasSuffix(w, "’s") || strings.HasSuffix(w, "'s") || strings.HasSuffix(w, "s’") || strings.HasSuffix(w, "s'")
+}
+
+// merge folds a person written short ("Ní Bhriain" after "Ms.", "Mr.
+// Wójcik") into the one whose full name ends with it.
+func (c *cast) merge() {
+	into := make([]int, len(c.people))
+	for i, p := range c.people {
+		into[i] = i
+		key := p.name
+		if f := strings.Fields(key); len(f) > 1 {
+			if _, ok := text.Honorifics[strings.ToLower(bare(f[0]))]; ok {
+				key = strings.Join(f[1:], " ")
+			}
+		}
+		for j, q := range c.people {
+			if j != i && len(q.name) > len(key) && strings.HasSuffix(q.name, " "+key) {
+				into[i] = j
+				if c.people[j].gender == text.Unknown {
+					c.people[j].gender = p.gender
+				}
+				c.people[j].roles = append(c.people[j].roles, p.roles...)
+				break
+			}
+		}
+	}
+	for i := range c.mentions {
+		c.mentions[i].who = into[c.mentions[i].who]
 	}
 }

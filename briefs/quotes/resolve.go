@@ -13,6 +13,17 @@ import (
 // for "the company"; otherwise the phrase itself, less leading role words.
 func (c *cast) resolve(np string, at int) string {
 	np = strings.TrimFunc(np, func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(",—–-:;(", r) })
+	// "Later she", "Then Okafor": an adverb opening the phrase is no part
+	// of the speaker.
+	for {
+		w, rest, found := strings.Cut(np, " ")
+		lw := strings.ToLower(w)
+		if !found || !(text.TimeAdverbs[lw] || text.Openers[lw] || len(lw) > 4 && strings.HasSuffix(lw, "ly") && !text.LyNonAdverbs[lw]) {
+			break
+		}
+		at += len(w) + 1
+		np = rest
+	}
 	lower := strings.ToLower(np)
 	if g, ok := text.Pronouns[lower]; ok {
 		if lower == "they" || lower == "them" {

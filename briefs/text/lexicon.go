@@ -425,3 +425,15 @@ var PhrasalSpeech = NewSet("went on", "goes on", "going on", "shot back", "fired
 var CompanyNouns = NewSet("company", "firm", "corporation", "retailer", "giant", "business",
 	"group", "maker", "manufacturer", "carrier", "chain", "startup", "conglomerate", "insurer",
 	"lender", "bank", "automaker", "airline", "publisher", "developer", "operator", "brand")
+
+// moreRoleNouns extend RoleNouns.
+var moreRoleNouns = []string{"agent", "biologist", "chemist", "physicist", "economist",
+	"fisherman", "fisherwoman", "spokeswoman", "pollster", "host", "anchor", "commentator",
+	"mayor", "councilmember", "nominee", "contender", "frontrunner", "challenger", "incumbent",
+	"hopeful", "donor", "fundraiser", "surrogate", "attorney", "counsel", "pastor", "reverend"}
+
+func init() {
+	for _, w := range moreRoleNouns {
+		RoleNouns[w] = true
+	}
+}
