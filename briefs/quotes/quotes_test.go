@@ -19,11 +19,11 @@ func TestExtract(t *testing.T) {
 	}{
 		{"bridge.txt", []q{
 			{"We cannot keep patching a structure that was built for horse carts,", "Aiyana Redcloud"}, // said X, appositive
-			{"Every winter the repairs cost more.", "Aiyana Redcloud"},                                // goes on, no attribution
-			{"The money should go to the schools first,", "Oluwaseun Adeyemi"},                        // title dropped; "he"
-			{"It will cost more,", "Marcus Hale"},                                                     // "he": the one just named, not the last speaker
-			{"My customers have waited long enough,", "Nguyễn Thị Hoa"},                               // "she"
-			{"We will keep one lane open,", "Aiyana Redcloud"},                                        // "the engineer"
+			{"Every winter the repairs cost more.", "Aiyana Redcloud"},                                 // goes on, no attribution
+			{"The money should go to the schools first,", "Oluwaseun Adeyemi"},                         // title dropped; "he"
+			{"It will cost more,", "Marcus Hale"},                                                      // "he": the one just named, not the last speaker
+			{"My customers have waited long enough,", "Nguyễn Thị Hoa"},                                // "she"
+			{"We will keep one lane open,", "Aiyana Redcloud"},                                         // "the engineer"
 			// “vanity project” and “seamless transition.” are scare quotes.
 		}},
 		{"fjord.txt", []q{
@@ -41,7 +41,7 @@ func TestExtract(t *testing.T) {
 			// "called it “…”" names, it does not speak.
 			{"The minister has promised this before,", "Aleksandr Petrov"},
 			{"Nothing changed.", "Aleksandr Petrov"},
-			{"The numbers add up,", "Ngozi Okonjo-Iweala"}, // according to X
+			{"The numbers add up,", "Ngozi Okonjo-Iweala"},  // according to X
 			{"We have checked them twice,", "the ministry"}, // a description stays as written
 		}},
 		{"tenants.txt", []q{
