@@ -30,6 +30,7 @@ type cast struct {
 	mentions []mention // in text order, none inside quotation marks
 	mainOrg  string
 	sentOf   func(at int) int
+	roles    map[string][]int // role → indexes of mentions of people with it, built on first use
 }
 
 // run is a run of capitalised words ws[k:e] (name particles allowed
@@ -403,7 +404,7 @@ func (c *cast) genders(ws []word, quoted func(int) bool) {
 		}
 		s := c.sentOf(w.start)
 		who := -1
-		for j := mi - 1; j >= 0 && c.mentions[j].sent >= s-1; j-- {
+		for j := mi - 1; j >= 0 && j >= mi-50 && c.mentions[j].sent >= s-1; j-- {
 			if who >= 0 && c.mentions[j].who != who {
 				who = -2
 				break
@@ -433,18 +434,29 @@ func isPossessive(w string) bool {
 }
 
 // merge folds a person written short ("Ní Bhriain" after "Ms.", "Mr.
-// Wójcik") into the one whose full name ends with it.
+// Wójcik") into the one whose full name ends with it. People are indexed
+// by their last name word, so an article of thousands stays linear.
 func (c *cast) merge() {
+	byLast := map[string][]int{}
+	for j, q := range c.people {
+		if f := strings.Fields(q.name); len(f) > 1 {
+			byLast[f[len(f)-1]] = append(byLast[f[len(f)-1]], j)
+		}
+	}
 	into := make([]int, len(c.people))
 	for i, p := range c.people {
 		into[i] = i
-		key := p.name
-		if f := strings.Fields(key); len(f) > 1 {
-			if _, ok := text.Honorifics[strings.ToLower(bare(f[0]))]; ok {
-				key = strings.Join(f[1:], " ")
-			}
+		f := strings.Fields(p.name)
+		if len(f) == 0 {
+			continue
 		}
-		for j, q := range c.people {
+		key := p.name
+		if _, ok := text.Honorifics[strings.ToLower(bare(f[0]))]; ok && len(f) > 1 {
+			key = strings.Join(f[1:], " ")
+		}
+		cands := byLast[f[len(f)-1]]
+		for _, j := range cands[:min(len(cands), 8)] {
+			q := c.people[j]
 			if j != i && len(q.name) > len(key) && strings.HasSuffix(q.name, " "+key) {
 				into[i] = j
 				if c.people[j].gender == text.Unknown {

@@ -1,6 +1,7 @@
 package quotes
 
 import (
+	"sort"
 	"strings"
 	"unicode"
 
@@ -54,12 +55,12 @@ func (c *cast) resolve(np string, at int) string {
 	}
 	// A person named inside the phrase ("the council’s engineer Aiyana
 	// Redcloud", "Mr. Hale").
-	for _, m := range c.mentions {
-		if m.at >= at && m.end <= at+len(np) {
-			return c.people[m.who].name
-		}
+	for _, m := range c.mentions[c.firstAt(at):] {
 		if m.at >= at+len(np) {
 			break
+		}
+		if m.end <= at+len(np) {
+			return c.people[m.who].name
 		}
 	}
 	f := strings.Fields(lower)
@@ -97,10 +98,11 @@ func (c *cast) resolve(np string, at int) string {
 func (c *cast) recent(at int, g text.Gender) (string, bool) {
 	s := c.sentOf(at)
 	last := -1
-	for i, m := range c.mentions {
-		if m.at >= at {
-			break
-		}
+	first := c.firstAt(at)
+	// Walk back from the pronoun; a bounded walk keeps an article of
+	// thousands of mentions linear.
+	for i := first - 1; i >= 0 && i >= first-200; i-- {
+		m := c.mentions[i]
 		if m.sent == s && !c.sameSubject(m, at) {
 			continue
 		}
@@ -108,9 +110,10 @@ func (c *cast) recent(at int, g text.Gender) (string, bool) {
 			continue
 		}
 		last = i
+		break
 	}
 	if last < 0 {
-		for _, m := range c.mentions {
+		for _, m := range c.mentions[first:min(len(c.mentions), first+200)] {
 			if m.at > at {
 				if pg := c.people[m.who].gender; g == text.Unknown || pg == text.Unknown || pg == g {
 					return c.people[m.who].name, true
@@ -121,7 +124,7 @@ func (c *cast) recent(at int, g text.Gender) (string, bool) {
 	}
 	// The first compatible mention of that sentence: its subject.
 	pick := last
-	for j := last - 1; j >= 0 && c.mentions[j].sent == c.mentions[last].sent; j-- {
+	for j := last - 1; j >= 0 && j >= last-50 && c.mentions[j].sent == c.mentions[last].sent; j-- {
 		if pg := c.people[c.mentions[j].who].gender; g == text.Unknown || pg == text.Unknown || pg == g {
 			pick = j
 		}
@@ -151,26 +154,25 @@ func (c *cast) bySurname(w string) (string, bool) {
 // withRole finds the person introduced with role nearest before at (or
 // the first after it).
 func (c *cast) withRole(role string, at int) (string, bool) {
-	best, after := -1, -1
-	for _, m := range c.mentions {
-		for _, r := range c.people[m.who].roles {
-			if r != role {
-				continue
-			}
-			if m.at < at {
-				best = m.who
-			} else if after < 0 {
-				after = m.who
+	if c.roles == nil {
+		c.roles = map[string][]int{}
+		for i, m := range c.mentions {
+			for _, r := range c.people[m.who].roles {
+				if k := c.roles[r]; len(k) == 0 || k[len(k)-1] != i {
+					c.roles[r] = append(c.roles[r], i)
+				}
 			}
 		}
 	}
-	if best < 0 {
-		best = after
-	}
-	if best < 0 {
+	ms := c.roles[role]
+	if len(ms) == 0 {
 		return "", false
 	}
-	return c.people[best].name, true
+	k := sort.Search(len(ms), func(k int) bool { return c.mentions[ms[k]].at >= at })
+	if k > 0 {
+		k--
+	}
+	return c.people[c.mentions[ms[k]].who].name, true
 }
 
 // stripRole drops the lower-case role words before a name, as a title is
@@ -199,10 +201,18 @@ func stripRole(np string) string {
 
 // names reports whether the n bytes at offset at name a person.
 func (c *cast) names(at, n int) bool {
-	for _, m := range c.mentions {
-		if m.at >= at && m.end <= at+n {
+	for _, m := range c.mentions[c.firstAt(at):] {
+		if m.at >= at+n {
+			break
+		}
+		if m.end <= at+n {
 			return true
 		}
 	}
 	return false
+}
+
+// firstAt is the index of the first mention at or after offset at.
+func (c *cast) firstAt(at int) int {
+	return sort.Search(len(c.mentions), func(i int) bool { return c.mentions[i].at >= at })
 }
