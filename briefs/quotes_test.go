@@ -138,3 +138,31 @@ func TestQuotesAttribution(t *testing.T) {
 		assertQuotesVerbatim(t, c)
 	}
 }
+
+// The example: a pronoun after a newly named person is that
+// person's, not the previous speaker's, with no name on any list.
+func TestQuotesPronounAfterNewName(t *testing.T) {
+	text := "“We will vote yes,” said Oluwaseun Adeyemi. He left early.\n\n" +
+		"Marcus Hale disagreed. \"It will cost more,\" he said.\n\n" +
+		"Siobhán Ní Bhriain, the council’s engineer, nodded. “It will,” she said. “But less than doing nothing,” the engineer added."
+	c, err := New([]Article{{ID: "hale", Text: text}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct{ text, speaker string }{
+		{"We will vote yes,", "Oluwaseun Adeyemi"},
+		{"It will cost more,", "Marcus Hale"},
+		{"It will,", "Siobhán Ní Bhriain"},
+		{"But less than doing nothing,", "Siobhán Ní Bhriain"},
+	}
+	got := c.Quotes()
+	if len(got) != len(want) {
+		t.Fatalf("got %d quotes, want %d: %+v", len(got), len(want), got)
+	}
+	for i, w := range want {
+		if got[i].Text != w.text || got[i].Speaker != w.speaker {
+			t.Errorf("quote %d = %q by %q, want %q by %q", i, got[i].Text, got[i].Speaker, w.text, w.speaker)
+		}
+	}
+	assertQuotesVerbatim(t, c)
+}

@@ -53,6 +53,17 @@ func TestExtract(t *testing.T) {
 			{"Sit down and listen,", "Tomasz Wójcik"},                                 // Mr. + surname
 			{"It is not our decision,", "Dmitri Volkonsky"},                           // single marks, "the agent, X"
 		}},
+		{"ruling.txt", []q{
+			{"We will appeal again,", "Ana Lima"},                                        // title inside the run, "of X" after
+			{"The ruling speaks for itself,", "Ravi Shankar"},                            // "the spokesperson", named in an appositive
+			{"a serious mistake that will cost the town for decades.", "Ingrid Solberg"}, // partial quote after "said"
+			{"I lost half my customers,", "Kofi Boateng"},
+			{"It is a sad day,", "Ingrid Solberg"},
+			{"But we go on.", "Ingrid Solberg"},
+			{"Nobody checked the figures.", "Tavita Faleolo"},           // "She added:"
+			{"remains committed to the town and its workers.", "Vireo"}, // "the company": the organisation named most
+			{"This is not over,", "Ana Lima"},
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
