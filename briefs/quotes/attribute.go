@@ -93,7 +93,7 @@ func speechAt(s string, ws []word, k int) int {
 // after finds "said X", "X said" or "X, an analyst, said" right after a
 // quotation.
 func after(post string) (phrase, bool) {
-	ws := words(post, 18)
+	ws := words(post, 28)
 	if len(ws) == 0 || ws[0].start > 4 {
 		return phrase{}, false
 	}
@@ -123,17 +123,18 @@ func after(post string) (phrase, bool) {
 		end++
 	}
 	k := end + 1
-	if k < len(ws) && ws[k].punctBefore && speech(k) == 0 {
-		// Skip the appositive up to its closing comma.
+	if k < len(ws) && ws[k].punctBefore && speech(k) == 0 && strings.Contains(post[ws[k-1].end:ws[k].start], ",") {
+		// Skip the appositive up to its closing comma ("Jeff Weaver,
+		// the campaign’s manager, said").
 		k++
-		for k < len(ws) && !ws[k].punctBefore && k-end < 12 {
+		for k < len(ws) && !strings.Contains(post[ws[k-1].end:ws[k].start], ",") && k-end < 20 {
 			k++
 		}
 	}
 	for k < len(ws) && (isAdverb(post[ws[k].start:ws[k].end]) || text.Auxiliaries[word(k)]) {
 		k++
 	}
-	if k >= len(ws) || speech(k) == 0 || word(k) == "according" || k > 16 {
+	if k >= len(ws) || speech(k) == 0 || word(k) == "according" || k > 24 {
 		return phrase{}, false
 	}
 	last := end

@@ -60,6 +60,7 @@ func newCast(doc string, sents []text.Sentence, quoted func(int) bool) *cast {
 		gap := doc[ws[k-1].end:ws[k].start]
 		return strings.ContainsAny(gap, ".!?\n“\"‘:—")
 	}
+	inHeadline := headlines(doc, ws, sentStart)
 	capWord := func(k int) bool {
 		w := doc[ws[k].start:ws[k].end]
 		if !isUpperStart(w) || isAllCaps(bare(w)) && len(bare(w)) > 1 {
@@ -154,7 +155,9 @@ func newCast(doc string, sents []text.Sentence, quoted func(int) bool) *cast {
 		if b == r.k && sentStart(b) && lowerSeen[strings.ToLower(doc[ws[b].start:ws[b].end])] {
 			b++
 		}
-		if b >= r.e {
+		// Names run to four words at most ("María José Carrasco
+		// Ruiz"); a longer run of capitals is a headline or a title.
+		if b >= r.e || r.e-b > 4 || inHeadline[r.k] {
 			continue
 		}
 		titled := b > r.k
@@ -470,4 +473,30 @@ func (c *cast) merge() {
 	for i := range c.mentions {
 		c.mentions[i].who = into[c.mentions[i].who]
 	}
+}
+
+// headlines marks the words of title-case lines ("Rebuilding Isn’t The
+// Only Reason Funds Support Ana Lima"): five words or more, nearly all
+// capitalised. Their capitals say nothing about who is a person.
+func headlines(doc string, ws []word, sentStart func(int) bool) []bool {
+	out := make([]bool, len(ws))
+	for b := 0; b < len(ws); {
+		e := b + 1
+		for e < len(ws) && !sentStart(e) {
+			e++
+		}
+		caps := 0
+		for k := b; k < e; k++ {
+			if isUpperStart(doc[ws[k].start:ws[k].end]) || !isLowerStart(doc[ws[k].start:ws[k].end]) {
+				caps++
+			}
+		}
+		if e-b >= 5 && 5*caps >= 4*(e-b) {
+			for k := b; k < e; k++ {
+				out[k] = true
+			}
+		}
+		b = e
+	}
+	return out
 }

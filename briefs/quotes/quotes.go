@@ -106,6 +106,13 @@ func Extract(doc string, sents []text.Sentence) []Quote {
 				resolve(p, s.Start)
 			}
 		}
+		if !ok && strings.HasSuffix(strings.TrimSpace(pre), ":") {
+			// "…doesn’t surprise the pollster Daron Shaw: “…”": the
+			// person named right before the colon.
+			if name, found := c.endingAt(s.Start + len(strings.TrimRight(strings.TrimSpace(pre), ":"))); found {
+				speaker, ok = name, true
+			}
+		}
 		whole := wholeSentence(doc, s.Span, f.q)
 		if !ok && whole {
 			speaker, ok = c.neighbour(doc, sents, f.sent, last.speaker, last.end, last.para)

@@ -216,3 +216,14 @@ func (c *cast) names(at, n int) bool {
 func (c *cast) firstAt(at int) int {
 	return sort.Search(len(c.mentions), func(i int) bool { return c.mentions[i].at >= at })
 }
+
+// endingAt returns the person named by a mention that ends at offset end.
+func (c *cast) endingAt(end int) (string, bool) {
+	k := c.firstAt(end)
+	for i := k - 1; i >= 0 && i >= k-3; i-- {
+		if c.mentions[i].end == end {
+			return c.people[c.mentions[i].who].name, true
+		}
+	}
+	return "", false
+}

@@ -346,9 +346,9 @@ var (
 // over to a quotation ("the statement read", "protesters chanted").
 var moreSpeechLemmas = []string{
 	"read", "chant", "charge", "assure", "muse", "scoff", "snap", "gush", "reiterate",
-	"interject", "demand", "inquire", "murmur", "bellow", "tease", "disagree", "object",
+	"interject", "demand", "inquire", "murmur", "bellow", "tease", "disagree", "echo",
 	"quote", "recite", "remind", "propose", "opine", "proclaim", "affirm", "allege",
-	"groan", "snarl", "huff", "hiss", "cheer", "reason", "wrap",
+	"groan", "snarl", "huff", "hiss",
 }
 
 func init() {
