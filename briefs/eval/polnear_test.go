@@ -25,14 +25,17 @@ const (
 	polnearTestF = polnearFolds - 1
 )
 
-// Floors a little under the figures reached (README "Quality, measured"),
-// so a regression fails: recall and speaker accuracy of the development
-// folds and of the held-out fold, and the share of returned quotes that
-// overlap no annotated content.
+// Floors a little under the figures reached (folds 0–3 / held-out fold 4
+// on 3 December 2026: by parts 0.877 / 0.900 recall, 0.970 / 0.964
+// speaker accuracy; strict 0.580 / 0.632 recall, 0.960 / 0.958 speaker
+// accuracy; 1.6% / 1.0% of returned quotes overlap no annotated content),
+// so a regression fails.
 const (
-	floorQuoteRecall   = 0.0
-	floorSpeakerAcc    = 0.0
-	ceilingUnannotated = 1.0
+	floorPartsRecall   = 0.85
+	floorPartsSpeaker  = 0.94
+	floorStrictRecall  = 0.55
+	floorStrictSpeaker = 0.93
+	ceilingUnannotated = 0.03
 )
 
 // TestPolNeAR measures direct quotes and their speakers on PolNeAR train:
@@ -113,9 +116,20 @@ func TestPolNeAR(t *testing.T) {
 		if sc.Gold == 0 {
 			return
 		}
-		if sc.Recall() < floorQuoteRecall || sc.SpeakerAccuracy() < floorSpeakerAcc || sc.Unannotated() > ceilingUnannotated {
-			t.Errorf("%s: recall %.3f (floor %.2f), speaker accuracy %.3f (floor %.2f), unannotated %.3f (ceiling %.2f)",
-				name, sc.Recall(), floorQuoteRecall, sc.SpeakerAccuracy(), floorSpeakerAcc, sc.Unannotated(), ceilingUnannotated)
+		for _, c := range []struct {
+			what      string
+			got, want float64
+			ceiling   bool
+		}{
+			{"recall by parts", sc.PartsRecall(), floorPartsRecall, false},
+			{"speaker accuracy by parts", sc.PartsSpeakerAccuracy(), floorPartsSpeaker, false},
+			{"strict recall", sc.Recall(), floorStrictRecall, false},
+			{"strict speaker accuracy", sc.SpeakerAccuracy(), floorStrictSpeaker, false},
+			{"share of quotes overlapping no annotation", sc.Unannotated(), ceilingUnannotated, true},
+		} {
+			if c.ceiling && c.got > c.want || !c.ceiling && c.got < c.want {
+				t.Errorf("%s: %s %.3f, limit %.2f", name, c.what, c.got, c.want)
+			}
 		}
 	}
 	check("folds 0-3", dev)
