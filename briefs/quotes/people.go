@@ -32,10 +32,199 @@ type cast struct {
 	roles    map[string][]int // role → indexes of mentions of people with it, built on first use
 }
 
-// run is a run of capitalised words ws[k:e] (name particles allowed
-// inside) and what its context tells.
+// run is a run of capitalised words ws[k:e], name particles allowed inside.
 type run struct {
 	k, e int
+}
+
+// candidate is a name a run holds, with what its context states.
+type candidate struct {
+	at, end int
+	name    string
+	gender  text.Gender
+	role    string
+	key     string // the surname of a titled one-word name ("President Okafor")
+	strong  bool   // the context marks a person, not the capitals alone
+	single  bool   // one name word
+}
+
+// scan is what newCast reads of an article while it looks for names.
+type scan struct {
+	doc        string
+	ws         []word
+	lowerSeen  map[string]bool // words the article writes in lower case
+	inHeadline []bool
+	quoted     func(int) bool
+}
+
+func newScan(doc string, quoted func(int) bool) *scan {
+	s := &scan{doc: doc, ws: words(doc, -1), lowerSeen: map[string]bool{}, quoted: quoted}
+	for _, w := range s.ws {
+		if t := doc[w.start:w.end]; isLowerStart(t) {
+			s.lowerSeen[t] = true
+		}
+	}
+	s.inHeadline = headlines(doc, s.ws, s.sentStart)
+	return s
+}
+
+func (s *scan) word(k int) string { return s.doc[s.ws[k].start:s.ws[k].end] }
+
+// sentStart reports a word that opens a sentence, a line or a quotation.
+func (s *scan) sentStart(k int) bool {
+	return k == 0 || strings.ContainsAny(s.doc[s.ws[k-1].end:s.ws[k].start], ".!?\n“\"‘:—")
+}
+
+// capWord reports a capitalised word that may be part of a name: not an
+// acronym, a function word, a month or a sentence opener.
+func (s *scan) capWord(k int) bool {
+	w := s.word(k)
+	if !isUpperStart(w) || isAllCaps(bare(w)) && len(bare(w)) > 1 {
+		return false
+	}
+	// "Okonjo-Iweala", not "AI-powered".
+	for _, part := range strings.Split(w, "-")[1:] {
+		if !isUpperStart(part) {
+			return false
+		}
+	}
+	lw := strings.ToLower(bare(w))
+	return !text.IsStop(lw) && !text.Months[lw] && !text.Weekdays[lw] && !text.Openers[lw]
+}
+
+// runs returns the runs of capitalised words outside quotation marks; a
+// possessive ends one ("Okafor’s office").
+func (s *scan) runs() []run {
+	var out []run
+	ws := s.ws
+	for k := 0; k < len(ws); k++ {
+		if !s.capWord(k) || s.quoted(ws[k].start) {
+			continue
+		}
+		e := k + 1
+		for e < len(ws) && !ws[e].punctBefore && (s.capWord(e) ||
+			text.NameParticles[s.word(e)] && e+1 < len(ws) && !ws[e+1].punctBefore && s.capWord(e+1)) {
+			if isPossessive(s.word(e - 1)) {
+				break
+			}
+			e++
+		}
+		out = append(out, run{k, e})
+		k = e - 1
+	}
+	return out
+}
+
+// titleOf reads a title or role word: its role noun (lower case) and the
+// gender it states; ok is false for neither.
+func titleOf(w string) (role string, g text.Gender, ok bool) {
+	lw := strings.ToLower(bare(w))
+	if g, ok := text.Honorifics[lw]; ok {
+		return "", g, true
+	}
+	if text.RoleNouns[lw] {
+		return lw, text.GenderedNouns[lw], true
+	}
+	return "", text.Unknown, false
+}
+
+// candidate reads the name run r holds, titles dropped, and what its
+// context states; ok is false when it names no person (an organisation, a
+// place, a modifier as in "Acme spokesperson", a headline).
+func (s *scan) candidate(r run) (candidate, bool) {
+	doc, ws := s.doc, s.ws
+	var c candidate
+	note := func(role string, g text.Gender) {
+		c.strong = true
+		if role != "" {
+			c.role = role
+		}
+		if c.gender == text.Unknown {
+			c.gender = g
+		}
+	}
+	// Titles written before the name: "President Okafor", "Chief
+	// Executive Ana Lima", "Dr. Søren Kierkegaard-Lund"; in "Acme CEO Ana
+	// Lima" the name follows the run's last title.
+	b := r.k
+	for j := r.e - 2; j > b; j-- {
+		if _, _, ok := titleOf(s.word(j)); ok {
+			b = j
+			break
+		}
+	}
+	titleAt := b
+	for b < r.e-1 {
+		role, g, ok := titleOf(s.word(b))
+		if !ok {
+			break
+		}
+		note(role, g)
+		b++
+	}
+	// A sentence's first word is capitalised whatever it is: it belongs to
+	// the name only if the article never writes it in lower case.
+	if b == r.k && s.sentStart(b) && s.lowerSeen[strings.ToLower(s.word(b))] {
+		b++
+	}
+	// Names run to four words at most ("María José Carrasco Ruiz"); a
+	// longer run of capitals is a headline or a title.
+	if b >= r.e || r.e-b > 4 || s.inHeadline[r.k] {
+		return c, false
+	}
+	seq := make([]string, 0, r.e-b)
+	for j := b; j < r.e; j++ {
+		w := bare(s.word(j))
+		if lw := strings.ToLower(w); text.OrgSuffixes[lw] || text.Collectives[lw] {
+			return c, false // "Vireo Systems", "the Harbour Board"
+		}
+		seq = append(seq, w)
+	}
+	c.name = strings.Join(seq, " ")
+	c.single = len(seq) == 1
+	if c.single && b > r.k {
+		// One name word keeps its title, as the article names the person.
+		c.key = c.name
+		c.name = doc[ws[titleAt].start:ws[b].start] + c.name
+	}
+	c.at, c.end = ws[b].start, ws[r.e-1].start+len(bare(s.word(r.e-1)))
+	prev := ""
+	if b > 0 {
+		prev = strings.ToLower(bare(s.word(b - 1)))
+	}
+	if b == r.k && b > 0 && !ws[b].punctBefore {
+		if role, g, ok := titleOf(prev); ok {
+			note(role, g) // "fisherwoman Siobhán Ní Bhriain", "Ms. Okafor"
+		}
+	}
+	// "Acme spokesperson", "the Science team": a modifier, not a name.
+	if r.e < len(ws) && !ws[r.e].punctBefore {
+		nw := s.word(r.e)
+		lw := strings.ToLower(nw)
+		if isLowerStart(nw) && (text.RoleNouns[lw] || text.Collectives[lw] || text.OrgSuffixes[lw]) {
+			return c, false
+		}
+	}
+	after := doc[c.end:min(len(doc), c.end+120)]
+	if role, g := appositiveRole(after); role != "" {
+		note(role, g) // "Zhang Wei, an economist"
+	}
+	if strings.HasPrefix(after, ", who ") || strings.HasPrefix(after, " who ") {
+		note("", text.Unknown)
+	}
+	if role := roleBefore(doc, ws, b); role != "" {
+		note(role, text.GenderedNouns[role]) // "the architect, Hiro Tanaka,"
+	}
+	// Organisations speak too: a speech verb marks a person only for a name
+	// of more than one word.
+	if !c.single && (speechNext(doc, ws, r.e) || b > 0 && !ws[b].punctBefore && isSpeech(prev)) {
+		note("", text.Unknown)
+	}
+	// "in Nairobi", "the White House": a place or a thing.
+	if b == r.k && b > 0 && (prev == "the" || text.PlacePreps[prev]) && c.role == "" && c.gender == text.Unknown {
+		return c, false
+	}
+	return c, true
 }
 
 // newCast finds the people of doc: capitalised runs that their context marks
@@ -45,198 +234,45 @@ func newCast(doc string, sents []text.Sentence, quoted func(int) bool) *cast {
 	c.sentOf = func(at int) int {
 		return sort.Search(len(sents), func(i int) bool { return sents[i].End > at })
 	}
-	ws := words(doc, -1)
-	lowerSeen := map[string]bool{}
-	for _, w := range ws {
-		if s := doc[w.start:w.end]; isLowerStart(s) {
-			lowerSeen[s] = true
-		}
-	}
-	sentStart := func(k int) bool {
-		if k == 0 {
-			return true
-		}
-		gap := doc[ws[k-1].end:ws[k].start]
-		return strings.ContainsAny(gap, ".!?\n“\"‘:—")
-	}
-	inHeadline := headlines(doc, ws, sentStart)
-	capWord := func(k int) bool {
-		w := doc[ws[k].start:ws[k].end]
-		if !isUpperStart(w) || isAllCaps(bare(w)) && len(bare(w)) > 1 {
-			return false
-		}
-		// "Okonjo-Iweala", not "AI-powered".
-		for _, part := range strings.Split(w, "-")[1:] {
-			if !isUpperStart(part) {
-				return false
-			}
-		}
-		lw := strings.ToLower(bare(w))
-		return !text.IsStop(lw) && !text.Months[lw] && !text.Weekdays[lw] && !text.Openers[lw]
-	}
-	particle := func(k int) bool {
-		return text.NameParticles[doc[ws[k].start:ws[k].end]]
-	}
-	byName := map[string]int{}
-	add := func(name string) int {
-		if i, ok := byName[name]; ok {
-			return i
-		}
-		byName[name] = len(c.people)
-		c.people = append(c.people, person{name: name})
-		return len(c.people) - 1
-	}
+	s := newScan(doc, quoted)
 	orgCount := map[string]int{}
 	midSentence := map[string]bool{}
-	type pending struct {
-		at, end int
-		name    string
-		gender  text.Gender
-		role    string
-		key     string // the surname of a titled one-word name
-	}
-	var found []pending
-	var singles []word // capitalised words alone, resolved against surnames later
-	for k := 0; k < len(ws); k++ {
-		if !capWord(k) || quoted(ws[k].start) {
-			continue
-		}
-		e := k + 1
-		for e < len(ws) && !ws[e].punctBefore && (capWord(e) || particle(e) && e+1 < len(ws) && !ws[e+1].punctBefore && capWord(e+1)) {
-			if strings.HasSuffix(doc[ws[e-1].start:ws[e-1].end], "’s") || strings.HasSuffix(doc[ws[e-1].start:ws[e-1].end], "'s") {
-				break
-			}
-			e++
-		}
-		r := run{k, e}
-		k = e - 1
+	var found []candidate
+	var singles []candidate // capitalised words alone, resolved against surnames later
+	for _, r := range s.runs() {
 		for j := r.k; j < r.e; j++ {
-			w := bare(doc[ws[j].start:ws[j].end])
+			w := bare(s.word(j))
 			orgCount[w]++
-			if j > r.k || !sentStart(j) {
+			if j > r.k || !s.sentStart(j) {
 				midSentence[w] = true
 			}
 		}
-		b := r.k
-		var gender text.Gender
-		var role string
-		strong := false
-		// Titles written before the name: "President Okafor", "Chief
-		// Executive Ana Lima", "Dr. Søren Kierkegaard-Lund".
-		// "Acme CEO Ana Lima": the name follows the run's last title.
-		for j := r.e - 2; j > b; j-- {
-			lw := strings.ToLower(bare(doc[ws[j].start:ws[j].end]))
-			if _, ok := text.Honorifics[lw]; ok || text.RoleNouns[lw] {
-				b = j
-				break
-			}
+		switch cand, ok := s.candidate(r); {
+		case !ok:
+		case cand.single && !cand.strong:
+			singles = append(singles, cand)
+		default:
+			found = append(found, cand)
 		}
-		titleAt := b
-		for b < r.e-1 {
-			lw := strings.ToLower(bare(doc[ws[b].start:ws[b].end]))
-			if g, ok := text.Honorifics[lw]; ok {
-				gender, strong = g, true
-			} else if text.RoleNouns[lw] {
-				strong, role = true, lw
-				if g, ok := text.GenderedNouns[lw]; ok {
-					gender = g
-				}
-			} else {
-				break
-			}
-			b++
-		}
-		// A sentence's first word is capitalised whatever it is: it
-		// belongs to the name only if the article never writes it in
-		// lower case.
-		if b == r.k && sentStart(b) && lowerSeen[strings.ToLower(doc[ws[b].start:ws[b].end])] {
-			b++
-		}
-		// Names run to four words at most ("María José Carrasco
-		// Ruiz"); a longer run of capitals is a headline or a title.
-		if b >= r.e || r.e-b > 4 || inHeadline[r.k] {
-			continue
-		}
-		titled := b > r.k
-		seq := make([]string, 0, r.e-b)
-		org := false
-		for j := b; j < r.e; j++ {
-			w := bare(doc[ws[j].start:ws[j].end])
-			seq = append(seq, w)
-			if text.OrgSuffixes[strings.ToLower(w)] || text.Collectives[strings.ToLower(w)] {
-				org = true
-			}
-		}
-		name := strings.Join(seq, " ")
-		key := ""
-		if len(seq) == 1 && titled {
-			// "President Okafor": one name word keeps its title, as the
-			// article names the person.
-			key = name
-			name = doc[ws[titleAt].start:ws[b].start] + name
-		}
-		start, end := ws[b].start, ws[r.e-1].start+len(bare(doc[ws[r.e-1].start:ws[r.e-1].end]))
-		prev := ""
-		if b > 0 {
-			prev = strings.ToLower(bare(doc[ws[b-1].start:ws[b-1].end]))
-		}
-		if b == r.k && b > 0 && !ws[b].punctBefore {
-			if g, ok := text.Honorifics[prev]; ok {
-				gender, strong = g, true
-			} else if text.RoleNouns[prev] {
-				strong, role = true, prev
-				if g, ok := text.GenderedNouns[prev]; ok {
-					gender = g
-				}
-			}
-		}
-		// "Acme spokesperson", "the Science team": a modifier, not a name.
-		if r.e < len(ws) && !ws[r.e].punctBefore {
-			nw := strings.ToLower(doc[ws[r.e].start:ws[r.e].end])
-			if isLowerStart(doc[ws[r.e].start:ws[r.e].end]) && (text.RoleNouns[nw] || text.Collectives[nw] || text.OrgSuffixes[nw]) {
-				continue
-			}
-		}
-		after := doc[end:min(len(doc), end+120)]
-		if r, g := appositiveRole(after); r != "" {
-			strong, role = true, r
-			if gender == text.Unknown {
-				gender = g
-			}
-		}
-		if strings.HasPrefix(after, ", who ") || strings.HasPrefix(after, " who ") {
-			strong = true
-		}
-		if r := roleBefore(doc, ws, b); r != "" {
-			strong, role = true, r
-			if g, ok := text.GenderedNouns[r]; ok && gender == text.Unknown {
-				gender = g
-			}
-		}
-		// Organisations speak too: a speech verb marks a person only for a
-		// name of more than one word.
-		if len(seq) > 1 && (speechNext(doc, ws, r.e) || b > 0 && !ws[b].punctBefore && isSpeech(prev)) {
-			strong = true
-		}
-		placed := b > 0 && (prev == "the" || text.PlacePreps[prev]) && b == r.k
-		if org || placed && role == "" && gender == text.Unknown {
-			continue
-		}
-		if len(seq) == 1 || key != "" {
-			if strong {
-				found = append(found, pending{start, end, name, gender, role, key})
-			} else {
-				singles = append(singles, word{start: start, end: end})
-			}
-			continue
-		}
-		found = append(found, pending{start, end, name, gender, role, ""})
 	}
-	// People named in full first; their surnames and given names alone
-	// then refer back to them.
+	c.link(found, singles)
+	c.genders(s.ws, quoted)
+	c.mainOrg = mainOrganisation(orgCount, midSentence, c.people)
+	return c
+}
+
+// link makes people of the names found, in full first: their surnames and
+// given names alone then refer back to them, and short forms merge in.
+func (c *cast) link(found, singles []candidate) {
+	byName := map[string]int{}
 	short := map[string]int{}
 	for _, f := range found {
-		i := add(f.name)
+		i, ok := byName[f.name]
+		if !ok {
+			i = len(c.people)
+			byName[f.name] = i
+			c.people = append(c.people, person{name: f.name})
+		}
 		p := &c.people[i]
 		if p.gender == text.Unknown {
 			p.gender = f.gender
@@ -258,15 +294,14 @@ func newCast(doc string, sents []text.Sentence, quoted func(int) bool) *cast {
 		c.mentions = append(c.mentions, mention{at: f.at, end: f.end, who: i})
 	}
 	for _, s := range singles {
-		if i, ok := short[c.doc[s.start:s.end]]; ok {
-			c.mentions = append(c.mentions, mention{at: s.start, end: s.end, who: i})
+		if i, ok := short[s.name]; ok {
+			c.mentions = append(c.mentions, mention{at: s.at, end: s.end, who: i})
 		}
 	}
-	// A one-word person ("Karima") known only from a speech verb may be
-	// the surname of a person named in full: merge.
+	// A one-word person ("Karima") known from a role may be the surname of
+	// a person named in full.
 	for i := range c.mentions {
-		p := c.people[c.mentions[i].who]
-		if !strings.Contains(p.name, " ") {
+		if p := c.people[c.mentions[i].who]; !strings.Contains(p.name, " ") {
 			if j, ok := short[p.name]; ok {
 				c.mentions[i].who = j
 			}
@@ -279,24 +314,26 @@ func newCast(doc string, sents []text.Sentence, quoted func(int) bool) *cast {
 		m.sent = c.sentOf(m.at)
 		m.subject = i == 0 || c.mentions[i-1].sent != m.sent
 	}
-	c.genders(ws, quoted)
-	// The main organisation: the capitalised word met most often
-	// mid-sentence outside people's names ("the company" stands for it).
+}
+
+// mainOrganisation is the capitalised word met most often mid-sentence
+// outside people's names: "the company" stands for it.
+func mainOrganisation(count map[string]int, midSentence map[string]bool, people []person) string {
 	inName := map[string]bool{}
-	for _, p := range c.people {
+	for _, p := range people {
 		for _, w := range strings.Fields(p.name) {
 			inName[w] = true
 		}
 	}
 	best, bestN := "", 1
-	for w, n := range orgCount {
-		if inName[w] || !midSentence[w] || text.RoleNouns[strings.ToLower(w)] || text.OrgSuffixes[strings.ToLower(w)] || n < bestN || n == bestN && best != "" && w > best {
+	for w, n := range count {
+		lw := strings.ToLower(w)
+		if inName[w] || !midSentence[w] || text.RoleNouns[lw] || text.OrgSuffixes[lw] || n < bestN || n == bestN && best != "" && w > best {
 			continue
 		}
 		best, bestN = w, n
 	}
-	c.mainOrg = best
-	return c
+	return best
 }
 
 // merge folds a person written short ("Ní Bhriain" after "Ms.", "Mr.
