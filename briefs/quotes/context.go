@@ -136,6 +136,9 @@ func (c *cast) genders(ws []word, quoted func(int) bool) {
 	votes := make([][3]int, len(c.people))
 	mi := 0
 	for _, w := range ws {
+		if n := w.end - w.start; n < 2 || n > 7 {
+			continue // no pronoun: spare the lower-casing
+		}
 		g, ok := text.Pronouns[strings.ToLower(c.doc[w.start:w.end])]
 		if !ok || g == text.Unknown || quoted(w.start) {
 			continue

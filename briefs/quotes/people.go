@@ -59,9 +59,18 @@ type scan struct {
 
 func newScan(doc string, quoted func(int) bool) *scan {
 	s := &scan{doc: doc, ws: words(doc, -1), lowerSeen: map[string]bool{}, quoted: quoted}
+	// Only a sentence's first words are asked about: look for those alone
+	// rather than hashing every word of the article.
+	for k, w := range s.ws {
+		if t := doc[w.start:w.end]; isUpperStart(t) && s.sentStart(k) {
+			s.lowerSeen[strings.ToLower(t)] = false
+		}
+	}
 	for _, w := range s.ws {
 		if t := doc[w.start:w.end]; isLowerStart(t) {
-			s.lowerSeen[t] = true
+			if _, asked := s.lowerSeen[t]; asked {
+				s.lowerSeen[t] = true
+			}
 		}
 	}
 	s.inHeadline = headlines(doc, s.ws, s.sentStart)
@@ -79,7 +88,7 @@ func (s *scan) sentStart(k int) bool {
 // acronym, a function word, a month or a sentence opener.
 func (s *scan) capWord(k int) bool {
 	w := s.word(k)
-	if !isUpperStart(w) || isAllCaps(bare(w)) && len(bare(w)) > 1 {
+	if w[0] >= 'a' && w[0] <= 'z' || !isUpperStart(w) || isAllCaps(bare(w)) && len(bare(w)) > 1 {
 		return false
 	}
 	// "Okonjo-Iweala", not "AI-powered".

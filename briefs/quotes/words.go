@@ -95,6 +95,9 @@ func words(s string, limit int) []word {
 // isWordRune reports a letter, a digit or a combining mark (the
 // diacritics of decomposed "Nguyễn" belong to the word).
 func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
 
