@@ -132,9 +132,14 @@ type FoundQuote struct {
 // gold quote found when each part is covered by one returned quote, at
 // least 80% of the content's tokens in all; PartsRight is its speaker
 // count, from the quote covering most.
+//
+// PronounFound and PronounRight count, among those found by parts, the gold
+// quotes whose source is a pronoun: any named speaker passes for them, so
+// the accuracy on the others (NamedAccuracy) is the stricter figure.
 type QuoteScore struct {
 	Gold, Found, SpeakerRight     int
 	PartsFound, PartsRight        int
+	PronounFound, PronounRight    int
 	Returned, NoDirect, NoContent int
 }
 
@@ -145,6 +150,8 @@ func (a *QuoteScore) Add(b QuoteScore) {
 	a.SpeakerRight += b.SpeakerRight
 	a.PartsFound += b.PartsFound
 	a.PartsRight += b.PartsRight
+	a.PronounFound += b.PronounFound
+	a.PronounRight += b.PronounRight
 	a.Returned += b.Returned
 	a.NoDirect += b.NoDirect
 	a.NoContent += b.NoContent
@@ -161,6 +168,12 @@ func (a QuoteScore) PartsRecall() float64 { return share(a.PartsFound, a.Gold) }
 
 // PartsSpeakerAccuracy is the share of quotes found by parts with the right speaker.
 func (a QuoteScore) PartsSpeakerAccuracy() float64 { return share(a.PartsRight, a.PartsFound) }
+
+// NamedAccuracy is the speaker accuracy by parts over the gold quotes whose
+// source is no pronoun.
+func (a QuoteScore) NamedAccuracy() float64 {
+	return share(a.PartsRight-a.PronounRight, a.PartsFound-a.PronounFound)
+}
 
 // Unmatched is the share of returned quotes that overlap no gold direct
 // quote.
@@ -247,8 +260,15 @@ func ScoreQuotes(article string, gold []GoldQuote, contents [][][2]int, got []Fo
 			continue
 		}
 		sc.PartsFound++
+		pronoun := isPronoun(g.Source)
+		if pronoun {
+			sc.PronounFound++
+		}
 		if SpeakerMatches(got[mostQ].Speaker, g.Source) {
 			sc.PartsRight++
+			if pronoun {
+				sc.PronounRight++
+			}
 		} else {
 			misses = append(misses, Miss{Gold: g, Speaker: got[mostQ].Speaker})
 		}

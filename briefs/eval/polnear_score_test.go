@@ -63,7 +63,7 @@ func TestScoreQuotes(t *testing.T) {
 			found(doc, "We lost the boat, and the nets.", "Søren Dahl"),
 			found(doc, "It is over,", "Søren Dahl"),
 			found(doc, "We go home.", "Søren Dahl"),
-		}, QuoteScore{Gold: 2, Found: 1, SpeakerRight: 1, PartsFound: 2, PartsRight: 2, Returned: 3}},
+		}, QuoteScore{Gold: 2, Found: 1, SpeakerRight: 1, PartsFound: 2, PartsRight: 2, PronounFound: 1, PronounRight: 1, Returned: 3}},
 		{"under 80 percent", []FoundQuote{
 			found(doc, "We lost the boat,", "Søren"),
 		}, QuoteScore{Gold: 2, Returned: 1}},
