@@ -26,9 +26,9 @@ const (
 )
 
 // Floors a little under the figures reached (folds 0–3 / held-out fold 4
-// on 3 December 2026: by parts 0.877 / 0.900 recall, 0.969 / 0.964
-// speaker accuracy, 0.957 / 0.951 where the gold source is a name; strict
-// 0.580 / 0.632 recall, 0.960 / 0.958 speaker accuracy; 1.6% / 1.0% of
+// on 3 December 2026: by parts 0.878 / 0.901 recall, 0.970 / 0.964
+// speaker accuracy, 0.958 / 0.951 where the gold source is a name; strict
+// 0.581 / 0.634 recall, 0.960 / 0.958 speaker accuracy; 1.6% / 1.0% of
 // returned quotes overlap no annotated content), so a regression fails.
 // The quote extractor this package replaced, with its first-name list, is
 // under several of them (by parts 0.849 / 0.851 recall, 0.946 / 0.931

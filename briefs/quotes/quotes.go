@@ -114,6 +114,15 @@ func Extract(doc string, sents []text.Sentence) []Quote {
 			}
 		}
 		whole := wholeSentence(doc, s.Span, f.q)
+		if !ok && whole && f.q.MarkLen > 0 && f.last+1 < len(sents) && sents[f.last+1].Para == s.Para &&
+			strings.ContainsRune("?!", lastRune(strings.TrimSpace(f.q.Inner(doc)))) {
+			// “Why bother?” Lee asked: a question or exclamation may end
+			// the sentence before its attribution.
+			next := sents[f.last+1]
+			if p, found := after(" " + doc[next.Start:next.End]); found {
+				resolve(p, next.Start-1)
+			}
+		}
 		if !ok && whole {
 			speaker, ok = c.neighbour(doc, sents, f.sent, last.speaker, last.end, last.para)
 		}

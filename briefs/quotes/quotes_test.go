@@ -50,6 +50,7 @@ func TestExtract(t *testing.T) {
 			{"Now I cannot afford to live in it.", "Tomasz Wójcik"},
 			// “market rate” is a scare quote.
 			{"We will keep fighting until the council listens.", "Leilani Kahananui"}, // "she" skips Wójcik ("his")
+			{"Who pays for the repairs?", "Leilani Kahananui"},                        // a question ends the sentence before "X went on"
 			{"Sit down and listen,", "Tomasz Wójcik"},                                 // Mr. + surname
 			{"It is not our decision,", "Dmitri Volkonsky"},                           // single marks, "the agent, X"
 		}},
