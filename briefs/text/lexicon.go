@@ -346,7 +346,7 @@ var (
 // over to a quotation ("the statement read", "protesters chanted").
 var moreSpeechLemmas = []string{
 	"read", "chant", "charge", "assure", "muse", "scoff", "snap", "gush", "reiterate",
-	"interject", "demand", "inquire", "murmur", "bellow", "tease", "disagree", "echo",
+	"interject", "demand", "inquire", "murmur", "bellow", "tease", "disagree",
 	"quote", "recite", "remind", "propose", "opine", "proclaim", "affirm", "allege",
 	"groan", "snarl", "huff", "hiss",
 }
