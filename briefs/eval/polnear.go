@@ -326,7 +326,7 @@ func SpeakerMatches(speaker, source string) bool {
 func isPronoun(s string) bool {
 	w := strings.ToLower(strings.TrimSpace(s))
 	_, ok := text.Pronouns[w]
-	return ok || w == "i" || w == "we" || w == "you" || w == "it" || w == "me" || w == "us"
+	return ok || text.OtherPronouns[w]
 }
 
 // runeOffsets maps code-point offsets of s to byte offsets (one past the

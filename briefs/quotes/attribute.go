@@ -46,7 +46,7 @@ func namesSomething(pre string) bool {
 	ws := tailWords(pre, 8)
 	for k := len(ws) - 1; k >= 0 && k >= len(ws)-5; k-- {
 		w := strings.ToLower(pre[ws[k].start:ws[k].end])
-		if text.NamingVerbs[w] || w == "described" || w == "describes" || w == "describing" {
+		if text.NamingVerbs[w] || text.DescribingVerbs[w] {
 			return !strings.ContainsAny(pre[ws[k].end:], ",:")
 		}
 		if ws[k].punctBefore {

@@ -33,7 +33,7 @@ func appositiveRole(after string) (string, text.Gender) {
 		return "", text.Unknown
 	}
 	for i, w := range f {
-		if i > 0 && (w == "of" || w == "at" || w == "for" || w == "in" || w == "with") {
+		if i > 0 && text.Prepositions[w] {
 			break
 		}
 		w = bare(w)
@@ -44,7 +44,7 @@ func appositiveRole(after string) (string, text.Gender) {
 			role := w
 			for _, w2 := range f[i+1:] {
 				w2 = bare(w2)
-				if w2 == "of" || w2 == "at" || w2 == "for" || w2 == "in" {
+				if text.Prepositions[w2] {
 					break
 				}
 				if text.RoleNouns[w2] {

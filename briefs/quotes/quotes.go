@@ -181,7 +181,7 @@ func validSpeaker(s string) bool {
 		return false
 	}
 	first := strings.ToLower(strings.Trim(f[0], ",.;:"))
-	if clauseWord(first) || first == "which" || first == "to" || looksVerb(f[0]) || isSpeech(first) {
+	if clauseWord(first) || text.Prepositions[first] || looksVerb(f[0]) || isSpeech(first) {
 		return false
 	}
 	content := 0
@@ -237,9 +237,5 @@ func wholeSentence(doc string, sp text.Span, q text.Quotation) bool {
 // continuation reports a partial quotation that carries on earlier speech.
 func continuation(inner string) bool {
 	f, _, _ := strings.Cut(strings.TrimSpace(inner), " ")
-	switch f {
-	case "and", "but", "or", "so":
-		return true
-	}
-	return false
+	return text.Coordinators[f] // lower case: "But…" opens speech of its own
 }

@@ -41,9 +41,8 @@ func (c *cast) resolve(np string, at int) string {
 		}
 		return np
 	}
-	switch lower {
-	case "i", "we", "it":
-		if lower == "i" {
+	if text.OtherPronouns[lower] {
+		if lower == "i" || lower == "me" {
 			if p, ok := c.recent(at, text.Unknown); ok {
 				return p
 			}

@@ -437,3 +437,21 @@ func init() {
 		RoleNouns[w] = true
 	}
 }
+
+// OtherPronouns are the personal pronouns Pronouns leaves out: first and
+// second person and "it", which state no gender.
+var OtherPronouns = NewSet("i", "me", "we", "us", "you", "it")
+
+// Coordinators join clauses; a quotation opening with one goes on with
+// earlier speech ("and we lost years of work").
+var Coordinators = NewSet("and", "but", "or", "so", "nor", "yet")
+
+// Prepositions head the phrases that follow a name or open a sentence ("an
+// adviser at the bank", "In 2019, …").
+var Prepositions = NewSet("of", "at", "for", "in", "with", "on", "by", "from", "to", "after",
+	"before", "during", "since", "under", "over", "about", "into", "through", "against")
+
+// DescribingVerbs describe what follows rather than quote it ("described
+// the plan as “a gamble”"); NamingVerbs holds the naming ones.
+var DescribingVerbs = NewSet("described", "describes", "describing", "describe", "deemed",
+	"considered", "hailed", "billed")
