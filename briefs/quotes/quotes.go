@@ -68,7 +68,10 @@ func Extract(doc string, sents []text.Sentence) []Quote {
 		sent, end int
 		para      int
 	}{sent: -10, end: -10, para: -10}
-	pending := -1 // index in out of a quote left open whose speaker comes next
+	// pending is the index in out of a quotation left open to its
+	// paragraph's end with nobody to go on from, whose speaker may come in
+	// the next paragraph; pendEnd and pendPara are where it ends.
+	pending, pendEnd, pendPara := -1, 0, 0
 	for _, f := range all {
 		s := sents[f.sent]
 		sentence := doc[s.Start:s.End]
@@ -88,25 +91,24 @@ func Extract(doc string, sents []text.Sentence) []Quote {
 				speaker, ok = name, true
 			}
 		}
-		switch {
-		case isName(inner) || namesSomething(pre):
-			continue
-		case continuation(inner) && recent:
+		// “Project Phoenix”, "called it “…”": a name, not speech.
+		named := isName(inner) || namesSomething(pre)
+		if !named && continuation(inner) && recent {
 			// “and that loan is now gone.” goes on with the last
 			// speaker's words.
 			speaker, ok = last.speaker, true
 		}
-		if !ok {
+		if !ok && !named {
 			if p, found := after(post); found {
 				resolve(p, f.q.Close+f.q.MarkLen)
 			}
 		}
-		if !ok && opensClause(pre) {
+		if !ok && !named && opensClause(pre) {
 			if p, found := before(pre, reach); found {
 				resolve(p, s.Start)
 			}
 		}
-		if !ok && strings.HasSuffix(strings.TrimSpace(pre), ":") {
+		if !ok && !named && strings.HasSuffix(strings.TrimSpace(pre), ":") {
 			// "…doesn’t surprise the pollster Daron Shaw: “…”": the
 			// person named right before the colon.
 			if name, found := c.endingAt(s.Start + len(strings.TrimRight(strings.TrimSpace(pre), ":"))); found {
@@ -114,7 +116,7 @@ func Extract(doc string, sents []text.Sentence) []Quote {
 			}
 		}
 		whole := wholeSentence(doc, s.Span, f.q)
-		if !ok && whole && f.q.MarkLen > 0 && f.last+1 < len(sents) && sents[f.last+1].Para == s.Para &&
+		if !ok && !named && whole && f.q.MarkLen > 0 && f.last+1 < len(sents) && sents[f.last+1].Para == s.Para &&
 			strings.ContainsRune("?!", lastRune(strings.TrimSpace(f.q.Inner(doc)))) {
 			// “Why bother?” Lee asked: a question or exclamation may end
 			// the sentence before its attribution.
@@ -123,13 +125,13 @@ func Extract(doc string, sents []text.Sentence) []Quote {
 				resolve(p, next.Start-1)
 			}
 		}
-		if !ok && whole {
+		if !ok && !named && whole {
 			speaker, ok = c.neighbour(doc, sents, f.sent, last.speaker, last.end, last.para)
 		}
 		// A quotation inside a clause: a partial quotation of someone's
 		// words when long enough (“a bet on a market that doesn’t exist
 		// yet”), a scare-quoted term when short (“growth engine”).
-		if !ok && !whole && len(strings.Fields(inner)) >= 4 {
+		if !ok && !named && !whole && len(strings.Fields(inner)) >= 4 {
 			if p, found := before(pre, reach); found {
 				resolve(p, s.Start)
 			}
@@ -139,7 +141,7 @@ func Extract(doc string, sents []text.Sentence) []Quote {
 				}
 			}
 		}
-		if ok && pending >= 0 && f.sent-last.end <= 2 && sents[f.sent].Para == last.para+1 {
+		if ok && pending >= 0 && f.sent-pendEnd <= 2 && s.Para == pendPara+1 {
 			out[pending].Speaker = speaker
 		}
 		if pending >= 0 && out[pending].Speaker == "" {
@@ -147,10 +149,10 @@ func Extract(doc string, sents []text.Sentence) []Quote {
 		}
 		pending = -1
 		if !ok {
-			if whole && f.q.MarkLen == 0 && f.last+1 < len(sents) && sents[f.last+1].Para == s.Para+1 {
+			if !named && whole && f.q.MarkLen == 0 && f.last+1 < len(sents) && sents[f.last+1].Para == s.Para+1 {
 				// “A. ¶ “B,” she said: the speaker of a paragraph left
 				// open comes in the next one.
-				pending = len(out)
+				pending, pendEnd, pendPara = len(out), f.last, sents[f.last].Para
 			} else {
 				continue
 			}

@@ -33,7 +33,9 @@ func TestExtract(t *testing.T) {
 			{"Some weeks we bring home nothing,", "Siobhán Ní Bhriain"},
 			{"and the boats still cost money.", "Siobhán Ní Bhriain"}, // continuation
 			{"It is too early to blame the temperature alone,", "Zhang Wei"},
-			{"Prices at the market have not moved,", "Zhang Wei"}, // "the economist"
+			{"Prices at the market have not moved,", "Zhang Wei"},                                       // "the economist"
+			{"The ice used to reach the harbour. Now it stops at the point.", "Søren Kierkegaard-Lund"}, // left open; the speaker comes next
+			{"We have lost the winter,", "Søren Kierkegaard-Lund"},
 		}},
 		{"budget.txt", []q{
 			{"This budget protects pensions. It asks the most from those who can pay the most.", "María José Carrasco"}, // after "X told parliament:", left open
