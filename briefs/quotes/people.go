@@ -181,11 +181,27 @@ func (s *scan) candidate(r run) (candidate, bool) {
 	if b >= r.e || r.e-b > 4 || s.inHeadline[r.k] {
 		return c, false
 	}
+	// "Secretary of State Madeleine Albright", "Minister of Water Teodora
+	// Lind": the end of an office's name before a name of two words or more.
+	office := b == r.k && b >= 2 && strings.EqualFold(s.word(b-1), "of") && text.RoleNouns[strings.ToLower(bare(s.word(b-2)))]
+	for r.e-b > 2 {
+		if lw := strings.ToLower(bare(s.word(b))); !office && !text.OrgSuffixes[lw] && !text.Collectives[lw] {
+			break
+		}
+		b++
+		office = false
+	}
+	// "Former Secretary", "Deputy Minister": a title without a name.
+	if _, _, title := titleOf(s.word(r.e - 1)); title {
+		return c, false
+	}
 	seq := make([]string, 0, r.e-b)
 	for j := b; j < r.e; j++ {
 		w := bare(s.word(j))
-		if lw := strings.ToLower(w); text.OrgSuffixes[lw] || text.Collectives[lw] {
-			return c, false // "Vireo Systems", "the Harbour Board"
+		// "Vireo Systems", "the Harbour Board": an organisation ends in
+		// one; a first name may be spelt like one ("Bill Okafor").
+		if lw := strings.ToLower(w); (j > b || r.e-b == 1) && (text.OrgSuffixes[lw] || text.Collectives[lw]) {
+			return c, false
 		}
 		seq = append(seq, w)
 	}
@@ -271,10 +287,13 @@ func newCast(doc string, sents []text.Sentence, quoted func(int) bool) *cast {
 }
 
 // link makes people of the names found, in full first: their surnames and
-// given names alone then refer back to them, and short forms merge in.
+// given names alone then refer back to them — to the one named in full
+// last before, when two share one ("Hillary Clinton … Bill Clinton …
+// Clinton said") — and short forms merge in.
 func (c *cast) link(found, singles []candidate) {
 	byName := map[string]int{}
-	short := map[string]int{}
+	type ref struct{ who, at int }
+	short := map[string][]ref{} // in text order
 	for _, f := range found {
 		i, ok := byName[f.name]
 		if !ok {
@@ -289,29 +308,35 @@ func (c *cast) link(found, singles []candidate) {
 		if f.role != "" {
 			p.roles = append(p.roles, f.role)
 		}
-		if f.key != "" {
-			if _, ok := short[f.key]; !ok {
-				short[f.key] = i
-			}
-		} else if parts := strings.Fields(f.name); len(parts) > 1 {
-			for _, s := range []string{parts[len(parts)-1], parts[0]} {
-				if _, ok := short[s]; !ok {
-					short[s] = i
-				}
+		keys := []string{f.key}
+		if parts := strings.Fields(f.name); f.key == "" && len(parts) > 1 {
+			keys = []string{parts[len(parts)-1], parts[0]}
+		}
+		for _, k := range keys {
+			if k != "" {
+				short[k] = append(short[k], ref{i, f.at})
 			}
 		}
 		c.mentions = append(c.mentions, mention{at: f.at, end: f.end, who: i})
 	}
+	lookup := func(name string, at int) (int, bool) {
+		refs := short[name]
+		if len(refs) == 0 {
+			return 0, false
+		}
+		k := sort.Search(len(refs), func(k int) bool { return refs[k].at >= at })
+		return refs[max(k-1, 0)].who, true
+	}
 	for _, s := range singles {
-		if i, ok := short[s.name]; ok {
+		if i, ok := lookup(s.name, s.at); ok {
 			c.mentions = append(c.mentions, mention{at: s.at, end: s.end, who: i})
 		}
 	}
 	// A one-word person ("Karima") known from a role may be the surname of
 	// a person named in full.
-	for i := range c.mentions {
-		if p := c.people[c.mentions[i].who]; !strings.Contains(p.name, " ") {
-			if j, ok := short[p.name]; ok {
+	for i, m := range c.mentions {
+		if p := c.people[m.who]; !strings.Contains(p.name, " ") {
+			if j, ok := lookup(p.name, m.at); ok {
 				c.mentions[i].who = j
 			}
 		}
@@ -369,6 +394,9 @@ func (c *cast) merge() {
 		cands := byLast[f[len(f)-1]]
 		for _, j := range cands[:min(len(cands), 8)] {
 			q := c.people[j]
+			if p.gender != text.Unknown && q.gender != text.Unknown && p.gender != q.gender {
+				continue // "Ms. Okafor" is not her brother
+			}
 			if j != i && len(q.name) > len(key) && strings.HasSuffix(q.name, " "+key) {
 				into[i] = j
 				if c.people[j].gender == text.Unknown {

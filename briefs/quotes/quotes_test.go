@@ -67,6 +67,12 @@ func TestExtract(t *testing.T) {
 			{"remains committed to the town and its workers.", "Vireo"}, // "the company": the organisation named most
 			{"This is not over,", "Ana Lima"},
 		}},
+		{"valley.txt", []q{
+			{"The dam will save the valley,", "Amara Okafor"},
+			{"My fields will flood,", "Chidi Okafor"},                            // a shared surname: the one named last
+			{"We will see,", "Amara Okafor"},                                     // "Ms.": not her brother
+			{"Nobody asked the people downstream.", "Teodora Vasquez-Lindqvist"}, // "Minister of Water": the office's name dropped
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
