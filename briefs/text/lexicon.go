@@ -391,3 +391,25 @@ var PartOrdinals = map[string]string{
 	"first": "1", "second": "2", "third": "3", "fourth": "4", "1st": "1", "2nd": "2", "3rd": "3",
 	"4th": "4", "final": "last", "last": "last",
 }
+
+// Summary (package summary): what makes a sentence unfit to stand alone.
+
+// LeaningOpeners start a sentence that leans on the one before it ("They
+// highlighted…", "However, …", "This comes after…"): read alone, it is not
+// understood.
+var LeaningOpeners = NewSet("he", "she", "they", "it", "its", "his", "her", "their", "them", "him",
+	"this", "that", "these", "those", "there", "however", "but", "and", "or", "nor", "so", "yet",
+	"still", "also", "additionally", "instead", "meanwhile", "moreover", "furthermore", "besides",
+	"unfortunately", "fortunately", "then", "thus", "hence", "therefore", "otherwise", "nonetheless",
+	"nevertheless", "likewise", "similarly", "conversely", "indeed", "anyway", "here", "such",
+	"both", "neither", "either", "another", "others", "afterwards", "later", "earlier")
+
+// BoilerplateOpeners start the furniture of a news page rather than news:
+// notes to readers, calls to action, bylines and credits.
+var BoilerplateOpeners = []string{
+	"editor's note", "click here", "scroll down", "read more", "sign up", "subscribe", "follow us",
+	"follow him", "follow her", "copyright", "all rights reserved", "this story has been",
+	"this article", "watch:", "watch the", "photo:", "image:", "video:", "getty images",
+	"advertisement", "related:", "see also", "share this", "e-mail to a friend", "email to a friend",
+	"the associated press contributed", "reporting by", "correction:",
+}

@@ -1,0 +1,217 @@
+// Package summary is the pipeline's last stage: it chooses the points of a
+// brief so that they cover the most distinct important content of the
+// articles within the point budget, and lists for each point every article
+// that states the same fact.
+//
+// Selection is greedy maximisation of concept coverage (Gillick & Favre
+// 2009) plus a small lead prior, a monotone submodular objective for which
+// the greedy choice is within 1 − 1/e of the best (Lin & Bilmes 2011); it
+// is computed lazily (Minoux's accelerated greedy), so a large corpus costs
+// little more than its concepts. Concepts are content lemmas, lemma pairs,
+// figures by normalised value and names; they weigh more the more articles
+// and sentences state them. Two sentences state the same fact when their
+// normalised content overlaps strongly and they share their figures: such
+// a sentence is never a second point, and its article supports the first.
+//
+// It knows no story: its words come from package text, its figures from
+// package facts.
+package summary
+
+import (
+	"container/heap"
+	"math"
+	"sort"
+
+	"github.com/alexa-brief/alexa-brief/briefs/facts"
+)
+
+// Sentence is one sentence of the corpus as selection sees it.
+type Sentence struct {
+	Doc     int    // index of its article
+	Pos     int    // index of the sentence within its article
+	Text    string // verbatim
+	Figures []facts.Figure
+}
+
+// Article is what selection knows of an article beyond its sentences.
+type Article struct {
+	// Order ranks the articles by publication: a larger Order is a later
+	// report (the published date where known, else corpus order). A later
+	// article's sentence replaces an earlier one stating the same fact with
+	// other figures: it is the update.
+	Order int
+}
+
+// Point is one chosen point: a sentence and the articles supporting it.
+type Point struct {
+	Sentence int   // index into the sentences
+	Docs     []int // every article stating the same fact, ascending
+}
+
+// Model holds the concepts of a corpus, ready to select points from.
+type Model struct {
+	arts   []Article
+	sents  []Sentence
+	info   []sentenceInfo
+	weight []float64 // concept importance
+	idf    []float64 // concept specificity
+	byDoc  [][]int
+	post   map[int32][]int32 // lemma → sentences holding it
+	mean   float64           // mean salience of the sentences
+}
+
+// New analyses the sentences of a corpus.
+func New(arts []Article, sents []Sentence) *Model {
+	m := &Model{arts: arts, sents: sents, info: make([]sentenceInfo, len(sents)), byDoc: make([][]int, len(arts))}
+	v := &vocab{ids: map[string]int32{}}
+	lastDoc := map[int32]int{}
+	for i, s := range sents {
+		m.info[i] = analyse(v, s)
+		m.byDoc[s.Doc] = append(m.byDoc[s.Doc], i)
+		for _, c := range m.info[i].concepts {
+			v.sf[c]++
+			if d, ok := lastDoc[c]; !ok || d != s.Doc+1 {
+				lastDoc[c] = s.Doc + 1
+				v.df[c]++
+			}
+		}
+	}
+	m.weight = weights(v)
+	m.idf = idf(v, len(sents))
+	for i := range sents {
+		m.mean += m.Salience(i) / float64(len(sents))
+	}
+	m.post = make(map[int32][]int32)
+	for i, in := range m.info {
+		for _, c := range in.lemmas {
+			m.post[c] = append(m.post[c], int32(i))
+		}
+	}
+	return m
+}
+
+// Points chooses up to n points, best first. The order is deterministic:
+// ties go to the earlier sentence. Points(k) is a prefix of Points(n) for
+// k < n, so one selection serves every budget.
+func (m *Model) Points(n int) []Point {
+	if n < 1 || len(m.sents) == 0 {
+		return nil
+	}
+	covered := make([]bool, len(m.weight))
+	q := make(gainHeap, 0, len(m.sents))
+	for i := range m.sents {
+		if fit := m.fitness(i); fit > 0 {
+			q = append(q, cand{id: i, fit: fit, score: m.score(i, covered, fit), round: 0})
+		}
+	}
+	heap.Init(&q)
+	var chosen []int
+	round := 0
+	for len(chosen) < n && q.Len() > 0 {
+		top := q[0]
+		if top.round != round {
+			// Stale: gains only fall as coverage grows (submodularity), so
+			// recomputing the top one until it stays on top is exact.
+			q[0].score, q[0].round = m.score(top.id, covered, top.fit), round
+			heap.Fix(&q, 0)
+			continue
+		}
+		heap.Pop(&q)
+		if m.restates(top.id, chosen) >= 0 {
+			continue // the same fact as a point: never a second point
+		}
+		id := top.id
+		// A later article that states this fact with other figures has the
+		// update: it is the point.
+		if u := m.update(id); u != id && m.restates(u, chosen) < 0 {
+			id = u
+		}
+		chosen = append(chosen, id)
+		m.cover(id, covered)
+		round++
+	}
+	out := make([]Point, len(chosen))
+	for k, id := range chosen {
+		out[k] = Point{Sentence: id, Docs: m.Support(id)}
+	}
+	return out
+}
+
+func (m *Model) meanSalience() float64 { return m.mean }
+
+func (m *Model) cover(id int, covered []bool) {
+	for _, c := range m.info[id].concepts {
+		covered[c] = true
+	}
+}
+
+// score is a sentence's marginal value: the weight of the concepts it would
+// newly cover plus the lead prior, times its fitness to stand alone, per
+// √words. Dividing by the square root of the length (the norm of a
+// sentence's term vector, as in cosine similarity) keeps a long sentence
+// from winning on length alone without making a short one always win
+// (Lin & Bilmes's cost-scaled greedy with r = ½).
+func (m *Model) score(id int, covered []bool, fit float64) float64 {
+	var gain float64
+	for _, c := range m.info[id].concepts {
+		if !covered[c] {
+			gain += m.weight[c]
+		}
+	}
+	return fit * (gain + m.leadPrior(id)) / math.Sqrt(float64(max(1, m.info[id].words)))
+}
+
+// Salience is a sentence's total concept weight: how much of what the
+// articles keep saying it says. Used to rank other candidates (quotes) by
+// the same measure as points.
+func (m *Model) Salience(id int) float64 {
+	var s float64
+	for _, c := range m.info[id].concepts {
+		s += m.weight[c]
+	}
+	return s
+}
+
+type cand struct {
+	id    int
+	fit   float64
+	score float64
+	round int
+}
+
+// gainHeap is a max-heap of candidates by score, earlier sentence first on
+// ties, so selection is deterministic.
+type gainHeap []cand
+
+func (h gainHeap) Len() int { return len(h) }
+func (h gainHeap) Less(i, j int) bool {
+	if h[i].score != h[j].score {
+		return h[i].score > h[j].score
+	}
+	return h[i].id < h[j].id
+}
+func (h gainHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *gainHeap) Push(x any)   { *h = append(*h, x.(cand)) }
+func (h *gainHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// Support lists every article holding a sentence that states the same fact
+// as sentence id (see sameFact), its own article included, ascending.
+func (m *Model) Support(id int) []int {
+	docs := map[int]bool{m.sents[id].Doc: true}
+	for _, j := range m.neighbours(id) {
+		if d := m.sents[j].Doc; !docs[d] && m.supports(j, id) {
+			docs[d] = true
+		}
+	}
+	out := make([]int, 0, len(docs))
+	for d := range docs {
+		out = append(out, d)
+	}
+	sort.Ints(out)
+	return out
+}
