@@ -56,7 +56,7 @@ func (c *Corpus) rankBrief() rankedBrief {
 	figs := c.figures()
 	sents := make([]summary.Sentence, len(c.sents))
 	for i, s := range c.sents {
-		sents[i] = summary.Sentence{Doc: s.doc, Pos: s.pos, Text: s.text, Figures: figs[i]}
+		sents[i] = summary.Sentence{Doc: s.doc, Pos: s.pos, Para: s.para, Text: s.text, Figures: figs[i]}
 	}
 	m := summary.New(c.publicationOrder(), sents)
 	var rb rankedBrief

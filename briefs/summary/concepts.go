@@ -30,6 +30,7 @@ type sentenceInfo struct {
 type vocab struct {
 	ids map[string]int32
 	sf  []int32 // sentences holding the concept
+	pf  []int32 // paragraphs holding the concept
 	df  []int32 // articles holding the concept
 }
 
@@ -39,6 +40,7 @@ func (v *vocab) id(s string) int32 {
 		id = int32(len(v.sf))
 		v.ids[s] = id
 		v.sf = append(v.sf, 0)
+		v.pf = append(v.pf, 0)
 		v.df = append(v.df, 0)
 	}
 	return id
@@ -127,15 +129,17 @@ func uniq(xs []int32) []int32 {
 }
 
 // weights gives each concept its importance: how many articles state it
-// times how often the corpus repeats it. A concept said once, in one
-// sentence, is a detail (weight 0, as Gillick & Favre prune rare concepts);
-// each further sentence adds less than the one before (a logarithm), and
-// each further article counts in full, since independent reports are the
-// strongest evidence that something matters.
+// times how often the story comes back to it. Coming back is counted in
+// paragraphs, not sentences: sentences of one paragraph elaborate one
+// point, while a concept that recurs across paragraphs is a thread of the
+// story. A concept of one paragraph is a detail (weight 0, as Gillick &
+// Favre prune rare concepts); each further paragraph adds less than the one
+// before (a logarithm), and each further article counts in full, since
+// independent reports are the strongest evidence that something matters.
 func weights(v *vocab) []float64 {
 	w := make([]float64, len(v.sf))
 	for c := range w {
-		w[c] = float64(v.df[c]) * math.Log(float64(v.sf[c]))
+		w[c] = float64(v.df[c]) * math.Log(float64(v.pf[c]))
 	}
 	return w
 }

@@ -29,6 +29,7 @@ import (
 type Sentence struct {
 	Doc     int    // index of its article
 	Pos     int    // index of the sentence within its article
+	Para    int    // index of its paragraph within its article
 	Text    string // verbatim
 	Figures []facts.Figure
 }
@@ -64,16 +65,21 @@ type Model struct {
 func New(arts []Article, sents []Sentence) *Model {
 	m := &Model{arts: arts, sents: sents, info: make([]sentenceInfo, len(sents)), byDoc: make([][]int, len(arts))}
 	v := &vocab{ids: map[string]int32{}}
-	lastDoc := map[int32]int{}
+	type where struct{ doc, para int }
+	last := map[int32]where{} // where each concept was last counted
 	for i, s := range sents {
 		m.info[i] = analyse(v, s)
 		m.byDoc[s.Doc] = append(m.byDoc[s.Doc], i)
 		for _, c := range m.info[i].concepts {
 			v.sf[c]++
-			if d, ok := lastDoc[c]; !ok || d != s.Doc+1 {
-				lastDoc[c] = s.Doc + 1
+			w, ok := last[c]
+			if !ok || w.doc != s.Doc {
 				v.df[c]++
 			}
+			if !ok || w != (where{s.Doc, s.Para}) {
+				v.pf[c]++
+			}
+			last[c] = where{s.Doc, s.Para}
 		}
 	}
 	m.weight = weights(v)
