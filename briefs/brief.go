@@ -17,6 +17,7 @@ const maxRanked = 100
 // any maxPoints is served.
 type rankedBrief struct {
 	title  string
+	lead   int // sentence id of the first point, -1 with none
 	points []Point
 	quotes []Quote // candidate quotes, best first
 }
@@ -59,7 +60,7 @@ func (c *Corpus) rankBrief() rankedBrief {
 		sents[i] = summary.Sentence{Doc: s.doc, Pos: s.pos, Para: s.para, Text: s.text, Figures: figs[i]}
 	}
 	m := summary.New(c.publicationOrder(), sents)
-	var rb rankedBrief
+	rb := rankedBrief{lead: -1}
 	pts := m.Points(maxRanked)
 	for _, p := range pts {
 		src := make([]string, len(p.Docs))
@@ -71,7 +72,8 @@ func (c *Corpus) rankBrief() rankedBrief {
 	// The story's title is that of the article the brief leads with.
 	rb.title = c.articles[0].Title
 	if len(pts) > 0 {
-		rb.title = c.articles[c.sents[pts[0].Sentence].doc].Title
+		rb.lead = pts[0].Sentence
+		rb.title = c.articles[c.sents[rb.lead].doc].Title
 	}
 	rb.quotes = c.rankQuotes(m)
 	return rb
