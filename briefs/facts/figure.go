@@ -51,11 +51,16 @@ type Figure struct {
 	// About holds the normalised content words next to the figure (up to
 	// aboutWindow on each side within the sentence): what it is a figure of.
 	About []string
+
+	key string // Key, computed once by Find
 }
 
 // Key is the figure's normalised value: two figures with the same key state
 // the same figure, however they are written.
 func (f Figure) Key() string {
+	if f.key != "" {
+		return f.key
+	}
 	if f.When != "" {
 		return string(f.Kind) + ":" + f.When
 	}
@@ -245,6 +250,7 @@ func Find(s string) []Figure {
 			}
 			f.Text = s[f.Start:f.End]
 			f.About = about(s, f.Start, f.End)
+			f.key = f.Key()
 			mark(f)
 			out = append(out, f)
 		}
@@ -335,8 +341,18 @@ func firstRuneOf(s string) rune {
 // about returns the normalised content words within aboutWindow words of
 // [a, b) in s.
 func about(s string, a, b int) []string {
+	// Only the words near the figure matter: tokenizing the whole sentence
+	// for each of its figures was quadratic in a sentence of many figures.
+	const reach = 24 * aboutWindow // bytes: a few words of news prose
+	lo, hi := max(0, a-reach), min(len(s), b+reach)
+	for lo > 0 && s[lo-1] != ' ' {
+		lo-- // start on a word, never inside a character
+	}
+	for hi < len(s) && s[hi] != ' ' {
+		hi++
+	}
 	var out []string
-	before := text.Words(s[:a])
+	before := text.Words(s[lo:a])
 	n := 0
 	for i := len(before) - 1; i >= 0 && n < aboutWindow; i-- {
 		if w := before[i]; !text.IsStop(w) && !text.IsNumber(w) {
@@ -345,7 +361,7 @@ func about(s string, a, b int) []string {
 		}
 	}
 	n = 0
-	for _, w := range text.Words(s[b:]) {
+	for _, w := range text.Words(s[b:hi]) {
 		if n == aboutWindow {
 			break
 		}

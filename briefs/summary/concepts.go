@@ -3,18 +3,18 @@ package summary
 import (
 	"math"
 	"sort"
-	"strings"
-	"unicode"
 
 	"github.com/alexa-brief/alexa-brief/briefs/facts"
 	"github.com/alexa-brief/alexa-brief/briefs/text"
 )
 
 // The concepts of a sentence, after Gillick & Favre (2009): its content
-// lemmas, the pairs of adjacent content lemmas, its figures by normalised
-// value and its multi-word names. A brief is good when it covers the
-// weighty concepts; two sentences state the same fact when their content
-// overlaps.
+// lemmas, the pairs of adjacent content lemmas and its figures by
+// normalised value. A name enters as its words and word pairs ("wall
+// street", "street journal"), so a multi-word name is covered as a whole
+// and its last word alone ("journal") is not mistaken for it. A brief is
+// good when it covers the weighty concepts; two sentences state the same
+// fact when their content overlaps.
 
 // sentenceInfo is what selection needs of one sentence.
 type sentenceInfo struct {
@@ -26,92 +26,85 @@ type sentenceInfo struct {
 	words    int
 }
 
-// vocab interns concept strings.
+// vocab interns concepts: words and figures by their string, word pairs by
+// the ids of their two words (building a string per pair would cost more
+// than the rest of the analysis on a large corpus).
 type vocab struct {
-	ids map[string]int32
-	sf  []int32 // sentences holding the concept
-	pf  []int32 // paragraphs holding the concept
-	df  []int32 // articles holding the concept
+	ids   map[string]int32
+	pairs map[uint64]int32
+	words map[string]int32 // a word as written → the concept of its lemma
+	sf    []int32          // sentences holding the concept
+	pf    []int32          // paragraphs holding the concept
+	df    []int32          // articles holding the concept
 }
 
 func (v *vocab) id(s string) int32 {
 	id, ok := v.ids[s]
 	if !ok {
-		id = int32(len(v.sf))
+		id = v.next()
 		v.ids[s] = id
-		v.sf = append(v.sf, 0)
-		v.pf = append(v.pf, 0)
-		v.df = append(v.df, 0)
 	}
 	return id
 }
 
-// analyse extracts the concepts of sentence s. Unigram and bigram concepts
+func (v *vocab) pair(a, b int32) int32 {
+	k := uint64(uint32(a))<<32 | uint64(uint32(b))
+	id, ok := v.pairs[k]
+	if !ok {
+		id = v.next()
+		v.pairs[k] = id
+	}
+	return id
+}
+
+func (v *vocab) next() int32 {
+	v.sf = append(v.sf, 0)
+	v.pf = append(v.pf, 0)
+	v.df = append(v.df, 0)
+	return int32(len(v.sf) - 1)
+}
+
+// analyse extracts the concepts of sentence s, whose words are ws. Unigram and bigram concepts
 // use the lemmas (text.Norm) of content words; numbers are left to the
 // figures, which compare by value rather than by spelling.
-func analyse(v *vocab, s Sentence) sentenceInfo {
+func analyse(v *vocab, s Sentence, ws []string) sentenceInfo {
 	var info sentenceInfo
-	ws := text.Words(s.Text)
 	info.words = len(ws)
-	prev := ""
-	add := func(c string) { info.concepts = append(info.concepts, v.id(c)) }
+	prev := int32(-1)
 	for _, w := range ws {
-		if text.IsStop(w) || text.IsNumber(w) || len([]rune(w)) < 2 {
-			prev = ""
+		if text.IsStop(w) || text.IsNumber(w) || len(w) < 2 {
+			prev = -1
 			continue
 		}
-		n := text.Norm(w)
-		id := v.id(n)
+		id, ok := v.words[w]
+		if !ok {
+			// Norm (folding, lemma, stem) costs more than a lookup, and a
+			// corpus repeats its words.
+			id = v.id(text.Norm(w))
+			v.words[w] = id
+		}
 		info.concepts = append(info.concepts, id)
 		info.lemmas = append(info.lemmas, id)
-		if prev != "" {
-			add(prev + " " + n)
+		if prev >= 0 {
+			info.concepts = append(info.concepts, v.pair(prev, id))
 		}
-		prev = n
+		prev = id
 	}
+	info.lemmas = uniq(info.lemmas)
+	info.content = append(info.content, info.lemmas...)
 	for _, f := range s.Figures {
-		info.content = append(info.content, v.id("#"+f.Key()))
-		add("#" + f.Key())
+		id := v.id("#" + f.Key())
+		info.concepts = append(info.concepts, id)
+		info.content = append(info.content, id)
 		if f.Salient() {
 			info.salient = append(info.salient, f.Key())
 		}
 	}
 	info.figures = s.Figures
-	for _, e := range names(s.Text) {
-		add("@" + e)
-	}
-	info.content = uniq(append(info.content, info.lemmas...))
 	info.concepts = uniq(info.concepts)
-	info.lemmas = uniq(info.lemmas)
+	info.content = uniq(info.content)
 	sort.Strings(info.salient)
 	return info
-}
-
-// names returns the runs of two or more capitalised words ("Wall Street
-// Journal", "Marcus Hale"), lower-cased and folded: a name is one concept
-// however many words it has.
-func names(s string) []string {
-	var out, run []string
-	flush := func() {
-		if len(run) >= 2 {
-			out = append(out, strings.Join(run, " "))
-		}
-		run = run[:0]
-	}
-	for _, f := range strings.Fields(s) {
-		w := strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-		lw := strings.ToLower(w)
-		if w == "" || !text.Capitalised(w) || text.IsStop(lw) {
-			flush()
-			continue
-		}
-		run = append(run, text.Fold(strings.TrimSuffix(strings.TrimSuffix(lw, "’s"), "'s")))
-		if strings.ContainsAny(f[len(f)-1:], ",.;:!?)”\"") {
-			flush()
-		}
-	}
-	flush()
-	return out
 }
 
 func uniq(xs []int32) []int32 {

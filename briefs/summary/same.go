@@ -205,9 +205,11 @@ func (m *Model) fitness(id int) float64 {
 // boilerplate reports the furniture of a news page rather than news: notes
 // to readers, calls to action, bylines, link lines ("Watch … »").
 func boilerplate(s string) bool {
-	l := strings.ToLower(s)
-	for _, p := range text.BoilerplateOpeners {
-		if strings.HasPrefix(l, p) {
+	if s == "" {
+		return false
+	}
+	for _, p := range openersByLetter[unicode.ToLower(rune(s[0]))] {
+		if len(s) >= len(p) && strings.EqualFold(s[:len(p)], p) {
 			return true
 		}
 	}
@@ -221,12 +223,31 @@ func boilerplate(s string) bool {
 	return false
 }
 
+// openersByLetter indexes the boilerplate openers by their first letter:
+// every sentence is tested, most against none.
+var openersByLetter = func() map[rune][]string {
+	m := map[rune][]string{}
+	for _, p := range text.BoilerplateOpeners {
+		r := rune(p[0])
+		m[r] = append(m[r], p)
+	}
+	return m
+}()
+
 // leans reports a sentence whose first word points back to the one before
 // it ("They highlighted…", "However, …").
 func leans(s string) bool {
-	// "He’s" leans as "He" does: the word is cut at its apostrophe.
-	first := strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) })
-	return len(first) > 0 && text.LeaningOpeners.Has(strings.ToLower(first[0]))
+	// The first run of letters: "He’s" leans as "He" does, and an opening
+	// quote mark is no word.
+	start := strings.IndexFunc(s, unicode.IsLetter)
+	if start < 0 {
+		return false
+	}
+	end := strings.IndexFunc(s[start:], func(r rune) bool { return !unicode.IsLetter(r) })
+	if end < 0 {
+		end = len(s) - start
+	}
+	return text.LeaningOpeners.Has(strings.ToLower(s[start : start+end]))
 }
 
 // fragment reports a heading, dateline or caption rather than a sentence:

@@ -20,9 +20,12 @@ package summary
 import (
 	"container/heap"
 	"math"
+	"runtime"
 	"sort"
+	"sync"
 
 	"github.com/alexa-brief/alexa-brief/briefs/facts"
+	"github.com/alexa-brief/alexa-brief/briefs/text"
 )
 
 // Sentence is one sentence of the corpus as selection sees it.
@@ -64,11 +67,13 @@ type Model struct {
 // New analyses the sentences of a corpus.
 func New(arts []Article, sents []Sentence) *Model {
 	m := &Model{arts: arts, sents: sents, info: make([]sentenceInfo, len(sents)), byDoc: make([][]int, len(arts))}
-	v := &vocab{ids: map[string]int32{}}
+	v := &vocab{ids: map[string]int32{}, pairs: map[uint64]int32{}, words: map[string]int32{}}
 	type where struct{ doc, para int }
 	last := map[int32]where{} // where each concept was last counted
+	words := tokenize(sents)
 	for i, s := range sents {
-		m.info[i] = analyse(v, s)
+		m.info[i] = analyse(v, s, words[i])
+		words[i] = nil
 		m.byDoc[s.Doc] = append(m.byDoc[s.Doc], i)
 		for _, c := range m.info[i].concepts {
 			v.sf[c]++
@@ -140,6 +145,25 @@ func (m *Model) Points(n int) []Point {
 	for k, id := range chosen {
 		out[k] = Point{Sentence: id, Docs: m.Support(id)}
 	}
+	return out
+}
+
+// tokenize splits every sentence into words, spread over the CPUs: it is
+// the costly part of the analysis and sentences are independent.
+func tokenize(sents []Sentence) [][]string {
+	out := make([][]string, len(sents))
+	workers := min(runtime.GOMAXPROCS(0), 1+len(sents)/2000)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(sents); i += workers {
+				out[i] = text.Words(sents[i].Text)
+			}
+		}()
+	}
+	wg.Wait()
 	return out
 }
 

@@ -196,10 +196,3 @@ func TestFitness(t *testing.T) {
 		}
 	}
 }
-
-func TestNames(t *testing.T) {
-	got := strings.Join(names("Governor Elena Vásquez met the Wall Street Journal’s editors, and Marcus Hale left."), "|")
-	if want := "governor elena vasquez|wall street journal|marcus hale"; got != want {
-		t.Errorf("names = %q, want %q", got, want)
-	}
-}
