@@ -53,8 +53,7 @@ func TestCNN(t *testing.T) {
 		name         string
 		brief, floor float64
 	}{
-		// Floors a little under the figures measured (README "Quality,
-		// measured"): a regression fails, noise on ten stories does not.
+		// A regression fails; noise of a point on ten stories does not.
 		{"ROUGE-1", brief.r1, cnnFloorR1},
 		{"ROUGE-2", brief.r2, cnnFloorR2},
 		{"ROUGE-Lsum", brief.rl, cnnFloorRL},
@@ -65,11 +64,12 @@ func TestCNN(t *testing.T) {
 	}
 }
 
-// The CNN floors (F1, 0–1).
+// The CNN floors (F1, 0–1), a little under the figures measured on the
+// ten dev stories: 0.3165, 0.1153, 0.2786 (LEAD-3: 0.3194, 0.1221, 0.2831).
 const (
-	cnnFloorR1 = 0.0
-	cnnFloorR2 = 0.0
-	cnnFloorRL = 0.0
+	cnnFloorR1 = 0.31
+	cnnFloorR2 = 0.11
+	cnnFloorRL = 0.27
 )
 
 // rougeTriple is ROUGE-1, ROUGE-2 and ROUGE-Lsum F1, stemmed, as
