@@ -142,14 +142,23 @@ func (c *Corpus) rankQuotes(m *summary.Model) []Quote {
 		score     float64
 	}
 	var all []scored
+	id, words := -1, 0
 	for i, q := range quotes {
-		id, ok := sentID[q.Sentence]
-		if !ok {
+		// Quotes of one sentence are consecutive and share its string:
+		// looking it up (hashing it) and counting its words once per quote
+		// would be quadratic in a long sentence of many quotations.
+		if i == 0 || q.Sentence != quotes[i-1].Sentence {
+			var ok bool
+			if id, ok = sentID[q.Sentence]; !ok {
+				id = -1
+			}
+			words = countWords(q.Sentence)
+		}
+		if id < 0 {
 			continue
 		}
-		nw := countWords(q.Text)
-		statement := nw >= minQuoteWords && unicode.IsUpper(firstRune(q.Text))
-		all = append(all, scored{i, statement, m.Salience(id) / float64(max(1, countWords(q.Sentence)))})
+		statement := countWords(q.Text) >= minQuoteWords && unicode.IsUpper(firstRune(q.Text))
+		all = append(all, scored{i, statement, m.Salience(id) / float64(max(1, words))})
 	}
 	sort.SliceStable(all, func(a, b int) bool {
 		if all[a].statement != all[b].statement {
