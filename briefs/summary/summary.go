@@ -57,16 +57,17 @@ type Model struct {
 	arts   []Article
 	sents  []Sentence
 	info   []sentenceInfo
-	weight []float64 // concept importance
-	idf    []float64 // concept specificity
-	byDoc  [][]int
+	weight []float64         // concept importance
+	idf    []float64         // concept specificity
 	post   map[int32][]int32 // lemma → sentences holding it
 	mean   float64           // mean salience of the sentences
 }
 
-// New analyses the sentences of a corpus.
+// New analyses the sentences of a corpus, given in article order (an
+// article's sentences together, in text order); arts[d] describes the
+// article with Doc d.
 func New(arts []Article, sents []Sentence) *Model {
-	m := &Model{arts: arts, sents: sents, info: make([]sentenceInfo, len(sents)), byDoc: make([][]int, len(arts))}
+	m := &Model{arts: arts, sents: sents, info: make([]sentenceInfo, len(sents))}
 	v := &vocab{ids: map[string]int32{}, pairs: map[uint64]int32{}, words: map[string]int32{}}
 	type where struct{ doc, para int }
 	last := map[int32]where{} // where each concept was last counted
@@ -74,7 +75,6 @@ func New(arts []Article, sents []Sentence) *Model {
 	for i, s := range sents {
 		m.info[i] = analyse(v, s, words[i])
 		words[i] = nil
-		m.byDoc[s.Doc] = append(m.byDoc[s.Doc], i)
 		for _, c := range m.info[i].concepts {
 			v.sf[c]++
 			w, ok := last[c]
