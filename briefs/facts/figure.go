@@ -48,8 +48,9 @@ type Figure struct {
 	// "2023-09-28", "09" (a month alone), "2017/2021", "2023-Q1", "FY2022",
 	// "1990s".
 	When string
-	// About holds the normalised content words next to the figure (up to
-	// aboutWindow on each side within the sentence): what it is a figure of.
+	// About holds the normalised content words next to a money, percent or
+	// count figure (up to aboutWindow on each side within the sentence):
+	// what it is a figure of. Dates and periods are what they are.
 	About []string
 
 	key string // Key, computed once by Find
@@ -249,7 +250,9 @@ func Find(s string) []Figure {
 				f.End, f.Unit = end, unit
 			}
 			f.Text = s[f.Start:f.End]
-			f.About = about(s, f.Start, f.End)
+			if f.Salient() {
+				f.About = about(s, f.Start, f.End)
+			}
 			f.key = f.Key()
 			mark(f)
 			out = append(out, f)

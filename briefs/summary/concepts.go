@@ -2,6 +2,7 @@ package summary
 
 import (
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/alexa-brief/alexa-brief/briefs/facts"
@@ -68,7 +69,11 @@ func (v *vocab) next() int32 {
 // use the lemmas (text.Norm) of content words; numbers are left to the
 // figures, which compare by value rather than by spelling.
 func analyse(v *vocab, s Sentence, ws []string) sentenceInfo {
-	var info sentenceInfo
+	// One backing array for the three lists: a sentence has at most a word
+	// and a word pair per word, and its figures.
+	n := len(ws) + len(s.Figures)
+	buf := make([]int32, 0, 2*n+n+n)
+	info := sentenceInfo{concepts: buf[: 0 : 2*n], lemmas: buf[2*n : 2*n : 3*n], content: buf[3*n : 3*n : 4*n]}
 	info.words = len(ws)
 	prev := int32(-1)
 	for _, w := range ws {
@@ -111,7 +116,7 @@ func uniq(xs []int32) []int32 {
 	if len(xs) < 2 {
 		return xs
 	}
-	sort.Slice(xs, func(i, j int) bool { return xs[i] < xs[j] })
+	slices.Sort(xs)
 	out := xs[:1]
 	for _, x := range xs[1:] {
 		if x != out[len(out)-1] {
