@@ -23,7 +23,7 @@ const (
 )
 
 // overlap is the idf-weighted Dice coefficient of two sentences' content
-// lemmas, in [0, 1].
+// (lemmas and figures by value), in [0, 1].
 func (m *Model) overlap(a, b int) float64 {
 	la, lb := m.info[a].content, m.info[b].content
 	var shared, ta, tb float64

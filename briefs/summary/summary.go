@@ -3,15 +3,17 @@
 // articles within the point budget, and lists for each point every article
 // that states the same fact.
 //
-// Selection is greedy maximisation of concept coverage (Gillick & Favre
-// 2009) plus a small lead prior, a monotone submodular objective for which
-// the greedy choice is within 1 − 1/e of the best (Lin & Bilmes 2011); it
-// is computed lazily (Minoux's accelerated greedy), so a large corpus costs
-// little more than its concepts. Concepts are content lemmas, lemma pairs,
-// figures by normalised value and names; they weigh more the more articles
-// and sentences state them. Two sentences state the same fact when their
-// normalised content overlaps strongly and they share their figures: such
-// a sentence is never a second point, and its article supports the first.
+// Selection is greedy concept coverage (Gillick & Favre 2009): each step
+// takes the sentence whose not yet covered concepts weigh most, plus a
+// small lead prior, per √word (Lin & Bilmes's cost-scaled greedy, 2010).
+// Coverage is monotone submodular, so gains only fall as points are chosen
+// and the lazy evaluation of Minoux's accelerated greedy is exact: a large
+// corpus costs little more than its concepts. Concepts are content lemmas,
+// pairs of adjacent ones and figures by normalised value; they weigh more
+// the more articles and paragraphs state them. Two sentences state the
+// same fact when their normalised content overlaps strongly and their
+// figures agree: such a sentence is never a second point, and its article
+// supports the first.
 //
 // It knows no story: its words come from package text, its figures from
 // package facts.
