@@ -293,7 +293,7 @@ func glued(s string, a, b int) bool {
 }
 
 // countNoun extends a bare number to the thing counted ("10,000 people",
-// "53 pit bulls", "500 million Alexa devices") and returns the counted
+// "53 pit bulls", "500 million smart speakers") and returns the counted
 // noun's lemma as the unit. A number with nothing counted after it is no
 // key figure unless it has a scale ("500 million").
 func countNoun(s string, a, b int) (end int, unit string, ok bool) {
