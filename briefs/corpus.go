@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/alexa-brief/alexa-brief/briefs/facts"
 )
 
 // Corpus is an indexed, immutable set of articles. Build one with New; all
@@ -55,7 +57,7 @@ type Corpus struct {
 	factsOnce  sync.Once
 	facts      []Fact
 	figsOnce   sync.Once
-	figs       [][]figure // per sentence
+	figs       [][]facts.Figure // per sentence
 	briefOnce  sync.Once
 	brief      rankedBrief
 }
