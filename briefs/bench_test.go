@@ -210,6 +210,26 @@ func BenchmarkLoadDir10k(b *testing.B) {
 	b.ReportMetric(10_000*float64(b.N)/b.Elapsed().Seconds(), "articles/s")
 }
 
+// BenchmarkBrief10k is the first Brief of a 10,000-article corpus: figures,
+// concepts, the greedy selection and corroboration (quotes included, since
+// the brief attaches one).
+func BenchmarkBrief10k(b *testing.B) {
+	arts := genArticles(10_000, 3)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		c, err := New(arts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if len(c.Brief(5).Points) != 5 {
+			b.Fatal("short brief")
+		}
+	}
+}
+
 // BenchmarkBriefQuotesFacts10k derives brief, quotes and facts once from a
 // 10,000-article corpus: what the first digest after a corpus change costs.
 func BenchmarkBriefQuotesFacts10k(b *testing.B) {

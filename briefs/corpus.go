@@ -8,6 +8,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/alexa-brief/alexa-brief/briefs/facts"
 	"github.com/alexa-brief/alexa-brief/briefs/rank"
 )
 
@@ -64,7 +65,7 @@ type Corpus struct {
 	factsOnce  sync.Once
 	facts      []Fact
 	figsOnce   sync.Once
-	figs       [][]figure // per sentence
+	figs       [][]facts.Figure // per sentence
 	briefOnce  sync.Once
 	brief      rankedBrief
 }

@@ -1,10 +1,11 @@
 package briefs
 
 import (
-	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/alexa-brief/alexa-brief/briefs/text"
 )
 
 // span is a byte range [start, end) of a text.
@@ -147,66 +148,16 @@ func listMarker(line string) int {
 // byte offsets of the opening and closing marks.
 type quoteRegion struct{ open, close int }
 
-// quoteRegions pairs the quotation marks of text[b.start:b.end]:
-// typographic “ ” directly, straight " by position (an opening one follows
-// space or start), typographic ‘ ’ outside them (see singleQuotes). An opening mark with no close before the paragraph ends makes no
-// region: news copy often leaves multi-paragraph quotes unclosed.
-func quoteRegions(text string, b span) []quoteRegion {
-	var out []quoteRegion
-	open := -1
-	for i := b.start; i < b.end; {
-		r, size := utf8.DecodeRuneInString(text[i:])
-		switch r {
-		case '“':
-			open = i
-		case '”':
-			if open >= 0 {
-				out = append(out, quoteRegion{open, i})
-				open = -1
-			}
-		case '"':
-			if straightOpens(text, b, i) {
-				open = i
-			} else if open >= 0 {
-				out = append(out, quoteRegion{open, i})
-				open = -1
-			}
-		}
-		i += size
+// quoteRegions pairs the quotation marks of doc[b.start:b.end] with
+// text.Quotations, the one pairing of the engine. An opening mark with no
+// close before the paragraph ends makes no region: news copy often leaves
+// multi-paragraph quotes unclosed.
+func quoteRegions(doc string, b span) []quoteRegion {
+	qs := text.Quotations(doc[b.start:b.end], false)
+	out := make([]quoteRegion, len(qs))
+	for i, q := range qs {
+		out[i] = quoteRegion{b.start + q.Open, b.start + q.Close}
 	}
-	return withSingles(text, b, out)
-}
-
-// withSingles adds the typographic single quotations (‘We lost. It
-// hurts,’ she said) of text[b.start:b.end] that lie outside the double
-// ones, keeping the regions sorted and disjoint. singleQuotes tells the
-// closing ’ from an apostrophe.
-func withSingles(text string, b span, doubles []quoteRegion) []quoteRegion {
-	s := text[b.start:b.end]
-	if !strings.Contains(s, "‘") {
-		return doubles
-	}
-	rel := make([]quoteSpan, len(doubles))
-	for i, d := range doubles {
-		_, n := utf8.DecodeRuneInString(text[d.close:])
-		rel[i] = quoteSpan{d.open - b.start, d.close - b.start, n}
-	}
-	out := doubles
-	// Singles come in text order and doubles are sorted and disjoint: only
-	// the first double opening after a single can lie inside it, and a
-	// pointer that only moves forward finds it (linear, not singles×doubles).
-	next := 0
-	for _, q := range singleQuotes(s, rel) {
-		r := quoteRegion{b.start + q.open, b.start + q.close}
-		for next < len(doubles) && doubles[next].open <= r.open {
-			next++
-		}
-		if next < len(doubles) && doubles[next].close < r.close {
-			continue // ‘… “…” …’: keep the double region only
-		}
-		out = append(out, r)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].open < out[j].open })
 	return out
 }
 

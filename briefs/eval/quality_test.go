@@ -18,72 +18,8 @@ import (
 // (a regression guard), not when a target is missed: targets are reported.
 func TestQuality(t *testing.T) {
 	dir := dataDir(t)
-	t.Run("cnndm", func(t *testing.T) { cnnQuality(t, filepath.Join(dir, "cnndm", "dev.jsonl")) })
 	t.Run("wikiqa", func(t *testing.T) { wikiQAQuality(t, filepath.Join(dir, "wikiqa", "WikiQA-dev.tsv")) })
 	t.Run("squad", func(t *testing.T) { squadQuality(t, filepath.Join(dir, "dev-v2.0-sample.json")) })
-}
-
-// rougeTriple is ROUGE-1, ROUGE-2 and ROUGE-Lsum F1, stemmed, as
-// summarisation papers report them.
-type rougeTriple struct{ r1, r2, rl float64 }
-
-func scoreSummary(target, prediction []string) rougeTriple {
-	t, p := strings.Join(target, "\n"), strings.Join(prediction, "\n")
-	return rougeTriple{RougeN(t, p, 1, true).F1, RougeN(t, p, 2, true).F1, RougeLsum(t, p, true).F1}
-}
-
-func (a *rougeTriple) add(b rougeTriple) { a.r1 += b.r1; a.r2 += b.r2; a.rl += b.rl }
-
-func (a rougeTriple) div(n int) rougeTriple {
-	return rougeTriple{a.r1 / float64(n), a.r2 / float64(n), a.rl / float64(n)}
-}
-
-func (a rougeTriple) String() string {
-	return fmt.Sprintf("%5.2f %5.2f %5.2f", 100*a.r1, 100*a.r2, 100*a.rl)
-}
-
-func cnnQuality(t *testing.T, path string) {
-	stories, err := LoadStories(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var brief, lead rougeTriple
-	t.Logf("%-12s %-17s %-17s", "story", "brief R1 R2 RLsum", "LEAD-3 R1 R2 RLsum")
-	for _, s := range stories {
-		c, err := briefs.New([]briefs.Article{{ID: "story", Text: strings.Join(s.Paragraphs, "\n\n")}})
-		if err != nil {
-			t.Fatalf("story %s: %v", s.ID, err)
-		}
-		var pts []string
-		for _, p := range c.Brief(3).Points {
-			pts = append(pts, p.Text)
-		}
-		sents := c.Sentences("story")
-		lead3 := sents[:min(3, len(sents))]
-		b, l := scoreSummary(s.Highlights, pts), scoreSummary(s.Highlights, lead3)
-		brief.add(b)
-		lead.add(l)
-		t.Logf("%-12.12s %s %s", s.ID, b, l)
-	}
-	if len(stories) == 0 {
-		t.Fatal("no stories")
-	}
-	brief, lead = brief.div(len(stories)), lead.div(len(stories))
-	t.Logf("%-12s %s %s", "mean", brief, lead)
-	t.Logf("CNN (%d stories) ROUGE F1 R1/R2/RLsum: brief(3) %s | LEAD-3 %s | target brief >= LEAD-3", len(stories), brief, lead)
-	if lead.r1 <= 0 || brief.r1 <= 0 {
-		t.Errorf("ROUGE-1 of brief %.4f and LEAD-3 %.4f, want both > 0", brief.r1, lead.r1)
-	}
-	// Regression floor: within 3 % of LEAD-3 on every measure (the brief
-	// measured at or above it on all three, README “Quality, measured”).
-	for _, m := range []struct {
-		name        string
-		brief, lead float64
-	}{{"ROUGE-1", brief.r1, lead.r1}, {"ROUGE-2", brief.r2, lead.r2}, {"ROUGE-Lsum", brief.rl, lead.rl}} {
-		if m.brief < 0.97*m.lead {
-			t.Errorf("brief %s %.4f fell below 97%% of LEAD-3's %.4f", m.name, m.brief, m.lead)
-		}
-	}
 }
 
 // citedIndex maps a citation back to the candidate sentence holding it (the
