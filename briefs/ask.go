@@ -39,7 +39,7 @@ const (
 // articles don't say and the sentences that come closest.
 func (c *Corpus) Ask(question string) Answer {
 	q := rank.Analyze(question)
-	return c.answer(question, q, c.search(q, nil))
+	return c.answer(question, c.search(q, nil))
 }
 
 // result is what a search found: the ranked candidates and, when the
@@ -92,9 +92,13 @@ func (c *Corpus) search(q rank.Question, exclude func(int) bool) result {
 			res.missing = append(res.missing, e)
 		}
 	}
-	// "What is the population of X?" when nothing speaks of a population:
-	// sentences about X say other things of it.
+	// "What is the population of X?" when nothing speaks of a population,
+	// nor of anything WordNet relates to it: sentences about X say other
+	// things of it.
 	res.unknownFocus = q.Focus != "" && !c.qa.Knows(q.Focus)
+	for _, r := range txt.Related(q.Focus) {
+		res.unknownFocus = res.unknownFocus && !c.qa.Knows(r.Term)
+	}
 	allowed := func(s int) bool {
 		if exclude != nil && exclude(s) {
 			return false
@@ -130,13 +134,13 @@ func (r result) answered() bool {
 
 // answer turns a result into the Answer: the sentences verbatim, each
 // cited, or a decline with the nearest sentences.
-func (c *Corpus) answer(question string, q rank.Question, r result) Answer {
+func (c *Corpus) answer(question string, r result) Answer {
 	a := Answer{Question: question, Citations: []Citation{}, Nearest: []Citation{}}
 	if len(r.ranked) > 0 {
 		a.Confidence = r.ranked[0].Prob
 	}
 	if !r.answered() {
-		a.Answer = declineText(q, r)
+		a.Answer = declineText(r)
 		for _, h := range r.ranked[:min(nearestN, len(r.ranked))] {
 			if r.empty || len(r.missing) > 0 {
 				break // nothing in the corpus is close to a name it lacks
@@ -180,7 +184,7 @@ func (c *Corpus) cite(s int) Citation {
 
 // declineText says plainly that the corpus does not hold the answer, naming
 // what the articles never mention when that is the reason.
-func declineText(q rank.Question, r result) string {
+func declineText(r result) string {
 	if r.empty {
 		return "The articles don't say. Ask me something about them, for example what happened or who said what."
 	}

@@ -36,7 +36,7 @@ func (c *Corpus) FollowUp(question string, history []Exchange) Answer {
 			// the last answer left off, as a person would.
 			r = result{ranked: []rank.Scored{{Sent: s}}, sure: true}
 		}
-		a := c.answer(question, prev, r)
+		a := c.answer(question, r)
 		if !a.Answered {
 			a.Answer = "The articles say nothing more about that."
 		}
@@ -50,7 +50,7 @@ func (c *Corpus) FollowUp(question string, history []Exchange) Answer {
 		}
 	}
 	if !q.IsConstraint() {
-		return c.answer(question, q, c.search(q, nil))
+		return c.answer(question, c.search(q, nil))
 	}
 	onlyNames := len(q.Terms) > 0
 	for _, t := range q.Terms {
@@ -63,7 +63,7 @@ func (c *Corpus) FollowUp(question string, history []Exchange) Answer {
 		// sentence that names Ortega (required) answers.
 		r.sure = len(r.ranked) > 0 && len(r.missing) == 0
 	}
-	return c.answer(question, q, r)
+	return c.answer(question, r)
 }
 
 // resolve rebuilds the question of the last exchange of history, carrying
@@ -154,7 +154,7 @@ func (c *Corpus) moreFromSpeaker(question string, last Exchange, cited map[strin
 	}
 	// The speaker's own quotes answer by rule, each given.
 	r := result{ranked: picks, sure: true, lead: true}
-	return c.answer(question, rank.Question{}, r)
+	return c.answer(question, r)
 }
 
 // sentenceOf finds the sentence of article id containing text.
