@@ -10,6 +10,7 @@ import (
 
 	"github.com/alexa-brief/alexa-brief/briefs/facts"
 	"github.com/alexa-brief/alexa-brief/briefs/rank"
+	"github.com/alexa-brief/alexa-brief/briefs/text"
 )
 
 // Corpus is an indexed, immutable set of articles. Build one with New; all
@@ -110,34 +111,40 @@ func New(articles []Article) (*Corpus, error) {
 func (c *Corpus) segment() {
 	c.byDoc = make([][]int, len(c.articles))
 	for d := range c.articles {
-		text := c.articles[d].Text
+		body := c.articles[d].Text
 		// A headline line is the article's title, not a sentence of its
 		// body: it must not become a point, a fact's sentence or an answer.
 		off, para0 := 0, 0
-		if _, end, ok := headline(text); ok {
+		if _, end, ok := headline(body); ok {
 			off, para0 = end, 1
 		}
-		segs := segmentText(text[off:])
+		segs := text.Segment(body[off:])
 		if len(segs) == 0 && off > 0 {
 			off, para0 = 0, 0
-			segs = segmentText(text)
-		}
-		for i := range segs {
-			segs[i].start += off
-			segs[i].end += off
-			segs[i].para += para0
+			segs = text.Segment(body)
 		}
 		ids := make([]int, 0, len(segs))
 		for pos, sp := range segs {
+			start, end := sp.Start+off, sp.End+off
 			ids = append(ids, len(c.sents))
 			c.sents = append(c.sents, sentence{
-				doc: d, pos: pos, para: sp.para,
-				start: sp.start, end: sp.end,
-				text: text[sp.start:sp.end],
+				doc: d, pos: pos, para: sp.Para + para0,
+				start: start, end: end,
+				text: body[start:end],
 			})
 		}
 		c.byDoc[d] = ids
 	}
+}
+
+// sentence is one sentence of the corpus. Its text is always the verbatim
+// slice of its article: citations and points are cut from it unchanged.
+type sentence struct {
+	doc        int    // index into c.articles
+	pos        int    // sentence index within its article
+	para       int    // paragraph index within its article
+	start, end int    // byte offsets into c.articles[doc].Text
+	text       string // == c.articles[doc].Text[start:end]
 }
 
 // Articles returns a copy of the corpus's articles, in order.

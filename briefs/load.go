@@ -13,6 +13,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/alexa-brief/alexa-brief/briefs/text"
 )
 
 //go:embed corpus/*.txt
@@ -202,15 +204,15 @@ func metaLine(line string) (k, v string, ok bool) {
 // heading or short first line if there is one, else the first sentence.
 // A long sentence is cut at its first clause break past 40 characters, or
 // else at a word boundary, so the title still reads as a phrase.
-func deriveTitle(text string) string {
-	text = strings.TrimSpace(text)
-	if h, _, ok := headline(text); ok {
+func deriveTitle(body string) string {
+	body = strings.TrimSpace(body)
+	if h, _, ok := headline(body); ok {
 		return truncateWords(h, maxTitle)
 	}
-	first, _, _ := strings.Cut(text, "\n")
+	first, _, _ := strings.Cut(body, "\n")
 	s := first
-	if sp := splitSentences(text); len(sp) > 0 {
-		s = strings.Join(strings.Fields(text[sp[0].start:sp[0].end]), " ")
+	if sp := text.Segment(body); len(sp) > 0 {
+		s = strings.Join(strings.Fields(body[sp[0].Start:sp[0].End]), " ")
 	}
 	s = strings.TrimRight(s, ". ")
 	if utf8.RuneCountInString(s) > maxTitle {
@@ -240,9 +242,9 @@ const maxTitle = 100
 // followed by more text ("Transit board approves route cuts"). end is the
 // byte offset in text where that line ends. A headline is the title, not
 // a sentence of the body: the segmenter leaves it out.
-func headline(text string) (h string, end int, ok bool) {
-	lead := len(text) - len(strings.TrimLeft(text, " \t\r\n"))
-	first, rest, multi := strings.Cut(text[lead:], "\n")
+func headline(body string) (h string, end int, ok bool) {
+	lead := len(body) - len(strings.TrimLeft(body, " \t\r\n"))
+	first, rest, multi := strings.Cut(body[lead:], "\n")
 	end = lead + len(first)
 	first = strings.TrimSpace(first)
 	if t := strings.TrimLeft(first, "#"); t != first {
@@ -260,12 +262,12 @@ func headline(text string) (h string, end int, ok bool) {
 	case next == "":
 		return first, end, true // a blank line after it
 	case isLowerStart(next):
-		return "", 0, false // hard-wrapped text going on mid-sentence
+		return "", 0, false // hard-wrapped body going on mid-sentence
 	case n >= 60:
 		// As long as a wrapped line: a headline only if it does not stop
 		// on a word that cannot end one ("…powered by the").
 		f := strings.Fields(first)
-		if isStop(strings.ToLower(f[len(f)-1])) {
+		if text.IsStop(strings.ToLower(f[len(f)-1])) {
 			return "", 0, false
 		}
 	}

@@ -85,3 +85,17 @@ func splitSentences(text string) []Span {
 	}
 	return out
 }
+
+// Pathological input stays linear and verbatim: a huge paragraph of short
+// quoted sentences, and a huge text without any punctuation.
+func TestSplitSentencesLarge(t *testing.T) {
+	quoted := strings.Repeat("He said, “Yes. No.” Then left. ", 20000)
+	if got, want := len(splitSentences(quoted)), 40000; got != want {
+		t.Errorf("quoted paragraph: %d sentences, want %d", got, want)
+	}
+	flat := strings.Repeat("word ", 200000)
+	sp := splitSentences(flat)
+	if len(sp) != 1 || flat[sp[0].Start:sp[0].End] != strings.TrimSpace(flat) {
+		t.Errorf("unpunctuated text: %d sentences, want 1 verbatim", len(sp))
+	}
+}
