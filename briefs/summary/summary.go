@@ -70,10 +70,19 @@ type Model struct {
 // article with Doc d.
 func New(arts []Article, sents []Sentence) *Model {
 	m := &Model{arts: arts, sents: sents, info: make([]sentenceInfo, len(sents))}
-	v := &vocab{ids: map[string]int32{}, pairs: map[uint64]int32{}, words: map[string]int32{}}
+	v := &vocab{ids: map[string]int32{}, pairs: map[uint64]int32{}, words: map[string]int32{}, norm: map[string]string{}}
 	type where struct{ doc, para int }
 	last := map[int32]where{} // where each concept was last counted
 	words := tokenize(sents)
+	terms := map[string]bool{}
+	for _, ws := range words {
+		for _, w := range ws {
+			if content(w) {
+				terms[v.term(w)] = true
+			}
+		}
+	}
+	v.fam = families(terms)
 	for i, s := range sents {
 		m.info[i] = analyse(v, s, words[i])
 		words[i] = nil
