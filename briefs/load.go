@@ -305,7 +305,7 @@ func stoppedHeadline(first, rest string) (string, bool) {
 		// Prose never capitalises every content word: even a long or
 		// two-sentence line so written is a headline ("Senators Agree. Will
 		// the House?").
-	case utf8.RuneCountInString(first) > maxTitle || len(splitSentences(first)) != 1 || !restated(first, next) && !datelined(next):
+	case utf8.RuneCountInString(first) > maxTitle || len(splitSentences(first)) != 1 || !restated(first, next) && text.Dateline(next) == 0:
 		return "", false
 	}
 	return strings.TrimSuffix(first, "."), true
@@ -327,27 +327,6 @@ func titleCased(line string) bool {
 		n++
 	}
 	return n >= 3
-}
-
-// datelined reports a paragraph opening with a dateline: a place in
-// capitals or with an agency in brackets, then a dash, within its first
-// 80 bytes ("DALLAS (AP) — …", "PASADENA, Calif., Jan. 1 (UPI) — …",
-// "WASHINGTON — …").
-func datelined(para string) bool {
-	head := para[:min(len(para), 80)]
-	i := strings.IndexAny(head, "—–")
-	if j := strings.Index(head, "--"); j >= 0 && (i < 0 || j < i) {
-		i = j
-	}
-	if i <= 0 {
-		return false
-	}
-	place := strings.TrimSpace(head[:i])
-	if strings.HasSuffix(place, ")") && strings.Contains(place, "(") {
-		return true
-	}
-	first, _, _ := strings.Cut(place, ",")
-	return len(first) >= 3 && strings.ToUpper(first) == first && strings.ContainsFunc(first, unicode.IsLetter)
 }
 
 // restated reports whether at least half of line's content terms recur in

@@ -170,7 +170,11 @@ func tokenize(sents []Sentence) [][]string {
 		go func() {
 			defer wg.Done()
 			for i := w; i < len(sents); i += workers {
-				out[i] = text.Words(sents[i].Text)
+				s := sents[i].Text
+				if sents[i].Pos == 0 {
+					s = s[text.Dateline(s):] // a dateline is no content
+				}
+				out[i] = text.Words(s)
 			}
 		}()
 	}
