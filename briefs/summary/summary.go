@@ -10,8 +10,8 @@
 // and the lazy evaluation of Minoux's accelerated greedy is exact: a large
 // corpus costs little more than its concepts. Concepts are content lemmas
 // (a word's derived forms joined: family.go), pairs of adjacent ones and
-// figures by normalised value; they weigh more
-// the more articles and paragraphs state them. Two sentences state the
+// figures by normalised value; they weigh more the more articles and
+// paragraphs state them. Two sentences state the
 // same fact when their normalised content overlaps strongly and their
 // figures agree: such a sentence is never a second point, and its article
 // supports the first.
