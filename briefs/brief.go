@@ -1,6 +1,7 @@
 package briefs
 
 import (
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -20,6 +21,9 @@ type rankedBrief struct {
 	lead   int // sentence id of the first point, -1 with none
 	points []Point
 	quotes []Quote // candidate quotes, best first
+	// quoteFor[n] indexes in quotes the quote for a brief of n points, -1
+	// for none (see chooseQuotes).
+	quoteFor []int
 }
 
 // Brief returns the consolidated brief with at most maxPoints points (5 when
@@ -35,19 +39,10 @@ func (c *Corpus) Brief(maxPoints int) Brief {
 		p := c.brief.points[i]
 		pts[i] = Point{Text: p.Text, Sources: append([]string{}, p.Sources...)}
 	}
-	// The best quote whose sentence is not already a point: the same words
-	// twice in one brief would waste the reader's time.
 	var q *Quote
-	for _, cand := range c.brief.quotes {
-		dup := false
-		for _, p := range pts {
-			dup = dup || p.Text == cand.Sentence
-		}
-		if !dup {
-			qq := cand
-			q = &qq
-			break
-		}
+	if k := c.brief.quoteFor[n]; k >= 0 {
+		qq := c.brief.quotes[k]
+		q = &qq
 	}
 	return Brief{Title: c.brief.title, Points: pts, Quote: q, Sources: c.Sources()}
 }
@@ -75,8 +70,46 @@ func (c *Corpus) rankBrief() rankedBrief {
 		rb.lead = pts[0].Sentence
 		rb.title = c.articles[c.sents[rb.lead].doc].Title
 	}
-	rb.quotes = c.rankQuotes(m)
+	var cands []quoteCand
+	rb.quotes, cands = c.rankQuotes(m)
+	rb.quoteFor = chooseQuotes(m, pts, cands)
 	return rb
+}
+
+// chooseQuotes picks the quote for each number of points n (0 to all):
+// the candidate adding most to the first n points. A quote whose sentence
+// is a point is never taken (the same words twice would waste the
+// reader's time); statements come before phrases, as in rankQuotes; then
+// a quote stating a fact no point states before one restating a point;
+// then the most weight of concepts the points leave uncovered per √word,
+// the measure the points were chosen by (package summary). Ties go to the
+// better ranked.
+func chooseQuotes(m *summary.Model, pts []summary.Point, cands []quoteCand) []int {
+	out := make([]int, len(pts)+1)
+	cover := m.NewCover()
+	isPoint := map[int]bool{}
+	for n := range out {
+		if n > 0 {
+			cover.Add(pts[n-1].Sentence)
+			isPoint[pts[n-1].Sentence] = true
+		}
+		best, bestNew, bestGain := -1, false, 0.0
+		for i, q := range cands {
+			if isPoint[q.id] {
+				continue
+			}
+			fresh := !cover.Restates(q.id)
+			gain := cover.Gain(q.id) / math.Sqrt(float64(max(1, q.words)))
+			switch {
+			case best >= 0 && cands[best].statement != q.statement:
+				continue // the better ranked is a statement, this one not
+			case best < 0, fresh && !bestNew, fresh == bestNew && gain > bestGain:
+				best, bestNew, bestGain = i, fresh, gain
+			}
+		}
+		out[n] = best
+	}
+	return out
 }
 
 // publicationOrder ranks the articles by publication: by their published
@@ -128,7 +161,7 @@ const minQuoteWords = 6
 // then by how much of the story's weighty content their sentence carries
 // per word, so that a long sentence is not preferred for its length alone.
 // Ties go to the earlier quote.
-func (c *Corpus) rankQuotes(m *summary.Model) []Quote {
+func (c *Corpus) rankQuotes(m *summary.Model) ([]Quote, []quoteCand) {
 	quotes := c.Quotes()
 	sentID := make(map[string]int, len(c.sents))
 	for id, s := range c.sents {
@@ -137,9 +170,9 @@ func (c *Corpus) rankQuotes(m *summary.Model) []Quote {
 		}
 	}
 	type scored struct {
-		q         int
-		statement bool
-		score     float64
+		q, id, words int
+		statement    bool
+		score        float64
 	}
 	var all []scored
 	id, words := -1, 0
@@ -158,7 +191,7 @@ func (c *Corpus) rankQuotes(m *summary.Model) []Quote {
 			continue
 		}
 		statement := countWords(q.Text) >= minQuoteWords && unicode.IsUpper(firstRune(q.Text))
-		all = append(all, scored{i, statement, m.Salience(id) / float64(max(1, words))})
+		all = append(all, scored{i, id, words, statement, m.Salience(id) / float64(max(1, words))})
 	}
 	sort.SliceStable(all, func(a, b int) bool {
 		if all[a].statement != all[b].statement {
@@ -167,10 +200,19 @@ func (c *Corpus) rankQuotes(m *summary.Model) []Quote {
 		return all[a].score > all[b].score
 	})
 	out := make([]Quote, 0, min(len(all), 20))
+	cands := make([]quoteCand, 0, cap(out))
 	for _, a := range all[:min(len(all), 20)] {
 		out = append(out, quotes[a.q])
+		cands = append(cands, quoteCand{id: a.id, words: a.words, statement: a.statement})
 	}
-	return out
+	return out, cands
+}
+
+// quoteCand is what chooseQuotes needs of a ranked quote: its sentence,
+// that sentence's length in words, and whether it is a statement.
+type quoteCand struct {
+	id, words int
+	statement bool
 }
 
 // countWords counts space-separated words without allocating.

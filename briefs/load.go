@@ -252,8 +252,16 @@ func headline(body string) (h string, end int, ok bool) {
 		return t, end, t != ""
 	}
 	n := utf8.RuneCountInString(first)
-	if !multi || strings.TrimSpace(rest) == "" || n > maxTitle ||
-		strings.ContainsAny(lastRuneOf(first), ".!?…:;,”\"’'") || !strings.ContainsFunc(first, unicode.IsLetter) {
+	if !multi || strings.TrimSpace(rest) == "" || n > 2*maxTitle || !strings.ContainsFunc(first, unicode.IsLetter) {
+		return "", 0, false
+	}
+	if strings.ContainsAny(lastRuneOf(first), ".!?…:;,”\"’'") {
+		if h, ok := stoppedHeadline(first, rest); ok {
+			return h, end, true
+		}
+		return "", 0, false
+	}
+	if n > maxTitle {
 		return "", 0, false
 	}
 	next, _, _ := strings.Cut(rest, "\n")
@@ -272,6 +280,73 @@ func headline(body string) (h string, end int, ok bool) {
 		}
 	}
 	return first, end, true
+}
+
+// stoppedHeadline reports whether first, a first line ending in
+// punctuation and followed by rest, is still a headline (some feeds end
+// their titles with a period: "Senate panel backs water bill."). It must
+// be alone in its paragraph (a blank line after it) and read as a
+// headline: title-cased ("Wash Post Fact-Check: If Obama Says It, It’s
+// True."), or one short sentence stating what the next paragraph, the
+// lead, goes on to say — at least half its content terms recur there — or
+// standing above a lead that opens with a dateline, where a story's body
+// begins ("DALLAS (AP) — …"). A lead
+// sentence that opens an article in a paragraph of its own is long and
+// says more than the next paragraph repeats. The title is the line
+// without its final period.
+func stoppedHeadline(first, rest string) (string, bool) {
+	body := strings.TrimLeft(rest, " \t\r")
+	if !strings.HasPrefix(body, "\n") {
+		return "", false
+	}
+	next, _, _ := strings.Cut(strings.TrimLeft(body, " \t\r\n"), "\n\n")
+	switch {
+	case titleCased(first):
+		// Prose never capitalises every content word: even a long or
+		// two-sentence line so written is a headline ("Senators Agree. Will
+		// the House?").
+	case utf8.RuneCountInString(first) > maxTitle || len(splitSentences(first)) != 1 || !restated(first, next) && text.Dateline(next) == 0:
+		return "", false
+	}
+	return strings.TrimSuffix(first, "."), true
+}
+
+// titleCased reports a line whose content words (stop words aside) all
+// open with a capital, at least three of them.
+func titleCased(line string) bool {
+	n := 0
+	for _, f := range strings.Fields(line) {
+		f = strings.TrimLeftFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+		r, _ := utf8.DecodeRuneInString(f)
+		if !unicode.IsLetter(r) || text.IsStop(strings.ToLower(text.Fold(f))) {
+			continue
+		}
+		if !unicode.IsUpper(r) {
+			return false
+		}
+		n++
+	}
+	return n >= 3
+}
+
+// restated reports whether at least half of line's content terms recur in
+// para.
+func restated(line, para string) bool {
+	in := map[string]bool{}
+	for _, t := range text.Terms(para) {
+		in[t] = true
+	}
+	n, shared := 0, 0
+	for _, t := range text.Terms(line) {
+		if text.IsNumber(t) {
+			continue
+		}
+		n++
+		if in[t] {
+			shared++
+		}
+	}
+	return n >= 3 && 2*shared >= n
 }
 
 // skipIntro drops an introductory clause ("Despite becoming a household

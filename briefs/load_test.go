@@ -175,6 +175,13 @@ func TestHeadline(t *testing.T) {
 		{"a sentence", "Sales fell.\nThen rose.", ""},
 		{"one line only", "Transit board approves route cuts", ""},
 		{"hard-wrapped", "Amazon’s strategy to profit from its Alexa-enabled devices has\nreportedly fallen short.", ""},
+		{"title-cased, with a period", "Senate Panel Backs Water Bill After Long Fight.\n\nThe committee voted on Tuesday.", "Senate Panel Backs Water Bill After Long Fight"},
+		{"with a period, restated by the lead", "Mayor to shift staff, money to river towns.\n\nMayor Ana Ruiz is shifting staff and money to the river towns as floods spread.", "Mayor to shift staff, money to river towns"},
+		{"with a period, above a dateline", "Skywriters blast the senator.\n\nPASADENA, Calif., Jan. 1 (UPI) — A handful of pilots wrote messages over the parade.", "Skywriters blast the senator"},
+		{"a short lead paragraph saying something new", "The council met on Tuesday.\n\nA fire broke out in the harbour overnight, officials said.", ""},
+		{"title-cased but not alone in its paragraph", "Senate Panel Backs Water Bill After Long Fight.\nThe committee voted on Tuesday.", ""},
+		{"two sentences, title-cased", "Mayor Acts. Will Towns Get Money?\n\nThe mayor acted on Monday.", "Mayor Acts. Will Towns Get Money?"},
+		{"two sentences", "The mayor acted. Towns wait for money.\n\nThe mayor acted and towns wait for money.", ""},
 		{"long wrapped line ending on a stop word", "Amazon’s Echo smart speakers, powered by the virtual assistant Alexa, and the\nKindle lost money.", ""},
 	}
 	for _, tt := range tests {

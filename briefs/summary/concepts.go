@@ -33,10 +33,12 @@ type sentenceInfo struct {
 type vocab struct {
 	ids   map[string]int32
 	pairs map[uint64]int32
-	words map[string]int32 // a word as written → the concept of its lemma
-	sf    []int32          // sentences holding the concept
-	pf    []int32          // paragraphs holding the concept
-	df    []int32          // articles holding the concept
+	words map[string]int32  // a word as written → the concept of its lemma
+	norm  map[string]string // a word as written → its term (text.Norm)
+	fam   map[string]string // a term → its family's representative (families)
+	sf    []int32           // sentences holding the concept
+	pf    []int32           // paragraphs holding the concept
+	df    []int32           // articles holding the concept
 }
 
 func (v *vocab) id(s string) int32 {
@@ -58,6 +60,24 @@ func (v *vocab) pair(a, b int32) int32 {
 	return id
 }
 
+// term returns text.Norm(w), once per distinct word: Norm (folding,
+// lemma, stem) costs more than a lookup, and a corpus repeats its words.
+func (v *vocab) term(w string) string {
+	t, ok := v.norm[w]
+	if !ok {
+		t = text.Norm(w)
+		v.norm[w] = t
+	}
+	return t
+}
+
+// content reports whether w is a content word, what concepts are made of.
+// Numbers are left to the figures, which compare by value rather than by
+// spelling.
+func content(w string) bool {
+	return !text.IsStop(w) && !text.IsNumber(w) && len(w) >= 2
+}
+
 func (v *vocab) next() int32 {
 	v.sf = append(v.sf, 0)
 	v.pf = append(v.pf, 0)
@@ -65,9 +85,9 @@ func (v *vocab) next() int32 {
 	return int32(len(v.sf) - 1)
 }
 
-// analyse extracts the concepts of sentence s, whose words are ws. Unigram and bigram concepts
-// use the lemmas (text.Norm) of content words; numbers are left to the
-// figures, which compare by value rather than by spelling.
+// analyse extracts the concepts of sentence s, whose words are ws. Unigram
+// and bigram concepts use the terms (text.Norm, joined in families) of
+// content words.
 func analyse(v *vocab, s Sentence, ws []string) sentenceInfo {
 	// One backing array for the three lists: a sentence has at most a word
 	// and a word pair per word, and its figures.
@@ -77,15 +97,17 @@ func analyse(v *vocab, s Sentence, ws []string) sentenceInfo {
 	info.words = len(ws)
 	prev := int32(-1)
 	for _, w := range ws {
-		if text.IsStop(w) || text.IsNumber(w) || len(w) < 2 {
+		if !content(w) {
 			prev = -1
 			continue
 		}
 		id, ok := v.words[w]
 		if !ok {
-			// Norm (folding, lemma, stem) costs more than a lookup, and a
-			// corpus repeats its words.
-			id = v.id(text.Norm(w))
+			t := v.term(w)
+			if r, ok := v.fam[t]; ok {
+				t = r // "losses" and "lost" are one concept
+			}
+			id = v.id(t)
 			v.words[w] = id
 		}
 		info.concepts = append(info.concepts, id)

@@ -8,9 +8,10 @@
 // small lead prior, per √word (Lin & Bilmes's cost-scaled greedy, 2010).
 // Coverage is monotone submodular, so gains only fall as points are chosen
 // and the lazy evaluation of Minoux's accelerated greedy is exact: a large
-// corpus costs little more than its concepts. Concepts are content lemmas,
-// pairs of adjacent ones and figures by normalised value; they weigh more
-// the more articles and paragraphs state them. Two sentences state the
+// corpus costs little more than its concepts. Concepts are content lemmas
+// (a word's derived forms joined: family.go), pairs of adjacent ones and
+// figures by normalised value; they weigh more the more articles and
+// paragraphs state them. Two sentences state the
 // same fact when their normalised content overlaps strongly and their
 // figures agree: such a sentence is never a second point, and its article
 // supports the first.
@@ -70,10 +71,19 @@ type Model struct {
 // article with Doc d.
 func New(arts []Article, sents []Sentence) *Model {
 	m := &Model{arts: arts, sents: sents, info: make([]sentenceInfo, len(sents))}
-	v := &vocab{ids: map[string]int32{}, pairs: map[uint64]int32{}, words: map[string]int32{}}
+	v := &vocab{ids: map[string]int32{}, pairs: map[uint64]int32{}, words: map[string]int32{}, norm: map[string]string{}}
 	type where struct{ doc, para int }
 	last := map[int32]where{} // where each concept was last counted
 	words := tokenize(sents)
+	terms := map[string]bool{}
+	for _, ws := range words {
+		for _, w := range ws {
+			if content(w) {
+				terms[v.term(w)] = true
+			}
+		}
+	}
+	v.fam = families(terms)
 	for i, s := range sents {
 		m.info[i] = analyse(v, s, words[i])
 		words[i] = nil
@@ -161,7 +171,11 @@ func tokenize(sents []Sentence) [][]string {
 		go func() {
 			defer wg.Done()
 			for i := w; i < len(sents); i += workers {
-				out[i] = text.Words(sents[i].Text)
+				s := sents[i].Text
+				if sents[i].Pos == 0 {
+					s = s[text.Dateline(s):] // a dateline is no content
+				}
+				out[i] = text.Words(s)
 			}
 		}()
 	}
