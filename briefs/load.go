@@ -305,7 +305,7 @@ func stoppedHeadline(first, rest string) (string, bool) {
 		// Prose never capitalises every content word: even a long or
 		// two-sentence line so written is a headline ("Senators Agree. Will
 		// the House?").
-	case utf8.RuneCountInString(first) > maxTitle || len(splitSentences(first)) != 1 || !restated(first, next) && text.Dateline(next) == 0:
+	case utf8.RuneCountInString(first) > maxTitle || len(text.Segment(first)) != 1 || !restated(first, next) && text.Dateline(next) == 0:
 		return "", false
 	}
 	return strings.TrimSuffix(first, "."), true
