@@ -66,6 +66,12 @@ var speechLemmas = []string{
 	"testify", "assert", "contend", "maintain", "urge", "promise", "recount", "counter",
 	"mutter", "scream", "yell", "cry", "sigh", "laugh", "begin", "agree", "deny", "report",
 	"estimate", "predict", "describe", "elaborate", "retort", "grumble", "plead", "pledge",
+	// verbs news copy uses to hand over to a quotation ("the statement
+	// read", "protesters chanted")
+	"read", "chant", "charge", "assure", "muse", "scoff", "snap", "gush", "reiterate",
+	"interject", "demand", "inquire", "murmur", "bellow", "tease", "disagree",
+	"quote", "recite", "remind", "propose", "opine", "proclaim", "affirm", "allege",
+	"groan", "snarl", "huff", "hiss",
 }
 
 // speechIrregular are the irregular forms of speech lemmas.
@@ -229,6 +235,10 @@ var RoleNouns = union(NewSet(
 	"specialist", "technician", "scholar", "researcher", "pastor", "priest", "rabbi", "imam",
 	"monk", "nun", "father", "witness", "victim", "survivor", "neighbor", "neighbour", "friend",
 	"colleague", "spouse", "parent", "citizen", "voter", "customer", "user", "patient",
+	"agent", "biologist", "chemist", "physicist", "economist",
+	"fisherman", "fisherwoman", "spokeswoman", "pollster", "host", "anchor", "commentator",
+	"mayor", "councilmember", "nominee", "contender", "frontrunner", "challenger", "incumbent",
+	"hopeful", "donor", "fundraiser", "surrogate", "attorney", "counsel", "pastor", "reverend",
 ), NewSet(keysOf(GenderedNouns)...))
 
 func keysOf[V any](m map[string]V) []string {
@@ -411,35 +421,21 @@ var (
 
 // The words below serve the entities-and-quotes stage (package quotes).
 
-// moreSpeechLemmas extend speechLemmas with verbs news copy uses to hand
-// over to a quotation ("the statement read", "protesters chanted").
-var moreSpeechLemmas = []string{
-	"read", "chant", "charge", "assure", "muse", "scoff", "snap", "gush", "reiterate",
-	"interject", "demand", "inquire", "murmur", "bellow", "tease", "disagree",
-	"quote", "recite", "remind", "propose", "opine", "proclaim", "affirm", "allege",
-	"groan", "snarl", "huff", "hiss",
-}
-
-func init() {
-	for _, l := range moreSpeechLemmas {
-		for _, f := range Inflections(l) {
-			SpeechVerbs[f] = true
-		}
-	}
-	for f, l := range Irregular {
-		if !irregularPlurals[f] && f != l {
-			PastForms[f] = true
-		}
-	}
-}
-
 // irregularPlurals are the nouns among Irregular's forms.
 var irregularPlurals = NewSet("men", "women", "children", "people", "feet", "teeth", "mice",
 	"geese", "lives", "wives", "knives", "leaves", "halves", "thieves", "built-in")
 
 // PastForms are the irregular verb forms ("took", "gave", "told"); filled
 // from Irregular.
-var PastForms = Set{}
+var PastForms = func() Set {
+	out := Set{}
+	for f, l := range Irregular {
+		if !irregularPlurals[f] && f != l {
+			out[f] = true
+		}
+	}
+	return out
+}()
 
 // CommonVerbs are frequent present-tense verbs that end a subject phrase
 // ("The company continues to…", "She believes…").
@@ -494,18 +490,6 @@ var PhrasalSpeech = NewSet("went on", "goes on", "going on", "shot back", "fired
 var CompanyNouns = NewSet("company", "firm", "corporation", "retailer", "giant", "business",
 	"group", "maker", "manufacturer", "carrier", "chain", "startup", "conglomerate", "insurer",
 	"lender", "bank", "automaker", "airline", "publisher", "developer", "operator", "brand")
-
-// moreRoleNouns extend RoleNouns.
-var moreRoleNouns = []string{"agent", "biologist", "chemist", "physicist", "economist",
-	"fisherman", "fisherwoman", "spokeswoman", "pollster", "host", "anchor", "commentator",
-	"mayor", "councilmember", "nominee", "contender", "frontrunner", "challenger", "incumbent",
-	"hopeful", "donor", "fundraiser", "surrogate", "attorney", "counsel", "pastor", "reverend"}
-
-func init() {
-	for _, w := range moreRoleNouns {
-		RoleNouns[w] = true
-	}
-}
 
 // OtherPronouns are the personal pronouns Pronouns leaves out: first and
 // second person and "it", which state no gender.
