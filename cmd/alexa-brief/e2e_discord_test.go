@@ -345,7 +345,7 @@ func TestE2EDiscordServe(t *testing.T) {
 			want                            []string
 			stored                          string
 		}{
-			{"brief", "brief", "", "", permNone, []string{"$25 billion", "smart timer"}, ""},
+			{"brief", "brief", "", "", permNone, []string{"$25 billion", "\n> — ", "Sources"}, ""}, // "> — " opens the quote's attribution
 			{"quotes", "quotes", "", "", permNone, []string{"smart timer", "A former Amazon employee", "Dave Limp"}, ""},
 			{"facts", "facts", "", "", permNone, []string{"$25 billion", "500 million"}, ""},
 			{"sources", "sources", "", "", permNone, []string{"Amazon’s Echo smart speakers", "reportedly fallen short"}, ""},
