@@ -105,14 +105,92 @@ func (f Figure) Salient() bool { return f.Kind == Money || f.Kind == Percent || 
 const aboutWindow = 3
 
 const (
-	monthRE = `(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|Aug(?:ust|\.)?|Sep(?:t(?:ember|\.)?|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)`
 	yearRE  = `(?:1[89]|20)\d\d`
 	numRE   = `\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?`
 	scaleRE = `(?:\s?(?:million|billion|trillion|thousand|mn|bn|[mbk])\b)`
-	// wordNumRE is a number written in words ("twenty five", "two").
-	wordNumRE      = `(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|a)(?:[\s-]|\b))+`
-	currencyWordRE = `(?:dollars|euros|pounds sterling|pounds|yen|yuan|rupees)`
 )
+
+// The word alternatives of the patterns come from the lexicon, so a month,
+// a number word or a currency is listed once, in package text.
+var (
+	// monthRE is a month written out or abbreviated ("September", "Sept.",
+	// "Sep").
+	monthRE = alternatives(capitalised(fullMonths(false)), capitalised(abbrevsWithDot()))
+	// fullMonthRE is a month written out; monthWordRE leaves out "May",
+	// which is also the modal verb.
+	fullMonthRE = alternatives(capitalised(fullMonths(false)))
+	monthWordRE = alternatives(capitalised(fullMonths(true)))
+	// wordNumRE is a number written in words ("twenty five", "two").
+	wordNumRE = `(?:` + alternatives(append(keysOf(text.NumberValues), "hundred")) + `(?:[\s-]|\b))+`
+	// currencyWordRE is a currency written out ("dollars", "pounds sterling").
+	currencyWordRE = alternatives(append(currencyWords(), "pounds sterling"))
+)
+
+// fullMonths returns the month names of the lexicon written out, less
+// "may" when noModal.
+func fullMonths(noModal bool) []string {
+	var out []string
+	for m := range text.Months {
+		if !text.MonthAbbrevs[m] && !(noModal && m == "may") {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// abbrevsWithDot returns each month abbreviation with an optional dot.
+func abbrevsWithDot() []string {
+	var out []string
+	for m := range text.MonthAbbrevs {
+		out = append(out, m+`\.?`)
+	}
+	return out
+}
+
+// currencyWords returns the written-out currencies of the lexicon: the
+// names, not the ISO codes.
+func currencyWords() []string {
+	var out []string
+	for w, code := range text.CurrencyCodes {
+		if strings.ToUpper(w) != code {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+func capitalised(ws []string) []string {
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		out[i] = strings.ToUpper(w[:1]) + w[1:]
+	}
+	return out
+}
+
+func keysOf[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+// alternatives joins words into one non-capturing group, longest first:
+// Go's regexp takes the first alternative that matches, so "January" must
+// come before "Jan".
+func alternatives(lists ...[]string) string {
+	var all []string
+	for _, l := range lists {
+		all = append(all, l...)
+	}
+	sort.Slice(all, func(i, j int) bool {
+		if len(all[i]) != len(all[j]) {
+			return len(all[i]) > len(all[j])
+		}
+		return all[i] < all[j]
+	})
+	return `(?:` + strings.Join(all, "|") + `)`
+}
 
 // patterns are tried in order; an earlier match wins where two overlap, so
 // "$25 billion" is money, not a count, and "2017 to 2021" is one period,
@@ -139,12 +217,12 @@ var patterns = []struct {
 	{Period, needAny("iscal", "FY", "ISCAL"), regexp.MustCompile(`(?i)\b(?:fiscal(?:\syear)?|FY)\s?(?:` + yearRE + `|\d\d)\b`), fiscalValue},
 	{Period, needAny("0s"), regexp.MustCompile(`\b(?:1[89]|20)\d0s\b`), decadeValue},
 	{Period, needAny("year", "month", "week", "decade", "day", "hour", "minute"), regexp.MustCompile(`(?i)\b(?:` + numRE + `)\s(?:years?|months?|weeks?|decades?|days?|hours?|minutes?)\b`), durationValue},
-	{Date, hasMonthAbbr, regexp.MustCompile(`\b` + monthRE + `\s\d{1,2}(?:st|nd|rd|th)?(?:,?\s` + yearRE + `)?\b`), dateValue},
-	{Date, hasMonthAbbr, regexp.MustCompile(`\b\d{1,2}\s` + monthRE + `(?:,?\s` + yearRE + `)?\b`), dateValue},
-	{Date, hasMonth, regexp.MustCompile(`\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\s` + yearRE + `\b`), dateValue},
+	{Date, hasMonth, regexp.MustCompile(`\b` + monthRE + `\s\d{1,2}(?:st|nd|rd|th)?(?:,?\s` + yearRE + `)?\b`), dateValue},
+	{Date, hasMonth, regexp.MustCompile(`\b\d{1,2}\s` + monthRE + `(?:,?\s` + yearRE + `)?\b`), dateValue},
+	{Date, hasMonth, regexp.MustCompile(`\b` + fullMonthRE + `\s` + yearRE + `\b`), dateValue},
 	{Date, needAny("-"), regexp.MustCompile(`\b` + yearRE + `-\d\d-\d\d\b`), isoValue},
 	{Date, hasDigit, regexp.MustCompile(`\b` + yearRE + `\b`), dateValue},
-	{Date, hasMonth, regexp.MustCompile(`\b(?:in|on|since|by|until|last|this|next|early|late)\s(January|February|March|April|June|July|August|September|October|November|December)\b`), dateValue},
+	{Date, hasMonth, regexp.MustCompile(`\b(?:in|on|since|by|until|last|this|next|early|late)\s(` + monthWordRE + `)\b`), dateValue},
 	{Count, hasDigit, regexp.MustCompile(`\b(?:` + numRE + `)(?:\s(?:million|billion|trillion|thousand|dozen))?`), countValue},
 }
 
@@ -164,8 +242,10 @@ func needAny(subs ...string) func(string) bool {
 	}
 }
 
-func hasMonthAbbr(s string) bool {
-	for _, m := range []string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"} {
+// hasMonth reports a capitalised month name or abbreviation in s: every
+// month pattern needs one.
+func hasMonth(s string) bool {
+	for _, m := range monthPrefixes {
 		if strings.Contains(s, m) {
 			return true
 		}
@@ -173,14 +253,8 @@ func hasMonthAbbr(s string) bool {
 	return false
 }
 
-func hasMonth(s string) bool {
-	for _, m := range []string{"uary", "March", "April", "June", "July", "August", "ember", "October"} {
-		if strings.Contains(s, m) {
-			return true
-		}
-	}
-	return false
-}
+// monthPrefixes are the first three letters of each month, capitalised.
+var monthPrefixes = capitalised(keysOf(text.MonthNumbers))
 
 // Find returns the figures of one sentence, in text order.
 func Find(s string) []Figure {
