@@ -1,9 +1,9 @@
 package facts
 
 import (
-	"runtime"
 	"sort"
-	"sync"
+
+	"github.com/alexa-brief/alexa-brief/briefs/internal/par"
 )
 
 // FindAll returns the figures of every sentence. Pattern matching is the
@@ -11,18 +11,7 @@ import (
 // they are spread over the CPUs.
 func FindAll(sents []string) [][]Figure {
 	out := make([][]Figure, len(sents))
-	workers := min(runtime.GOMAXPROCS(0), 1+len(sents)/2000)
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < len(sents); i += workers {
-				out[i] = Find(sents[i])
-			}
-		}()
-	}
-	wg.Wait()
+	par.For(len(sents), func(i int) { out[i] = Find(sents[i]) })
 	return out
 }
 

@@ -23,11 +23,10 @@ package summary
 import (
 	"container/heap"
 	"math"
-	"runtime"
 	"sort"
-	"sync"
 
 	"github.com/alexa-brief/alexa-brief/briefs/facts"
+	"github.com/alexa-brief/alexa-brief/briefs/internal/par"
 	"github.com/alexa-brief/alexa-brief/briefs/text"
 )
 
@@ -164,22 +163,13 @@ func (m *Model) Points(n int) []Point {
 // the costly part of the analysis and sentences are independent.
 func tokenize(sents []Sentence) [][]string {
 	out := make([][]string, len(sents))
-	workers := min(runtime.GOMAXPROCS(0), 1+len(sents)/2000)
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < len(sents); i += workers {
-				s := sents[i].Text
-				if sents[i].Pos == 0 {
-					s = s[text.Dateline(s):] // a dateline is no content
-				}
-				out[i] = text.Words(s)
-			}
-		}()
-	}
-	wg.Wait()
+	par.For(len(sents), func(i int) {
+		s := sents[i].Text
+		if sents[i].Pos == 0 {
+			s = s[text.Dateline(s):] // a dateline is no content
+		}
+		out[i] = text.Words(s)
+	})
 	return out
 }
 
