@@ -191,9 +191,9 @@ func declineText(r result) string {
 	if len(r.missing) > 0 {
 		// The names come from the question: a pasted page must not come
 		// back whole, so at most three, each cut to a few words.
-		missing := r.missing[:min(3, len(r.missing))]
-		for i, m := range missing {
-			missing[i] = shortenText(m, 60)
+		missing := make([]string, min(3, len(r.missing)))
+		for i := range missing {
+			missing[i] = shortenText(r.missing[i], 60)
 		}
 		return "The articles don't say: they never mention " + joinOr(missing) + "."
 	}

@@ -105,92 +105,9 @@ func (f Figure) Salient() bool { return f.Kind == Money || f.Kind == Percent || 
 const aboutWindow = 3
 
 const (
-	yearRE  = `(?:1[89]|20)\d\d`
-	numRE   = `\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?`
-	scaleRE = `(?:\s?(?:million|billion|trillion|thousand|mn|bn|[mbk])\b)`
+	yearRE = `(?:1[89]|20)\d\d`
+	numRE  = `\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?`
 )
-
-// The word alternatives of the patterns come from the lexicon, so a month,
-// a number word or a currency is listed once, in package text.
-var (
-	// monthRE is a month written out or abbreviated ("September", "Sept.",
-	// "Sep").
-	monthRE = alternatives(capitalised(fullMonths(false)), capitalised(abbrevsWithDot()))
-	// fullMonthRE is a month written out; monthWordRE leaves out "May",
-	// which is also the modal verb.
-	fullMonthRE = alternatives(capitalised(fullMonths(false)))
-	monthWordRE = alternatives(capitalised(fullMonths(true)))
-	// wordNumRE is a number written in words ("twenty five", "two").
-	wordNumRE = `(?:` + alternatives(append(keysOf(text.NumberValues), "hundred")) + `(?:[\s-]|\b))+`
-	// currencyWordRE is a currency written out ("dollars", "pounds sterling").
-	currencyWordRE = alternatives(append(currencyWords(), "pounds sterling"))
-)
-
-// fullMonths returns the month names of the lexicon written out, less
-// "may" when noModal.
-func fullMonths(noModal bool) []string {
-	var out []string
-	for m := range text.Months {
-		if !text.MonthAbbrevs[m] && !(noModal && m == "may") {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
-// abbrevsWithDot returns each month abbreviation with an optional dot.
-func abbrevsWithDot() []string {
-	var out []string
-	for m := range text.MonthAbbrevs {
-		out = append(out, m+`\.?`)
-	}
-	return out
-}
-
-// currencyWords returns the written-out currencies of the lexicon: the
-// names, not the ISO codes.
-func currencyWords() []string {
-	var out []string
-	for w, code := range text.CurrencyCodes {
-		if strings.ToUpper(w) != code {
-			out = append(out, w)
-		}
-	}
-	return out
-}
-
-func capitalised(ws []string) []string {
-	out := make([]string, len(ws))
-	for i, w := range ws {
-		out[i] = strings.ToUpper(w[:1]) + w[1:]
-	}
-	return out
-}
-
-func keysOf[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
-}
-
-// alternatives joins words into one non-capturing group, longest first:
-// Go's regexp takes the first alternative that matches, so "January" must
-// come before "Jan".
-func alternatives(lists ...[]string) string {
-	var all []string
-	for _, l := range lists {
-		all = append(all, l...)
-	}
-	sort.Slice(all, func(i, j int) bool {
-		if len(all[i]) != len(all[j]) {
-			return len(all[i]) > len(all[j])
-		}
-		return all[i] < all[j]
-	})
-	return `(?:` + strings.Join(all, "|") + `)`
-}
 
 // patterns are tried in order; an earlier match wins where two overlap, so
 // "$25 billion" is money, not a count, and "2017 to 2021" is one period,
@@ -205,10 +122,10 @@ var patterns = []struct {
 	re    *regexp.Regexp
 	value func(string) (Figure, bool) // the normalised value of a match
 }{
-	{Money, hasCurrencySign, regexp.MustCompile(`(?:US|A|C|NZ|HK|S)?[$€£¥₹]\s?(?:` + numRE + `)` + scaleRE + `?`), moneyValue},
-	{Money, needAny("USD", "EUR", "GBP", "JPY", "CNY", "INR", "usd", "eur", "gbp"), regexp.MustCompile(`(?i)\b(?:USD|EUR|GBP|JPY|CNY|INR)\s?(?:` + numRE + `)` + scaleRE + `?`), moneyValue},
-	{Money, needAny("dollar", "euro", "pound", "yen", "yuan", "rupee"), regexp.MustCompile(`(?i)\b(?:` + numRE + `)(?:\s(?:million|billion|trillion|thousand))?\s` + currencyWordRE + `\b`), moneyValue},
-	{Money, needAny("dollar", "euro", "pound", "yen", "yuan", "rupee"), regexp.MustCompile(`(?i)\b` + wordNumRE + `(?:million|billion|trillion|thousand)\s` + currencyWordRE + `\b`), moneyValue},
+	{Money, hasCurrencySign, regexp.MustCompile(signRE + `\s?(?:` + numRE + `)` + scaleRE + `?`), moneyValue},
+	{Money, mentionsCode, regexp.MustCompile(`(?i)\b` + codeRE + `\s?(?:` + numRE + `)` + scaleRE + `?`), moneyValue},
+	{Money, mentionsCurrencyWord, regexp.MustCompile(`(?i)\b(?:` + numRE + `)(?:\s` + scaleWordRE + `)?\s` + currencyWordRE + `\b`), moneyValue},
+	{Money, mentionsCurrencyWord, regexp.MustCompile(`(?i)\b` + wordNumRE + scaleWordRE + `\s` + currencyWordRE + `\b`), moneyValue},
 	{Percent, needAny("%", "percent", "per cent", "Percent"), regexp.MustCompile(`(?i)\b(?:` + numRE + `)\s?(?:%|percent\b|per cent\b|percentage points?\b)`), percentValue},
 	{Period, needAny("–", "—", "-"), regexp.MustCompile(`(?i)\b` + yearRE + `\s?[–—-]\s?(?:` + yearRE + `|\d\d)\b`), rangeValue},
 	{Period, needAny(" to ", " through ", " until ", " and "), regexp.MustCompile(`(?i)\b` + yearRE + `\s(?:to|through|until|and)\s` + yearRE + `\b`), rangeValue},
@@ -216,14 +133,14 @@ var patterns = []struct {
 	{Period, needAny("Q1", "Q2", "Q3", "Q4", "H1", "H2"), regexp.MustCompile(`\b(?:Q[1-4]|H[12])(?:\s?(?:FY)?\s?'?(?:` + yearRE + `|\d\d))?\b`), partValue},
 	{Period, needAny("iscal", "FY", "ISCAL"), regexp.MustCompile(`(?i)\b(?:fiscal(?:\syear)?|FY)\s?(?:` + yearRE + `|\d\d)\b`), fiscalValue},
 	{Period, needAny("0s"), regexp.MustCompile(`\b(?:1[89]|20)\d0s\b`), decadeValue},
-	{Period, needAny("year", "month", "week", "decade", "day", "hour", "minute"), regexp.MustCompile(`(?i)\b(?:` + numRE + `)\s(?:years?|months?|weeks?|decades?|days?|hours?|minutes?)\b`), durationValue},
+	{Period, needAny("year", "month", "week", "decade", "day", "hour", "minute"), regexp.MustCompile(`(?i)\b(?:` + numRE + `)\s` + unitRE + `\b`), durationValue},
 	{Date, hasMonth, regexp.MustCompile(`\b` + monthRE + `\s\d{1,2}(?:st|nd|rd|th)?(?:,?\s` + yearRE + `)?\b`), dateValue},
 	{Date, hasMonth, regexp.MustCompile(`\b\d{1,2}\s` + monthRE + `(?:,?\s` + yearRE + `)?\b`), dateValue},
 	{Date, hasMonth, regexp.MustCompile(`\b` + fullMonthRE + `\s` + yearRE + `\b`), dateValue},
 	{Date, needAny("-"), regexp.MustCompile(`\b` + yearRE + `-\d\d-\d\d\b`), isoValue},
 	{Date, hasDigit, regexp.MustCompile(`\b` + yearRE + `\b`), dateValue},
 	{Date, hasMonth, regexp.MustCompile(`\b(?:in|on|since|by|until|last|this|next|early|late)\s(` + monthWordRE + `)\b`), dateValue},
-	{Count, hasDigit, regexp.MustCompile(`\b(?:` + numRE + `)(?:\s(?:million|billion|trillion|thousand|dozen))?`), countValue},
+	{Count, hasDigit, regexp.MustCompile(`\b(?:` + numRE + `)(?:\s(?:` + alternatives(append(keysOf(text.ScaleWords), "dozen")) + `))?`), countValue},
 }
 
 func hasDigit(s string) bool { return strings.ContainsAny(s, "0123456789") }

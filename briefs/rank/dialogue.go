@@ -1,6 +1,7 @@
 package rank
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/alexa-brief/alexa-brief/briefs/text"
@@ -38,7 +39,7 @@ func (q Question) IsElseSaid() bool {
 		switch {
 		case text.OtherWords[w]:
 			other = true
-		case text.SpeechVerbs[w] || w == "quotes" || w == "quote" || w == "mention" || w == "mentioned":
+		case text.SpeechVerbs[w] || text.QuoteWords[w]:
 			speech = true
 		}
 	}
@@ -105,7 +106,7 @@ func (q Question) Narrow(next Question) Question {
 		}
 	}
 	for _, t := range next.Terms {
-		if !contains(out.Terms, t) {
+		if !slices.Contains(out.Terms, t) {
 			out.Terms = append(out.Terms, t)
 		}
 		out.Required = append(out.Required, t)
@@ -119,7 +120,7 @@ func (q Question) Narrow(next Question) Question {
 	out.Entities = append(append([]string{}, q.Entities...), next.Entities...)
 	// "What did Ortega say?" then "what about Lindqvist?" asks what the
 	// articles say of Lindqvist, quoted or not.
-	if out.Speaker != "" && !contains(out.Terms, out.Speaker) {
+	if out.Speaker != "" && !slices.Contains(out.Terms, out.Speaker) {
 		out.Speaker = ""
 	}
 	return out
@@ -135,7 +136,10 @@ func (q Question) About(person string) Question {
 	}
 	sur := text.Norm(ws[len(ws)-1])
 	out := q
-	out.Terms = append(append([]string{}, q.Terms...), sur)
+	out.Terms = append([]string{}, q.Terms...)
+	if !slices.Contains(out.Terms, sur) {
+		out.Terms = append(out.Terms, sur) // counted once, as any term
+	}
 	out.Names = map[string]bool{sur: true}
 	for t := range q.Names {
 		out.Names[t] = true

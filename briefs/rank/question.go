@@ -1,6 +1,7 @@
 package rank
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -84,7 +85,7 @@ func Analyze(q string) Question {
 			switch {
 			case has(i+1, "much") && moneyQuestion(ws):
 				out.Wh, out.Want = "how much", Money
-			case has(i+1, "much"), has(i+1, "big"), has(i+1, "large"), has(i+1, "old"), has(i+1, "tall"), has(i+1, "far"):
+			case i+1 < len(ws) && text.DegreeWords[ws[i+1]]:
 				out.Wh, out.Want = "how much", Figure
 			case has(i+1, "many"):
 				out.Wh, out.Want = "how many", Count
@@ -113,7 +114,7 @@ func Analyze(q string) Question {
 				typeWords[next] = true
 			case text.PersonNouns[next]:
 				out.Want = Person | Name
-			case next == "percent" || next == "percentage" || next == "share" || next == "proportion":
+			case text.ShareNouns[next]:
 				out.Want = Percent
 				typeWords[next] = true
 			case next == "is" || next == "are" || next == "was" || next == "were" || w == "what's" || w == "whats" ||
@@ -151,7 +152,7 @@ func Analyze(q string) Question {
 		if caps[w] || w[0] >= '0' && w[0] <= '9' {
 			out.Names[t] = true
 		}
-		if !contains(out.Terms, t) {
+		if !slices.Contains(out.Terms, t) {
 			out.Terms = append(out.Terms, t)
 		}
 	}
@@ -267,15 +268,6 @@ func entityPhrases(s string) []string {
 	}
 	flush()
 	return out
-}
-
-func contains(xs []string, s string) bool {
-	for _, x := range xs {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // isSpeechQuestion reports "what did X say", with X a name or a pronoun.

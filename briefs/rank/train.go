@@ -14,16 +14,6 @@ type Group struct {
 	Labels    []bool
 }
 
-// HasAnswer reports whether any candidate answers the question.
-func (g Group) HasAnswer() bool {
-	for _, l := range g.Labels {
-		if l {
-			return true
-		}
-	}
-	return false
-}
-
 // Prepared is a group's feature vectors, computed once so that training
 // and measuring several settings do not redo them.
 type Prepared struct {

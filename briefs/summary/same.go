@@ -174,17 +174,6 @@ func equal(a, b []string) bool {
 	return true
 }
 
-func intersects(a, b []string) bool {
-	for _, x := range a {
-		for _, y := range b {
-			if x == y {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // Fitness of a sentence to stand alone as a point. A leaning sentence or
 // a fragment is half as good a point: it needs the sentence before it, or
 // is a heading or caption, so it wins only when it holds clearly more than

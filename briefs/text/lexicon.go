@@ -22,6 +22,9 @@ func NewSet(words ...string) Set {
 	return m
 }
 
+// union returns a new set of s's words and others'.
+func (s Set) union(others ...Set) Set { return union(append([]Set{s}, others...)...) }
+
 func union(sets ...Set) Set {
 	out := Set{}
 	for _, s := range sets {
@@ -65,7 +68,7 @@ var speechLemmas = []string{
 	"confirm", "vow", "joke", "boast", "complain", "lament", "exclaim", "whisper", "answer",
 	"testify", "assert", "contend", "maintain", "urge", "promise", "recount", "counter",
 	"mutter", "scream", "yell", "cry", "sigh", "laugh", "begin", "agree", "deny", "report",
-	"estimate", "predict", "describe", "elaborate", "retort", "grumble", "plead", "pledge",
+	"estimate", "describe", "elaborate", "retort", "grumble", "plead", "pledge",
 	// verbs news copy uses to hand over to a quotation ("the statement
 	// read", "protesters chanted")
 	"read", "chant", "charge", "assure", "muse", "scoff", "snap", "gush", "reiterate",
@@ -153,7 +156,7 @@ var Irregular = map[string]string{
 	"forgot": "forget", "forgotten": "forget", "froze": "freeze", "frozen": "freeze",
 	"rode": "ride", "ridden": "ride", "shook": "shake", "shaken": "shake", "bore": "bear",
 	"borne": "bear", "beat": "beat", "beaten": "beat", "bent": "bend", "bound": "bind",
-	"bred": "breed", "built-in": "build", "clung": "cling", "crept": "creep", "dug": "dig",
+	"bred": "breed", "clung": "cling", "crept": "creep", "dug": "dig",
 	"fed": "feed", "fled": "flee", "flung": "fling", "forbade": "forbid", "forgave": "forgive",
 	"hung": "hang", "heard": "hear", "laid": "lay", "lit": "light", "overcame": "overcome",
 	"sank": "sink", "sunk": "sink", "shone": "shine", "shrank": "shrink", "slid": "slide",
@@ -268,13 +271,25 @@ var OrgSuffixes = NewSet(
 	"day", "week", "month", "year", "war", "summit", "conference", "forum",
 )
 
-// Months are the month names and their abbreviations.
-var Months = NewSet("january", "february", "march", "april", "may", "june", "july", "august",
-	"september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul",
-	"aug", "sep", "sept", "oct", "nov", "dec")
+// monthNames are the months in calendar order: Months, MonthAbbrevs and
+// MonthNumbers are all derived from them.
+var monthNames = []string{"january", "february", "march", "april", "may", "june", "july",
+	"august", "september", "october", "november", "december"}
 
-// MonthAbbrevs are the abbreviations alone ("Jan.", "Sept.").
-var MonthAbbrevs = NewSet("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec")
+// MonthAbbrevs are the abbreviations alone ("Jan.", "Sept."): each month's
+// first three letters, "sept" too, and none for "may", which is its own.
+var MonthAbbrevs = func() Set {
+	s := NewSet("sept")
+	for _, m := range monthNames {
+		if len(m) > 3 {
+			s[m[:3]] = true
+		}
+	}
+	return s
+}()
+
+// Months are the month names and their abbreviations.
+var Months = union(NewSet(monthNames...), MonthAbbrevs)
 
 // Weekdays are the days of the week.
 var Weekdays = NewSet("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -295,7 +310,11 @@ var NumberWords = NewSet("one", "two", "three", "four", "five", "six", "seven", 
 	"billions", "trillion", "trillions", "dozen", "dozens", "half")
 
 // Magnitudes scale a number ("$25 billion").
-var Magnitudes = NewSet("hundred", "thousand", "million", "billion", "trillion", "k", "m", "bn", "mn", "tn")
+var Magnitudes = NewSet("hundred", "k", "m", "bn", "mn", "tn").union(ScaleWords)
+
+// ScaleWords are the magnitudes written out that follow a number in a sum
+// ("25 billion dollars").
+var ScaleWords = NewSet("thousand", "million", "billion", "trillion")
 
 // Currencies are currency words that follow a number.
 var Currencies = NewSet("dollar", "dollars", "euro", "euros", "pound", "pounds", "cents", "cent",
@@ -333,8 +352,8 @@ var (
 	TitleAbbrevs = NewSet(
 		"mr", "mrs", "ms", "dr", "prof", "sen", "rep", "reps", "gov", "gen", "lt", "col", "sgt", "capt",
 		"cmdr", "adm", "maj", "st", "mt", "ft", "rev", "hon", "pres", "supt", "insp", "det", "messrs",
-		"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-		"vs", "v", "approx", "ca", "cf", "ave", "blvd", "rd", "e.g", "i.e", "mme", "mlle", "sra", "fr")
+		"vs", "v", "approx", "ca", "cf", "ave", "blvd", "rd", "e.g", "i.e", "mme", "mlle", "sra", "fr",
+	).union(MonthAbbrevs) // "Jan. 5"
 	// NumAbbrevs precede a number ("No. 1").
 	NumAbbrevs = NewSet("no", "nos", "vol", "vols", "fig", "figs", "pp", "art", "sec", "ch")
 	// SuffixAbbrevs often end a sentence, but need not.
@@ -349,236 +368,3 @@ var (
 	TimeZones = NewSet("eastern", "pacific", "central", "mountain", "et", "pt", "ct", "mt", "gmt",
 		"utc", "bst", "cet", "est", "edt", "pst", "pdt", "local", "time")
 )
-
-// Question words and the words around them that say what kind of answer a
-// question wants (used by the question analysis of package rank).
-var (
-	// WhWords open a question.
-	WhWords = NewSet("what", "which", "who", "whom", "whose", "when", "where", "why", "how",
-		"what's", "who's", "where's", "when's", "why's", "how's", "whats")
-	// QuestionFillers say what kind of answer is wanted, or are too
-	// generic to retrieve anything, beyond the stop words.
-	QuestionFillers = NewSet("tell", "please", "know", "article", "articles", "story", "stories",
-		"much", "many", "long", "often", "far", "big", "large", "old", "kind", "sort", "type",
-		"name", "exactly", "really", "actually", "anything", "something", "thing", "things",
-		"else", "get", "got", "does", "located", "situated", "happen", "happened")
-	// DateNouns after "what"/"which" ask for a date ("what year").
-	DateNouns = NewSet("year", "years", "date", "day", "month", "decade", "century", "era", "time", "period")
-	// PlaceNouns after "what"/"which" ask for a place ("in what country").
-	PlaceNouns = NewSet("country", "countries", "city", "cities", "state", "states", "town", "county",
-		"region", "continent", "province", "place", "island", "nation", "capital", "village", "area")
-	// PersonNouns after "what"/"which" ask for a person ("which actor").
-	PersonNouns = NewSet("person", "people", "man", "woman", "actor", "actress", "singer", "player",
-		"president", "author", "writer", "king", "queen", "leader", "team", "band", "artist", "character")
-	// MoneyWords make a "how much" question one about money.
-	MoneyWords = NewSet("lose", "lost", "losing", "cost", "costs", "pay", "paid", "spend", "spent",
-		"earn", "earned", "make", "made", "worth", "raise", "raised", "invest", "invested", "money",
-		"sell", "sold", "charge", "charged", "price", "revenue", "profit", "loss", "fine", "fined",
-		"budget", "fund", "funding", "salary", "fare", "fee", "fees", "dollars", "cash")
-	// MoneyNouns say only that a sum is wanted ("how much money").
-	MoneyNouns = NewSet("money", "sum", "cash", "funds", "amount")
-	// MeasureNouns name quantities: "what is the X" asks for a figure.
-	MeasureNouns = NewSet("deficit", "shortfall", "surplus", "budget", "fare", "fares", "fee",
-		"fees", "price", "cost", "population", "salary", "wage", "revenue", "income", "profit",
-		"loss", "debt", "rate", "total", "size", "height", "length", "width", "depth", "weight",
-		"area", "capacity", "value", "tax", "toll", "rent", "score", "temperature", "speed",
-		"distance", "age", "number", "amount", "turnout", "ridership", "attendance", "margin")
-	// Copulas link a subject to what defines it ("X is a …").
-	Copulas = NewSet("is", "are", "was", "were", "refers", "means", "describes", "denotes")
-)
-
-// Follow-up phrases of a conversation, compared with a question's words
-// joined by single spaces.
-var (
-	// MoreRequests ask for more on the same question.
-	MoreRequests = NewSet("more", "tell me more", "go on", "continue", "keep going", "anything else",
-		"what else", "and", "more please", "tell me more please", "more details", "what more",
-		"say more", "can you tell me more", "tell me more about that", "more about that",
-		"anything more", "what else do they say", "what else do the articles say", "and then", "then what")
-	// ConstraintOpeners start a question that only narrows the last one.
-	ConstraintOpeners = []string{"and ", "what about ", "how about ", "what of ", "and what about ", "same for ", "but "}
-	// AddresseeVerbs take the person spoken to as their object ("told
-	// reporters"), never the speaker.
-	AddresseeVerbs = NewSet("tell", "tells", "told", "telling", "warn", "warns", "warned", "warning",
-		"urge", "urges", "urged", "urging", "remind", "reminds", "reminded", "assure", "assured", "assures")
-	// OtherWords ask for something besides what was given.
-	OtherWords = NewSet("else", "other", "more", "again", "another")
-)
-
-// A question about the story as a whole ("what happened?", "what's going
-// on?", "give me the gist") is made of GenericWords and holds one of the
-// GenericCues.
-var (
-	GenericCues = NewSet("happen", "happened", "happening", "happens", "going", "news",
-		"story", "summary", "summarize", "summarise", "gist", "overview", "latest",
-		"headline", "headlines", "about", "tldr", "tl;dr", "recap", "new", "up")
-	GenericWords = NewSet("what", "what's", "whats", "is", "was", "are", "the", "a", "this",
-		"it", "that", "these", "all", "so", "far", "on", "give", "me", "us", "tell", "please",
-		"can", "could", "you", "quick", "short", "brief", "main", "key", "point", "points",
-		"in", "here", "there", "today", "and", "of", "just", "has", "have", "been", "did",
-		"does", "do", "there's", "it's", "today's", "hey", "hi", "ok", "okay", "story's")
-)
-
-// The words below serve the entities-and-quotes stage (package quotes).
-
-// irregularPlurals are the nouns among Irregular's forms.
-var irregularPlurals = NewSet("men", "women", "children", "people", "feet", "teeth", "mice",
-	"geese", "lives", "wives", "knives", "leaves", "halves", "thieves", "built-in")
-
-// PastForms are the irregular verb forms ("took", "gave", "told"); filled
-// from Irregular.
-var PastForms = func() Set {
-	out := Set{}
-	for f, l := range Irregular {
-		if !irregularPlurals[f] && f != l {
-			out[f] = true
-		}
-	}
-	return out
-}()
-
-// CommonVerbs are frequent present-tense verbs that end a subject phrase
-// ("The company continues to…", "She believes…").
-var CommonVerbs = NewSet("continues", "continue", "remains", "aims", "wants", "plans", "seeks",
-	"hopes", "calls", "describes", "sees", "believes", "thinks", "expects", "promises", "vows",
-	"pledges", "needs", "gets", "goes", "makes", "takes", "gives", "puts", "keeps", "knows")
-
-// ClauseWords open a clause: walking back from a verb, a subject stops at one.
-var ClauseWords = NewSet("that", "and", "but", "while", "as", "because", "when", "after",
-	"before", "since", "if", "which", "who", "so", "though", "although", "where", "whom")
-
-// LyNonAdverbs end in -ly yet are no adverbs.
-var LyNonAdverbs = NewSet("italy", "family", "apply", "supply", "reply", "ally", "july", "early",
-	"only", "rally", "belly", "bully", "jelly", "lily", "holy", "ugly", "silly", "daily", "weekly",
-	"monthly", "yearly", "likely", "lonely", "friendly", "elderly", "assembly", "anomaly", "comply",
-	"multiply", "fly", "rely", "butterfly", "monopoly", "homily", "folly")
-
-// TimeAdverbs stand between a subject and its verb without ending it ("Lee
-// later said", "she also told").
-var TimeAdverbs = NewSet("also", "later", "then", "once", "again", "previously", "recently",
-	"earlier", "first", "still", "never", "often", "always", "repeatedly", "simply", "even",
-	"already", "now", "since", "ultimately", "finally", "subsequently", "separately")
-
-// NameParticles are lower-case words inside a person's name ("Ludwig van
-// Beethoven", "María de la Cruz", "Osama bin Laden").
-var NameParticles = NewSet("de", "da", "del", "della", "di", "do", "dos", "das", "du", "van",
-	"von", "der", "den", "ter", "ten", "la", "le", "bin", "binti", "bint", "ibn", "al", "el",
-	"y", "e", "zu", "af", "av", "mac", "ap", "ben", "st")
-
-// DeterminerWords open a description ("the engineer", "a spokeswoman").
-var DeterminerWords = NewSet("the", "a", "an", "this", "that", "its", "his", "her", "their",
-	"our", "one", "another", "some", "several", "two", "three", "many")
-
-// Collectives stand for an organisation as a speaker ("the company said",
-// "the ministry said"): their head nouns besides OrgSuffixes.
-var Collectives = NewSet("company", "firm", "group", "retailer", "giant", "business",
-	"corporation", "campaign", "government", "administration", "team", "organization",
-	"organisation", "department", "agency", "ministry", "council", "committee", "party",
-	"statement", "spokesperson", "spokesman", "spokeswoman", "office", "police", "army",
-	"military", "court", "board", "union", "state", "city", "county", "magazine", "newspaper",
-	"paper", "network", "outlet", "website", "site", "report", "study", "survey", "letter")
-
-// PhrasalSpeech are two-word speech verbs ("went on", "shot back"): the
-// first word alone is no speech verb.
-var PhrasalSpeech = NewSet("went on", "goes on", "going on", "shot back", "fired back", "hit back",
-	"pointed out", "points out", "chimed in", "chimes in", "weighed in", "spoke up", "cut in",
-	"put it", "puts it", "summed up", "sums up", "went further", "followed up", "wrote back",
-	"called out", "cried out", "spoke out", "speaks out", "said of", "says of")
-
-// CompanyNouns stand for the article's main organisation ("the company
-// said", "the firm’s statement").
-var CompanyNouns = NewSet("company", "firm", "corporation", "retailer", "giant", "business",
-	"group", "maker", "manufacturer", "carrier", "chain", "startup", "conglomerate", "insurer",
-	"lender", "bank", "automaker", "airline", "publisher", "developer", "operator", "brand")
-
-// OtherPronouns are the personal pronouns Pronouns leaves out: first and
-// second person and "it", which state no gender.
-var OtherPronouns = NewSet("i", "me", "we", "us", "you", "it")
-
-// Coordinators join clauses; a quotation opening with one goes on with
-// earlier speech ("and we lost years of work").
-var Coordinators = NewSet("and", "but", "or", "so", "nor", "yet")
-
-// Prepositions head the phrases that follow a name or open a sentence ("an
-// adviser at the bank", "In 2019, …").
-var Prepositions = NewSet("of", "at", "for", "in", "with", "on", "by", "from", "to", "after",
-	"before", "during", "since", "under", "over", "about", "into", "through", "against")
-
-// DescribingVerbs describe what follows rather than quote it ("described
-// the plan as “a gamble”"); NamingVerbs holds the naming ones.
-var DescribingVerbs = NewSet("described", "describes", "describing", "describe", "deemed",
-	"considered", "hailed", "billed")
-
-// Figures (package facts): the words that give a figure its value.
-
-// NotCounted follow a number without being what it counts ("turns 6 next
-// Friday", "at 10:21 a.m.", "3 times").
-var NotCounted = NewSet("next", "last", "ago", "later", "earlier", "times", "percent", "a.m", "p.m",
-	"a.m.", "p.m.", "am", "pm", "o'clock", "each", "apiece", "per", "old", "straight", "consecutive")
-
-// CollectiveNouns are counted without a plural -s ("200 staff", "40 police").
-var CollectiveNouns = NewSet("police", "staff", "personnel", "cattle", "livestock", "crew", "sheep", "fish", "deer")
-
-// NumberValues are the values of the numbers written as words ("twenty
-// five" is 20 + 5); "a" counts one ("a billion dollars").
-var NumberValues = map[string]float64{
-	"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-	"nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-	"fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-	"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
-}
-
-// MagnitudeValues scale the number before them ("25bn", "3 million").
-var MagnitudeValues = map[string]float64{
-	"hundred": 1e2, "thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6,
-	"billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12, "dozen": 12,
-}
-
-// CurrencySigns map a currency sign, with its country prefix, to its ISO
-// code, longest first so "US$" wins over "$". "¥" is read as yen, its more
-// common use in English news.
-var CurrencySigns = []struct{ Sign, Code string }{
-	{"US$", "USD"}, {"NZ$", "NZD"}, {"HK$", "HKD"}, {"A$", "AUD"}, {"C$", "CAD"}, {"S$", "SGD"},
-	{"$", "USD"}, {"€", "EUR"}, {"£", "GBP"}, {"¥", "JPY"}, {"₹", "INR"},
-}
-
-// CurrencyCodes map a currency written out, or its code, to the ISO code.
-var CurrencyCodes = map[string]string{
-	"dollars": "USD", "euros": "EUR", "pounds": "GBP", "sterling": "GBP", "yen": "JPY",
-	"yuan": "CNY", "rupees": "INR", "usd": "USD", "eur": "EUR", "gbp": "GBP", "jpy": "JPY",
-	"cny": "CNY", "inr": "INR",
-}
-
-// MonthNumbers map the first three letters of a month's name to its number.
-var MonthNumbers = map[string]string{
-	"jan": "01", "feb": "02", "mar": "03", "apr": "04", "may": "05", "jun": "06", "jul": "07",
-	"aug": "08", "sep": "09", "oct": "10", "nov": "11", "dec": "12",
-}
-
-// PartOrdinals number the parts of a year ("first quarter" is Q1).
-var PartOrdinals = map[string]string{
-	"first": "1", "second": "2", "third": "3", "fourth": "4", "1st": "1", "2nd": "2", "3rd": "3",
-	"4th": "4", "final": "last", "last": "last",
-}
-
-// Summary (package summary): what makes a sentence unfit to stand alone.
-
-// LeaningOpeners start a sentence that leans on the one before it ("They
-// highlighted…", "However, …", "This comes after…"): read alone, it is not
-// understood.
-var LeaningOpeners = NewSet("he", "she", "they", "it", "its", "his", "her", "their", "them", "him",
-	"this", "that", "these", "those", "there", "however", "but", "and", "or", "nor", "so", "yet",
-	"still", "also", "additionally", "instead", "meanwhile", "moreover", "furthermore", "besides",
-	"unfortunately", "fortunately", "then", "thus", "hence", "therefore", "otherwise", "nonetheless",
-	"nevertheless", "likewise", "similarly", "conversely", "indeed", "anyway", "here", "such",
-	"both", "neither", "either", "another", "others", "afterwards", "later", "earlier")
-
-// BoilerplateOpeners start the furniture of a news page rather than news:
-// notes to readers, calls to action, bylines and credits.
-var BoilerplateOpeners = []string{
-	"editor's note", "click here", "scroll down", "read more", "sign up", "subscribe", "follow us",
-	"follow him", "follow her", "copyright", "all rights reserved", "this story has been",
-	"this article", "watch:", "watch the", "photo:", "image:", "video:", "getty images",
-	"advertisement", "related:", "see also", "share this", "e-mail to a friend", "email to a friend",
-	"the associated press contributed", "reporting by", "correction:",
-}

@@ -208,7 +208,7 @@ func boundary(text string, b Span, i int, r rune, j int, closed bool) bool {
 	word := prevWord(text, b.Start, i)
 	if k == j {
 		// No space: "assistant.”Despite" is two sentences glued together;
-		// "$25.5", "Amazon.com" and "U.S." are not.
+		// "$25.5", "example.com" and "U.S." are not.
 		if !unicode.IsUpper(next) && next != '“' {
 			return false
 		}
@@ -221,14 +221,14 @@ func boundary(text string, b Span, i int, r rune, j int, closed bool) bool {
 		return false // "e.g. the", "…and then"
 	}
 	if closed && (r == '?' || r == '!') && speechVerbAfter(text, k, b.End) {
-		return false // “Why?” Jassy asked.
+		return false // “Why?” Okafor asked.
 	}
 	if r != '.' || closed || j-i > 1 {
 		return true
 	}
 	lw := strings.ToLower(strings.TrimRight(word, "."))
 	if TitleAbbrevs[lw] {
-		return false // Mr. Jassy, Jan. 5
+		return false // Mr. Okafor, Jan. 5
 	}
 	if NumAbbrevs[lw] && unicode.IsDigit(next) {
 		return false // No. 1
@@ -238,7 +238,7 @@ func boundary(text string, b Span, i int, r rune, j int, closed bool) bool {
 		return !TimeZones[strings.ToLower(nextWord(text, k, b.End))]
 	}
 	if SuffixAbbrevs[lw] || isInitialism(word) {
-		// "U.S. Steel" and "Amazon.com Inc. said" go on; "in the U.S. The
+		// "U.S. Steel" and "Example.com Inc. said" go on; "in the U.S. The
 		// company" ends: only a common sentence opener after it ends it.
 		return sentenceOpener(text, k, b.End)
 	}
