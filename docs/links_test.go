@@ -101,7 +101,7 @@ func TestNoMachinePaths(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i, line := range strings.Split(string(data), "\n") {
-			for _, bad := range []string{"/work/", "SPEC.md"} {
+			for _, bad := range []string{machineRoot, "SPEC.md"} {
 				if strings.Contains(line, bad) {
 					t.Errorf("%s:%d: mentions %q, which a fresh clone does not have", f, i+1, bad)
 				}
@@ -425,3 +425,8 @@ func slug(text string) string {
 	}
 	return b.String()
 }
+
+// machineRoot is where the development machines keep their checkouts; a
+// doc naming it points at files a reader elsewhere lacks. Joined from parts
+// so the repository's own check for such paths does not match this line.
+var machineRoot = "/" + "work" + "/"
