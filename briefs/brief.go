@@ -8,6 +8,7 @@ import (
 	"unicode"
 
 	"github.com/alexa-brief/alexa-brief/briefs/summary"
+	"github.com/alexa-brief/alexa-brief/briefs/text"
 )
 
 // maxRanked bounds the ranked list a brief is served from: more points than
@@ -62,7 +63,12 @@ func (c *Corpus) rankBrief() rankedBrief {
 		for i, d := range p.Docs {
 			src[i] = c.articles[d].ID
 		}
-		rb.points = append(rb.points, Point{Text: c.sents[p.Sentence].text, Sources: src})
+		s := c.sents[p.Sentence]
+		t := s.text
+		if s.pos == 0 {
+			t = t[text.Dateline(t):] // a dateline is page furniture, not the point
+		}
+		rb.points = append(rb.points, Point{Text: t, Sources: src})
 	}
 	// The story's title is that of the article the brief leads with.
 	rb.title = c.articles[0].Title

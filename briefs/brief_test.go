@@ -308,6 +308,30 @@ func TestBriefSingleArticleLead(t *testing.T) {
 	}
 }
 
+// A lead point drops its dateline: the place and agency are page furniture,
+// and the point is still a verbatim substring of its article.
+func TestBriefPointDropsDateline(t *testing.T) {
+	tests := []struct{ lead, want string }{
+		{"OSLO, Norway (Reuters) -- Globex cut 1,200 jobs on Monday as demand for its kettles collapsed.", "Globex cut 1,200 jobs"},
+		{"WASHINGTON — Globex cut 1,200 jobs on Monday as demand for its kettles collapsed.", "Globex cut 1,200 jobs"},
+		{"Globex cut 1,200 jobs on Monday as demand for its kettles collapsed.", "Globex cut 1,200 jobs"},
+	}
+	for _, tt := range tests {
+		body := tt.lead + " The cuts will save $300 million a year, Globex said.\n\nGlobex cut jobs at the kettle plant before."
+		c, err := New([]Article{{ID: "one", Text: body}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := c.Brief(1).Points[0].Text
+		if !strings.HasPrefix(got, tt.want) {
+			t.Errorf("lead %q: point = %q, want it to start %q", tt.lead, got, tt.want)
+		}
+		if !strings.Contains(body, got) {
+			t.Errorf("point %q is not a substring of its article", got)
+		}
+	}
+}
+
 // Page furniture and sentences that lean on the one before are not points
 // while a sentence that stands alone is left.
 func TestBriefSkipsFurniture(t *testing.T) {
