@@ -56,19 +56,34 @@ type result struct {
 
 // newIndex builds the rank index of the corpus's sentences.
 func newIndex(c *Corpus) *rank.Index {
-	sents := make([]rank.Sentence, len(c.sents))
-	for i, s := range c.sents {
-		sents[i] = rank.Sentence{Text: s.text, Doc: s.doc, Para: s.para}
-	}
-	titles := make([]string, len(c.articles))
-	for d, a := range c.articles {
-		// A title cut from the first sentence is that sentence, not a
-		// label of what the article is about.
-		if ids := c.byDoc[d]; len(ids) == 0 || !titleFromLead(a.Title, c.sents[ids[0]].text) {
-			titles[d] = a.Title
+	return rank.NewIndex(indexSentences(c, 0), titles(c, 0))
+}
+
+// indexSentences are the sentences of c's articles from index first on,
+// as package rank indexes them.
+func indexSentences(c *Corpus, first int) []rank.Sentence {
+	var sents []rank.Sentence
+	for _, ids := range c.byDoc[first:] {
+		for _, id := range ids {
+			s := c.sents[id]
+			sents = append(sents, rank.Sentence{Text: s.text, Doc: s.doc, Para: s.para})
 		}
 	}
-	return rank.NewIndex(sents, titles)
+	return sents
+}
+
+// titles are the titles of c's articles from index first on, as retrieval
+// matches them.
+func titles(c *Corpus, first int) []string {
+	out := make([]string, len(c.articles)-first)
+	for d := first; d < len(c.articles); d++ {
+		// A title cut from the first sentence is that sentence, not a
+		// label of what the article is about.
+		if ids := c.byDoc[d]; len(ids) == 0 || !titleFromLead(c.articles[d].Title, c.sents[ids[0]].text) {
+			out[d-first] = c.articles[d].Title
+		}
+	}
+	return out
 }
 
 // search retrieves and ranks the candidates of q; exclude, when non-nil,

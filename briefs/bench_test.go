@@ -265,3 +265,20 @@ func TestNew10k(t *testing.T) {
 		t.Errorf("brief: %d points", len(b.Points))
 	}
 }
+
+// BenchmarkWithOne10k adds one article to a corpus of 10,000 (With), to set
+// beside BenchmarkNew10k's full rebuild: a live story grows this way.
+func BenchmarkWithOne10k(b *testing.B) {
+	arts := genArticles(10001, 1)
+	base, err := New(arts[:10000])
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		c, err := base.With(arts[10000:])
+		if err != nil || len(c.Articles()) != 10001 {
+			b.Fatal(err)
+		}
+	}
+}

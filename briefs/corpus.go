@@ -2,8 +2,11 @@ package briefs
 
 import (
 	"crypto/sha256"
+	"encoding"
 	"encoding/hex"
 	"fmt"
+	"hash"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -23,6 +26,7 @@ import (
 //	func EmbeddedArticles() ([]Article, error)
 //	func LoadDir(dir string) ([]Article, error)        // *.txt and *.md under dir, front matter
 //	func ParseArticle(id string, data []byte) (Article, error)
+//	func (c *Corpus) With(more []Article) (*Corpus, error) // adds articles incrementally
 //	func (c *Corpus) Articles() []Article
 //	func (c *Corpus) Version() string                  // stable hash of the articles
 //	func (c *Corpus) Brief(maxPoints int) Brief         // cached per corpus
@@ -42,8 +46,9 @@ type Exchange struct {
 
 // Corpus holds the articles and their indexes.
 type Corpus struct {
-	articles []Article
-	version  string
+	articles  []Article
+	version   string
+	hashState []byte // the version hash's running state, for With
 
 	// sents holds every sentence of every article, in article order;
 	// byDoc[d] lists the ids (indexes into sents) of article d's sentences.
@@ -77,40 +82,84 @@ func New(articles []Article) (*Corpus, error) {
 	if len(articles) == 0 {
 		return nil, fmt.Errorf("briefs: empty corpus: no articles")
 	}
-	c := &Corpus{articles: make([]Article, len(articles))}
-	seen := make(map[string]int, len(articles))
-	h := sha256.New()
-	for i, a := range articles {
-		if a.ID == "" {
-			return nil, fmt.Errorf("briefs: article %d has no id", i+1)
-		}
-		if j, dup := seen[a.ID]; dup {
-			return nil, fmt.Errorf("briefs: duplicate article id %q (articles %d and %d)", a.ID, j+1, i+1)
-		}
-		seen[a.ID] = i
-		if !utf8.ValidString(a.Text) {
-			return nil, fmt.Errorf("briefs: article %q: text is not valid UTF-8", a.ID)
-		}
-		if strings.TrimSpace(a.Text) == "" {
-			return nil, fmt.Errorf("briefs: article %q: empty text", a.ID)
-		}
-		if strings.TrimSpace(a.Title) == "" {
-			a.Title = deriveTitle(a.Text)
-		}
-		c.articles[i] = a
-		// Length-prefixed fields keep the hash unambiguous.
-		fmt.Fprintf(h, "%d:%s%d:%s", len(a.ID), a.ID, len(a.Text), a.Text)
+	c := &Corpus{}
+	if err := c.append(articles, sha256.New()); err != nil {
+		return nil, err
 	}
-	c.version = hex.EncodeToString(h.Sum(nil))[:16]
-	c.segment()
 	c.qa = newIndex(c)
 	return c, nil
 }
 
-// segment fills c.sents and c.byDoc.
-func (c *Corpus) segment() {
-	c.byDoc = make([][]int, len(c.articles))
-	for d := range c.articles {
+// With returns a corpus of c's articles followed by more, as New(c's
+// articles + more) would build it, without redoing c's work: only the new
+// articles are segmented and indexed (rank.Index.Extend), and the derived
+// views (quotes, facts, brief) are recomputed lazily, on first use of the
+// new corpus. c is unchanged and stays valid for its readers.
+func (c *Corpus) With(more []Article) (*Corpus, error) {
+	if len(more) == 0 {
+		return c, nil
+	}
+	h := sha256.New()
+	if err := h.(encoding.BinaryUnmarshaler).UnmarshalBinary(c.hashState); err != nil {
+		return nil, fmt.Errorf("briefs: extend corpus: %w", err)
+	}
+	nc := &Corpus{
+		articles: slices.Clip(c.articles),
+		sents:    slices.Clip(c.sents),
+		byDoc:    slices.Clip(c.byDoc),
+	}
+	old := len(c.articles)
+	if err := nc.append(more, h); err != nil {
+		return nil, err
+	}
+	nc.qa = c.qa.Extend(indexSentences(nc, old), titles(nc, old))
+	return nc, nil
+}
+
+// append validates articles and adds them to c (segmented) and to the
+// running version hash h, whose state c keeps for With.
+func (c *Corpus) append(articles []Article, h hash.Hash) error {
+	seen := make(map[string]bool, len(c.articles)+len(articles))
+	for _, a := range c.articles {
+		seen[a.ID] = true
+	}
+	first := len(c.articles)
+	for i, a := range articles {
+		n := first + i + 1
+		if a.ID == "" {
+			return fmt.Errorf("briefs: article %d has no id", n)
+		}
+		if seen[a.ID] {
+			return fmt.Errorf("briefs: duplicate article id %q (article %d)", a.ID, n)
+		}
+		seen[a.ID] = true
+		if !utf8.ValidString(a.Text) {
+			return fmt.Errorf("briefs: article %q: text is not valid UTF-8", a.ID)
+		}
+		if strings.TrimSpace(a.Text) == "" {
+			return fmt.Errorf("briefs: article %q: empty text", a.ID)
+		}
+		if strings.TrimSpace(a.Title) == "" {
+			a.Title = deriveTitle(a.Text)
+		}
+		c.articles = append(c.articles, a)
+		// Length-prefixed fields keep the hash unambiguous.
+		fmt.Fprintf(h, "%d:%s%d:%s", len(a.ID), a.ID, len(a.Text), a.Text)
+	}
+	state, err := h.(encoding.BinaryMarshaler).MarshalBinary()
+	if err != nil {
+		return fmt.Errorf("briefs: corpus version: %w", err)
+	}
+	c.hashState = state
+	c.version = hex.EncodeToString(h.Sum(nil))[:16]
+	c.segment(first)
+	return nil
+}
+
+// segment appends to c.sents and c.byDoc the sentences of the articles
+// from index first on.
+func (c *Corpus) segment(first int) {
+	for d := first; d < len(c.articles); d++ {
 		body := c.articles[d].Text
 		// A headline line is the article's title, not a sentence of its
 		// body: it must not become a point, a fact's sentence or an answer.
@@ -133,7 +182,7 @@ func (c *Corpus) segment() {
 				text: body[start:end],
 			})
 		}
-		c.byDoc[d] = ids
+		c.byDoc = append(c.byDoc, ids)
 	}
 }
 

@@ -1,6 +1,7 @@
 package rank
 
 import (
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -32,6 +33,7 @@ type Index struct {
 	seq      []int32  // term ids of the non-stop words
 	seqCap   []bool   // parallel to seq: written with a capital, not first word
 	length   []uint16 // len of the sentence's seq
+	total    int      // sum of length
 	avgLen   float64
 
 	typStart []int32 // sentence s's typed tokens are typ[typStart[s]:typStart[s+1]]
@@ -85,25 +87,78 @@ func NewIndex(sents []Sentence, titles []string) *Index {
 		vocab:    make(map[string]int32),
 		seqStart: make([]int32, 0, n+1),
 		typStart: make([]int32, 0, n+1),
-		length:   make([]uint16, n),
-		flags:    make([]uint8, n),
-		copula:   make([]uint8, n),
-		appos:    make([]uint64, n),
-		doc:      make([]int32, n),
-		pos:      make([]int32, n),
-		para:     make([]int32, n),
+		length:   make([]uint16, 0, n),
+		flags:    make([]uint8, 0, n),
+		copula:   make([]uint8, 0, n),
+		appos:    make([]uint64, 0, n),
+		doc:      make([]int32, 0, n),
+		pos:      make([]int32, 0, n),
+		para:     make([]int32, 0, n),
 		known:    make(map[string]bool),
 		inTitle:  make(map[int32]bool),
 	}
+	ix.add(sents, titles, nil)
+	return ix
+}
+
+// Extend returns a new index holding ix's sentences and articles followed
+// by sents and titles: sents[i].Doc counts on from ix's articles (the
+// first new article is Doc == ix's article count), titles are the new
+// articles'. ix is left unchanged and stays valid, so readers of the old
+// index are never disturbed; the cost is the new sentences' analysis plus
+// copying the vocabulary and the index's arrays, not a rebuild.
+func (ix *Index) Extend(sents []Sentence, titles []string) *Index {
+	nx := &Index{
+		vocab:    maps.Clone(ix.vocab),
+		df:       slices.Clip(ix.df),
+		post:     slices.Clone(ix.post),
+		ptf:      slices.Clone(ix.ptf),
+		seqStart: slices.Clip(ix.seqStart[:len(ix.seqStart)-1]),
+		seq:      slices.Clip(ix.seq),
+		seqCap:   slices.Clip(ix.seqCap),
+		length:   slices.Clip(ix.length),
+		total:    ix.total,
+		typStart: slices.Clip(ix.typStart[:len(ix.typStart)-1]),
+		typ:      slices.Clip(ix.typ),
+		flags:    slices.Clip(ix.flags),
+		copula:   slices.Clip(ix.copula),
+		appos:    slices.Clip(ix.appos),
+		doc:      slices.Clip(ix.doc),
+		pos:      slices.Clip(ix.pos),
+		docLen:   slices.Clip(ix.docLen),
+		docStart: slices.Clip(ix.docStart),
+		para:     slices.Clip(ix.para),
+		titles:   slices.Clip(ix.titles),
+		inTitle:  maps.Clone(ix.inTitle),
+		known:    maps.Clone(ix.known),
+	}
+	// A term's postings may have spare capacity that another extension of
+	// ix also appends into: the first append of each term copies them.
+	nx.add(sents, titles, map[int32]bool{})
+	return nx
+}
+
+// add indexes sents, which continue the index's article order, and the new
+// articles' titles. With owned non-nil, postings are copied before their
+// first append (see Extend).
+func (ix *Index) add(sents []Sentence, titles []string, owned map[int32]bool) {
+	base := len(ix.length)
+	docs := len(ix.docLen)
 	counts := make(map[int32]int)
 	var ids []int32
-	total := 0
 	lastDoc, p := -1, 0
-	for s, st := range sents {
+	for i, st := range sents {
+		s := base + i
 		if st.Doc != lastDoc {
 			lastDoc, p = st.Doc, 0
 		}
-		ix.doc[s], ix.pos[s], ix.para[s] = int32(st.Doc), int32(p), int32(st.Para)
+		ix.doc = append(ix.doc, int32(st.Doc))
+		ix.pos = append(ix.pos, int32(p))
+		ix.para = append(ix.para, int32(st.Para))
+		ix.length = append(ix.length, 0)
+		ix.flags = append(ix.flags, 0)
+		ix.copula = append(ix.copula, 0)
+		ix.appos = append(ix.appos, 0)
 		p++
 		ix.seqStart = append(ix.seqStart, int32(len(ix.seq)))
 		ix.typStart = append(ix.typStart, int32(len(ix.typ)))
@@ -118,40 +173,49 @@ func NewIndex(sents []Sentence, titles []string) *Index {
 		}
 		sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 		for _, id := range ids {
+			if owned != nil && !owned[id] {
+				owned[id] = true
+				ix.post[id] = slices.Clip(ix.post[id])
+				ix.ptf[id] = slices.Clip(ix.ptf[id])
+			}
 			ix.df[id]++
 			ix.post[id] = append(ix.post[id], int32(s))
 			ix.ptf[id] = append(ix.ptf[id], uint16(min(counts[id], math.MaxUint16)))
 		}
 		ln := len(ix.seq) - int(ix.seqStart[s])
 		ix.length[s] = uint16(min(ln, math.MaxUint16))
-		total += ln
+		ix.total += ln
 	}
 	ix.seqStart = append(ix.seqStart, int32(len(ix.seq)))
 	ix.typStart = append(ix.typStart, int32(len(ix.typ)))
-	ix.docLen = make([]int32, max(len(titles), lastDoc+1))
-	ix.docStart = make([]int32, len(ix.docLen))
-	for s := len(ix.doc) - 1; s >= 0; s-- {
+	ndocs := max(docs+len(titles), lastDoc+1)
+	for len(ix.docLen) < ndocs {
+		ix.docLen = append(ix.docLen, 0)
+		ix.docStart = append(ix.docStart, 0)
+	}
+	for s := len(ix.doc) - 1; s >= base; s-- {
 		d := ix.doc[s]
 		ix.docLen[d]++
 		ix.docStart[d] = int32(s)
 	}
-	ix.titles = make([][]int32, len(titles))
-	for d, t := range titles {
+	for _, t := range titles {
+		var tt []int32
 		for _, w := range text.Words(t) {
 			if text.IsStop(w) {
 				continue
 			}
 			id := ix.id(text.Norm(w))
-			ix.titles[d] = append(ix.titles[d], id)
+			tt = append(tt, id)
 			ix.inTitle[id] = true
 		}
+		ix.titles = append(ix.titles, tt)
 	}
+	n := len(ix.length)
 	ix.avgLen = 1
-	if n > 0 && total > 0 {
-		ix.avgLen = float64(total) / float64(n)
+	if n > 0 && ix.total > 0 {
+		ix.avgLen = float64(ix.total) / float64(n)
 	}
 	ix.pool.New = func() any { return &scratch{acc: make([]float32, n)} }
-	return ix
 }
 
 // id returns the id of term t, adding it to the vocabulary.
