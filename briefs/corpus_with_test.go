@@ -73,3 +73,52 @@ func TestWithRefusesBadArticles(t *testing.T) {
 		t.Errorf("With(nil) = %p, %v; want the corpus itself", got, err)
 	}
 }
+
+func TestChangedFigures(t *testing.T) {
+	c, err := New(withArticles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := c.ChangedFigures(func(id string) bool { return id == "update" })
+	if len(got) != 1 {
+		t.Fatalf("got %d changes %+v, want 1", len(got), got)
+	}
+	if g := got[0]; g.Value != "$430 million" || g.Was != "$340 million" || !g.Up || g.Sources[0] != "update" {
+		t.Errorf("change = %+v, want $430 million up from $340 million in update", g)
+	}
+	// The first reports change nothing: no later article restates a figure.
+	if got := c.ChangedFigures(func(id string) bool { return id == "grant" }); len(got) != 0 {
+		t.Errorf("grant: changes %+v, want none", got)
+	}
+}
+
+func TestChangedFiguresTable(t *testing.T) {
+	first := Article{ID: "first", Text: "The defence contract is worth $412 million, the ministry said. The Ministry of Defence hired 300 engineers for it."}
+	tests := []struct {
+		name, later string
+		want        []string // "value<was" or "value>was"
+	}{
+		{"restated without the old value", "The ministry said the contract is now worth $430 million.", []string{"$430 million>$412 million"}},
+		{"fell", "The contract shrank to $390 million after the review.", []string{"$390 million<$412 million"}},
+		{"another quantity", "The Ministry of Defence spent $55 million on a new radar.", nil},
+		{"a count of something else", "The ministry said 40 ships were delayed by the contract.", nil},
+		{"the same value", "The $412 million contract was signed on Monday.", nil},
+	}
+	for _, tt := range tests {
+		c, err := New([]Article{first, {ID: "later", Text: tt.later}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, ch := range c.ChangedFigures(func(id string) bool { return id == "later" }) {
+			dir := "<"
+			if ch.Up {
+				dir = ">"
+			}
+			got = append(got, ch.Value+dir+ch.Was)
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
