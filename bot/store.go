@@ -14,10 +14,11 @@ var ErrNotFound = errors.New("not found")
 // ErrSchemaTooNew is returned when the database was migrated by a newer binary.
 var ErrSchemaTooNew = errors.New("database schema is newer than this binary")
 
-// ErrClaimLost is returned by FinishSlot when the caller no longer holds the
-// claim: its lease expired and another owner took the slot over, or it was
-// released. The outcome is not recorded; the new owner's is.
-var ErrClaimLost = errors.New("slot claim no longer held")
+// ErrClaimLost is returned by FinishSlot and FinishFeedItem when the caller
+// no longer holds the claim: its lease expired and another owner took the
+// slot or item over, or it was released. The outcome is not recorded; the
+// new owner's is.
+var ErrClaimLost = errors.New("claim no longer held")
 
 // Subscription is one channel's digest schedule.
 type Subscription struct {
@@ -71,8 +72,14 @@ type Install struct {
 }
 
 // Store is everything the core keeps. adapters/sqlite and adapters/postgres
-// implement it and pass the same conformance suite (bot/storetest).
+// implement it and pass the same conformance suite (bot/storetest). The
+// stored corpus, the channels' stories and the feeds are the smaller
+// interfaces of stories.go, for code that needs only them.
 type Store interface {
+	ArticleStore
+	ChannelStories
+	FeedStore
+
 	// Subscriptions: one per scope; Put replaces an existing one, keeping
 	// its ID (and so its ledger) and setting CreatedAt to s.CreatedAt, or to
 	// now when zero. Delete removes the subscription's ledger too.
@@ -131,12 +138,6 @@ type Store interface {
 	// Installs: bot tokens per workspace or guild.
 	PutInstall(ctx context.Context, in Install) error
 	Install(ctx context.Context, platform, team string) (Install, error) // ErrNotFound
-
-	// Articles ingested into the stored corpus, deduplicated by id and by
-	// identical text (added is false and nothing changes); listed in the
-	// order they were added.
-	AddArticle(ctx context.Context, a briefs.Article) (added bool, err error)
-	Articles(ctx context.Context) ([]briefs.Article, error)
 
 	Ping(ctx context.Context) error
 	Close() error

@@ -42,6 +42,12 @@ type Store struct {
 // Open connects to the database at rawURL (postgres:// or postgresql://)
 // and migrates it. Errors never contain the URL's password.
 func Open(ctx context.Context, rawURL string) (*Store, error) {
+	return open(ctx, rawURL, SchemaVersion())
+}
+
+// open is Open migrating up to version only (tests of upgrades open a
+// database as an older binary left it).
+func open(ctx context.Context, rawURL string, version int) (*Store, error) {
 	secret := password(rawURL)
 	cfg, err := pgxpool.ParseConfig(rawURL)
 	if err != nil {
@@ -57,7 +63,7 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: open %s: %s", target, scrub(err, secret))
 	}
-	if err := s.migrate(ctx); err != nil {
+	if err := s.migrate(ctx, version); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: migrate %s: %w", target, s.clean(err))
 	}
@@ -125,14 +131,15 @@ func SchemaVersion() int {
 	return len(ms)
 }
 
-// migrate applies pending migrations one transaction each; the advisory
-// lock makes replicas starting together take turns, and each re-reads the
-// version once it holds the lock.
-func (s *Store) migrate(ctx context.Context) error {
+// migrate applies pending migrations up to version, one transaction each;
+// the advisory lock makes replicas starting together take turns, and each
+// re-reads the version once it holds the lock.
+func (s *Store) migrate(ctx context.Context, version int) error {
 	ms, err := migrations()
 	if err != nil {
 		return err
 	}
+	ms = ms[:min(version, len(ms))]
 	for {
 		done, err := s.migrateOne(ctx, ms)
 		if err != nil || done {

@@ -8,7 +8,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/alexa-brief/alexa-brief/bot"
-	"github.com/alexa-brief/alexa-brief/briefs"
 	"github.com/alexa-brief/alexa-brief/internal/sqlstore"
 )
 
@@ -296,32 +295,4 @@ func (s *Store) Install(ctx context.Context, platform, team string) (bot.Install
 		return bot.Install{}, s.wrap("install", err)
 	}
 	return in, nil
-}
-
-// AddArticle stores a, unless its id or its exact text is already stored.
-func (s *Store) AddArticle(ctx context.Context, a briefs.Article) (bool, error) {
-	if err := sqlstore.CheckArticle(a); err != nil {
-		return false, s.wrap("add article", err)
-	}
-	tag, err := s.pool.Exec(ctx, `
-		INSERT INTO articles (id, text_hash, title, source, url, published, author, body, added_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now()) ON CONFLICT DO NOTHING`,
-		a.ID, sqlstore.TextHash(a.Text), a.Title, a.Source, a.URL, a.Published, a.Author, a.Text)
-	if err != nil {
-		return false, s.wrap("add article "+a.ID, err)
-	}
-	return tag.RowsAffected() == 1, nil
-}
-
-// Articles lists the stored articles in the order they were added.
-func (s *Store) Articles(ctx context.Context) ([]briefs.Article, error) {
-	rows, err := s.pool.Query(ctx, "SELECT "+sqlstore.ArticleCols+" FROM articles ORDER BY seq")
-	if err != nil {
-		return nil, s.wrap("articles", err)
-	}
-	as, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (briefs.Article, error) { return sqlstore.ScanArticle(r) })
-	if err != nil {
-		return nil, s.wrap("articles", err)
-	}
-	return as, nil
 }

@@ -45,6 +45,12 @@ type Store struct {
 // A corrupt file, an unwritable path or a schema newer than this binary
 // fails here, with the path and the reason.
 func Open(ctx context.Context, path string) (*Store, error) {
+	return open(ctx, path, SchemaVersion())
+}
+
+// open is Open migrating up to version only (tests of upgrades open a
+// database as an older binary left it).
+func open(ctx context.Context, path string, version int) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("sqlite: empty database path")
 	}
@@ -79,7 +85,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		writer.Close()
 		return nil, fmt.Errorf("sqlite: open %q: cannot switch to WAL mode (journal mode is %s); is the file on a network share?", path, mode)
 	}
-	if err := s.migrate(ctx); err != nil {
+	if err := s.migrate(ctx, version); err != nil {
 		writer.Close()
 		return nil, err
 	}
@@ -128,14 +134,15 @@ func SchemaVersion() int {
 	return len(ms)
 }
 
-// migrate applies the pending migrations, each in its own transaction with
+// migrate applies the pending migrations up to version, each in its own transaction with
 // the version it records, so a crash leaves the schema at a whole version.
 // BEGIN IMMEDIATE serialises processes migrating the same file.
-func (s *Store) migrate(ctx context.Context) error {
+func (s *Store) migrate(ctx context.Context, version int) error {
 	ms, err := migrations()
 	if err != nil {
 		return err
 	}
+	ms = ms[:min(version, len(ms))]
 	for {
 		done, err := s.migrateOne(ctx, ms)
 		if err != nil {

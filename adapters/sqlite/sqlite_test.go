@@ -240,7 +240,8 @@ func crashChild(path string) {
 				os.Exit(6)
 			}
 		}
-		if _, err := s.AddArticle(ctx, briefs.Article{ID: fmt.Sprintf("a%06d", i), Title: "t", Text: strings.Repeat(fmt.Sprintf("body %d. ", i), 50)}); err != nil {
+		a := briefs.Article{ID: fmt.Sprintf("a%06d", i), Title: "t", Text: strings.Repeat(fmt.Sprintf("body %d. ", i), 50)}
+		if _, _, err := s.AddArticle(ctx, bot.StoredArticle{Article: a, Origin: bot.OriginFile}); err != nil {
 			os.Exit(7)
 		}
 		turns := make([]bot.Turn, bot.MaxTurns)

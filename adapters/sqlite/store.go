@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/alexa-brief/alexa-brief/bot"
-	"github.com/alexa-brief/alexa-brief/briefs"
 	"github.com/alexa-brief/alexa-brief/internal/sqlstore"
 )
 
@@ -333,36 +332,4 @@ func (s *Store) Install(ctx context.Context, platform, team string) (bot.Install
 		return bot.Install{}, fmt.Errorf("sqlite: install: %w", err)
 	}
 	return in, nil
-}
-
-// AddArticle stores a, unless its id or its exact text is already stored.
-func (s *Store) AddArticle(ctx context.Context, a briefs.Article) (bool, error) {
-	if err := sqlstore.CheckArticle(a); err != nil {
-		return false, fmt.Errorf("sqlite: add article: %w", err)
-	}
-	res, err := s.writer.ExecContext(ctx, `
-		INSERT INTO articles (id, text_hash, title, source, url, published, author, body, added_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-		a.ID, sqlstore.TextHash(a.Text), a.Title, a.Source, a.URL, a.Published, a.Author, a.Text, s.now().Unix())
-	if err != nil {
-		return false, fmt.Errorf("sqlite: add article %s: %w", a.ID, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("sqlite: add article %s: %w", a.ID, err)
-	}
-	return n == 1, nil
-}
-
-// Articles lists the stored articles in the order they were added.
-func (s *Store) Articles(ctx context.Context) ([]briefs.Article, error) {
-	rows, err := s.reader.QueryContext(ctx, "SELECT "+sqlstore.ArticleCols+" FROM articles ORDER BY seq")
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: articles: %w", err)
-	}
-	as, err := collect(rows, sqlstore.ScanArticle)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: articles: %w", err)
-	}
-	return as, nil
 }

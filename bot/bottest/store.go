@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/alexa-brief/alexa-brief/bot"
-	"github.com/alexa-brief/alexa-brief/briefs"
 )
 
 var _ bot.Store = (*Store)(nil)
@@ -25,8 +24,8 @@ type Store struct {
 	seen     map[string]bool
 	ledger   map[int64][]bot.Delivery
 	installs map[string]bot.Install
-	articles []briefs.Article
-	now      func() time.Time
+	corpus
+	now func() time.Time
 
 	Err error
 }
@@ -43,6 +42,7 @@ func NewStore(now func() time.Time) *Store {
 		seen:     map[string]bool{},
 		ledger:   map[int64][]bot.Delivery{},
 		installs: map[string]bot.Install{},
+		corpus:   newCorpus(),
 		now:      now,
 	}
 }
@@ -365,30 +365,6 @@ func (s *Store) Install(ctx context.Context, platform, team string) (bot.Install
 		return bot.Install{}, bot.ErrNotFound
 	}
 	return in, nil
-}
-
-func (s *Store) AddArticle(ctx context.Context, a briefs.Article) (bool, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.Err != nil {
-		return false, s.Err
-	}
-	for _, old := range s.articles {
-		if old.ID == a.ID || old.Text == a.Text {
-			return false, nil
-		}
-	}
-	s.articles = append(s.articles, a)
-	return true, nil
-}
-
-func (s *Store) Articles(ctx context.Context) ([]briefs.Article, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.Err != nil {
-		return nil, s.Err
-	}
-	return append([]briefs.Article(nil), s.articles...), nil
 }
 
 func (s *Store) Ping(ctx context.Context) error {

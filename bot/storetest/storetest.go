@@ -51,6 +51,30 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"LedgerOrdering", testLedgerOrdering},
 		{"Installs", testInstalls},
 		{"Articles", testArticles},
+		{"ArticleRoundTrip", testArticleRoundTrip},
+		{"ArticleDuplicates", testArticleDuplicates},
+		{"ArticleBadInput", testArticleBadInput},
+		{"ArticleConcurrentOneAdded", testArticleConcurrent},
+		{"Copies", testCopies},
+		{"RemoveArticle", testRemoveArticle},
+		{"ArticlesAfter", testArticlesAfter},
+		{"Revision", testRevision},
+		{"StoryRoundTrip", testStoryRoundTrip},
+		{"StoryValidation", testStoryValidation},
+		{"LinkArticle", testLinkArticle},
+		{"DeleteStory", testDeleteStory},
+		{"ChannelStoryScopeIsolation", testChannelStory},
+		{"FeedRoundTrip", testFeedRoundTrip},
+		{"FeedBadInput", testFeedBadInput},
+		{"FeedState", testFeedState},
+		{"ClaimFeedPoll", testClaimFeedPoll},
+		{"ClaimFeedPollConcurrentOneWinner", testClaimFeedPollConcurrent},
+		{"ClaimFeedItem", testClaimFeedItem},
+		{"ClaimFeedItemConcurrentOneWinner", testClaimFeedItemConcurrent},
+		{"ClaimFeedItemExpiredTakenOver", testClaimFeedItemExpired},
+		{"FinishFeedItem", testFinishFeedItem},
+		{"MarkFeedItems", testMarkFeedItems},
+		{"DeleteFeed", testDeleteFeed},
 		{"TimesUTCSeconds", testTimes},
 		{"Ping", testPing},
 	}
@@ -98,6 +122,7 @@ func RunReplicas(t *testing.T, open func(t *testing.T, n int) []bot.Store) {
 			t.Fatalf("got %+v, %v from the other handle; want id %d", got, err, sub.ID)
 		}
 	})
+	runCorpusReplicas(t, open)
 }
 
 func ctx(t *testing.T) context.Context { return t.Context() }
@@ -867,6 +892,7 @@ func testArticles(t *testing.T, s bot.Store) {
 	}
 	a, b := emb[0], emb[1]
 	a.Author, a.Published, a.Source = "A. Writer", "2022-11-21", "Example News"
+	short := briefs.Article{ID: "z-short", Title: "Short", Text: "Alexa is a smart timer."}
 	steps := []struct {
 		name string
 		a    briefs.Article
@@ -877,10 +903,10 @@ func testArticles(t *testing.T, s bot.Store) {
 		{"same id, other text", briefs.Article{ID: a.ID, Title: "x", Text: "Something else."}, false},
 		{"same text, other id", briefs.Article{ID: "copy-of-a", Title: a.Title, Text: a.Text}, false},
 		{"second", b, true},
-		{"short", briefs.Article{ID: "z-short", Title: "Short", Text: "Alexa is a smart timer."}, true},
+		{"short", short, true},
 	}
 	for _, st := range steps {
-		got, err := s.AddArticle(ctx(t), st.a)
+		_, got, err := s.AddArticle(ctx(t), bot.StoredArticle{Article: st.a, Origin: bot.OriginFile})
 		if err != nil || got != st.want {
 			t.Errorf("%s: AddArticle = %v, %v; want %v", st.name, got, err, st.want)
 		}
@@ -889,13 +915,12 @@ func testArticles(t *testing.T, s bot.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []briefs.Article{a, b, {ID: "z-short", Title: "Short", Text: "Alexa is a smart timer."}}
-	if !reflect.DeepEqual(got, want) {
-		var ids []string
-		for _, g := range got {
-			ids = append(ids, g.ID)
-		}
-		t.Errorf("Articles() ids %v; want %s, %s, z-short with every field intact", ids, a.ID, b.ID)
+	var arts []briefs.Article
+	for _, g := range got {
+		arts = append(arts, g.Article)
+	}
+	if want := []briefs.Article{a, b, short}; !reflect.DeepEqual(arts, want) {
+		t.Errorf("Articles() ids %v; want %s, %s, z-short with every field intact", articleIDs(got), a.ID, b.ID)
 	}
 }
 

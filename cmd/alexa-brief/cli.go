@@ -113,7 +113,7 @@ func (f *corpusFlags) noArgs(rest []string) error {
 
 // articleLister is the part of the store loadCorpus needs.
 type articleLister interface {
-	Articles(ctx context.Context) ([]briefs.Article, error)
+	Articles(ctx context.Context) ([]bot.StoredArticle, error)
 }
 
 // loadCorpus builds the corpus the bot answers from: the articles of dir
@@ -145,7 +145,7 @@ func buildCorpus(ctx context.Context, dir string, st articleLister) (*briefs.Cor
 		for _, a := range stored {
 			if !have[a.ID] {
 				have[a.ID] = true
-				arts = append(arts, a)
+				arts = append(arts, a.Article)
 			}
 		}
 	}
@@ -525,7 +525,7 @@ func cmdIngest(ctx context.Context, e *env, args []string) error {
 			kept++
 			continue
 		}
-		ok, err := st.AddArticle(ctx, a)
+		_, ok, err := st.AddArticle(ctx, bot.StoredArticle{Article: a, Origin: bot.OriginFile})
 		if err != nil {
 			return fmt.Errorf("ingest: %s: %w", a.ID, err)
 		}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/alexa-brief/alexa-brief/bot"
 	"github.com/alexa-brief/alexa-brief/briefs"
 )
 
@@ -39,7 +40,13 @@ func TestSQLitePath(t *testing.T) {
 // articles is an articleLister over a slice.
 type articles []briefs.Article
 
-func (a articles) Articles(context.Context) ([]briefs.Article, error) { return a, nil }
+func (a articles) Articles(context.Context) ([]bot.StoredArticle, error) {
+	out := make([]bot.StoredArticle, len(a))
+	for i, art := range a {
+		out[i] = bot.StoredArticle{Article: art, Origin: bot.OriginFile}
+	}
+	return out, nil
+}
 
 func TestBuildCorpusMergesStoredArticles(t *testing.T) {
 	stored := articles{

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/alexa-brief/alexa-brief/bot"
-	"github.com/alexa-brief/alexa-brief/briefs"
 )
 
 // The argument checks both stores make before touching the database, so
@@ -43,14 +42,6 @@ func CheckFinish(state bot.DeliveryState) error {
 func CheckInstall(in bot.Install) error {
 	if in.Platform == "" || in.Team == "" {
 		return errors.New("platform and team are required")
-	}
-	return nil
-}
-
-// CheckArticle refuses an article without an id.
-func CheckArticle(a briefs.Article) error {
-	if a.ID == "" {
-		return errors.New("empty id")
 	}
 	return nil
 }

@@ -3,7 +3,8 @@
 // must read and check records the same way for bot/storetest to hold for
 // both: the column order and row-to-record conversion, argument checks and
 // their errors, migration loading and versioning, the bound on conversations,
-// the article text hash and the pruning cadence live here once. Everything
+// the article text hash, the assembly of articles with their stories and
+// copies, and the pruning cadence live here once. Everything
 // that depends on the SQL dialect or the driver (statements, time encoding,
 // transactions, error codes) stays in the store.
 package sqlstore
@@ -12,7 +13,6 @@ import (
 	"time"
 
 	"github.com/alexa-brief/alexa-brief/bot"
-	"github.com/alexa-brief/alexa-brief/briefs"
 )
 
 // Row is one result row of either driver: *sql.Row, *sql.Rows and pgx.Row
@@ -67,14 +67,4 @@ func ScanInstall(row Row, tc Times, platform, team string) (bot.Install, error) 
 	in := bot.Install{Platform: platform, Team: team}
 	err := row.Scan(&in.Enterprise, &in.BotToken, &in.BotUserID, tc.Stamp(&in.InstalledAt))
 	return in, err
-}
-
-// ArticleCols are the articles columns ScanArticle reads, in order.
-const ArticleCols = "id, title, source, url, published, author, body"
-
-// ScanArticle reads a row of ArticleCols.
-func ScanArticle(row Row) (briefs.Article, error) {
-	var a briefs.Article
-	err := row.Scan(&a.ID, &a.Title, &a.Source, &a.URL, &a.Published, &a.Author, &a.Text)
-	return a, err
 }

@@ -77,7 +77,12 @@ func TestScanColumnsMatchConstants(t *testing.T) {
 		{"subscription", SubscriptionCols, func(r Row) error { _, err := ScanSubscription(r, fakeTimes{}); return err }},
 		{"delivery", DeliveryCols, func(r Row) error { _, err := ScanDelivery(r, fakeTimes{}); return err }},
 		{"install", InstallCols, func(r Row) error { _, err := ScanInstall(r, fakeTimes{}, "p", "t"); return err }},
-		{"article", ArticleCols, func(r Row) error { _, err := ScanArticle(r); return err }},
+		{"article", ArticleCols, func(r Row) error { _, err := ScanArticle(r, fakeTimes{}); return err }},
+		{"story", StoryCols, func(r Row) error { _, err := ScanStory(r, fakeTimes{}); return err }},
+		{"feed", FeedCols, func(r Row) error { _, err := ScanFeed(r, fakeTimes{}); return err }},
+		{"feed item", FeedItemCols, func(r Row) error { _, err := ScanFeedItem(r, fakeTimes{}); return err }},
+		{"membership", MembershipCols, func(r Row) error { var set ArticleSet; return set.ScanMembership(r) }},
+		{"copy", CopyCols, func(r Row) error { var set ArticleSet; return set.ScanCopy(r, fakeTimes{}) }},
 	}
 	for _, tt := range tests {
 		var got int
@@ -125,9 +130,10 @@ func TestScanInstall(t *testing.T) {
 }
 
 func TestScanArticle(t *testing.T) {
-	got, err := ScanArticle(fakeRow{vals: []any{"a1", "Title", "Example News", "https://example.com/a1", "2022-11-21", "A. Writer", "Alexa is a smart timer."}})
-	want := briefs.Article{ID: "a1", Title: "Title", Source: "Example News", URL: "https://example.com/a1", Published: "2022-11-21", Author: "A. Writer", Text: "Alexa is a smart timer."}
-	if err != nil || got != want {
+	got, err := ScanArticle(fakeRow{vals: []any{int64(4), "a1", "Title", "Example News", "https://example.com/a1", "2022-11-21", "A. Writer", "Alexa is a smart timer.", "url", "stamp@1700000000"}}, fakeTimes{})
+	want := bot.StoredArticle{Article: briefs.Article{ID: "a1", Title: "Title", Source: "Example News", URL: "https://example.com/a1", Published: "2022-11-21", Author: "A. Writer", Text: "Alexa is a smart timer."},
+		Seq: 4, Origin: "url", AddedAt: time.Unix(1700000000, 0).UTC()}
+	if err != nil || !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v, %v; want %+v", got, err, want)
 	}
 }
@@ -152,8 +158,6 @@ func TestChecks(t *testing.T) {
 		{"install ok", CheckInstall(bot.Install{Platform: "discord", Team: "G1"}), ""},
 		{"install no team", CheckInstall(bot.Install{Platform: "discord"}), "platform and team are required"},
 		{"install no platform", CheckInstall(bot.Install{Team: "G1"}), "platform and team are required"},
-		{"article ok", CheckArticle(briefs.Article{ID: "a"}), ""},
-		{"article no id", CheckArticle(briefs.Article{Text: "x"}), "empty id"},
 	}
 	for _, tt := range tests {
 		got := ""

@@ -1,0 +1,72 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/alexa-brief/alexa-brief/bot"
+	"github.com/alexa-brief/alexa-brief/briefs"
+	"github.com/alexa-brief/alexa-brief/internal/sqlstore"
+)
+
+// A database that a version-1 binary filled opens with this one: its
+// articles get origin file and no story, a URL two of them shared stays
+// with the first, and the revision starts past their seqs.
+func TestUpgradeFromVersion1(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "v1.db")
+	old, err := open(ctx, path, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []struct{ id, url, text string }{
+		{"a", "https://example.com/a", "Text of a."},
+		{"b", "", "Text of b."},
+		{"c", "https://example.com/a", "Text of c."}, // the same URL as a: allowed then
+	} {
+		if _, err := old.writer.ExecContext(ctx, "INSERT INTO articles (id, text_hash, title, url, body, added_at) VALUES (?, ?, ?, ?, ?, ?)",
+			a.id, sqlstore.TextHash(a.text), "Title of "+a.id, a.url, a.text, 1700000000); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := old.PutSubscription(ctx, bot.Subscription{Scope: bot.Scope{Platform: "slack", Team: "T", Channel: "C"}, Schedule: "@daily"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := old.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s := openTemp(t, path)
+	var n int
+	if err := s.reader.QueryRow("SELECT COUNT(*) FROM schema_migrations").Scan(&n); err != nil || n != SchemaVersion() {
+		t.Fatalf("schema_migrations: %d rows, %v; want %d", n, err, SchemaVersion())
+	}
+	as, err := s.Articles(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, a := range as {
+		got = append(got, fmt.Sprintf("%d %s %s %q %q", a.Seq, a.ID, a.Origin, a.URL, a.Stories))
+	}
+	want := []string{`1 a file "https://example.com/a" []`, `2 b file "" []`, `3 c file "" []`}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("migrated articles:\n got %q\nwant %q", got, want)
+	}
+	if r, err := s.Revision(ctx); err != nil || r != (bot.Revision{N: 3, Rewritten: 3}) {
+		t.Errorf("Revision = %+v, %v; want {3 3}", r, err)
+	}
+	d, added, err := s.AddArticle(ctx, bot.StoredArticle{Article: briefs.Article{ID: "d", URL: "https://example.com/d", Text: "Text of d."}, Origin: bot.OriginURL})
+	if err != nil || !added || d.Seq != 4 {
+		t.Errorf("first new article: %+v, %v, %v; want seq 4", d, added, err)
+	}
+	if got, added, err := s.AddArticle(ctx, bot.StoredArticle{Article: briefs.Article{ID: "e", URL: "https://example.com/a", Text: "Text of e."}, Origin: bot.OriginURL}); err != nil || added || got.ID != "a" {
+		t.Errorf("an old article's URL: %s, %v, %v; want a, false", got.ID, added, err)
+	}
+	if subs, err := s.Subscriptions(ctx); err != nil || len(subs) != 1 {
+		t.Errorf("subscriptions after the upgrade: %+v, %v", subs, err)
+	}
+}
