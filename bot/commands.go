@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/alexa-brief/alexa-brief/briefs"
 )
 
 // commandPrefix is the slash command as users type it.
@@ -70,6 +72,25 @@ var table = []Command{
 		Examples:    []string{"schedule"},
 	},
 	{
+		Name: "stories", Aliases: []string{"story"}, Usage: "stories",
+		Description: "The stories alexa-brief follows, and which one this channel gets",
+		Examples:    []string{"stories"},
+	},
+	{
+		Name: "follow", Usage: "follow <story>",
+		Description: "Brief this channel (commands and digests) on another story",
+		Examples:    []string{"follow default"},
+		Arg:         "story", ArgDescription: "a story id from `stories`", ArgRequired: true,
+		Manage: true,
+	},
+	{
+		Name: "add", Aliases: []string{"ingest"}, Usage: "add <url> [story]",
+		Description: "Add a web article to a story (or to the stories whose rules it matches)",
+		Examples:    []string{"add https://example.com/news/article.html"},
+		Arg:         "url", ArgDescription: "the article's web address, then optionally a story id", ArgRequired: true,
+		Manage: true,
+	},
+	{
 		Name: "help", Aliases: []string{"?", "commands", "usage"}, Usage: "help",
 		Description: "What you can ask alexa-brief",
 		Examples:    []string{"help"},
@@ -103,6 +124,9 @@ func init() {
 		"subscribe":   (*Bot).cmdSubscribe,
 		"unsubscribe": (*Bot).cmdUnsubscribe,
 		"schedule":    (*Bot).cmdSchedule,
+		"stories":     (*Bot).cmdStories,
+		"follow":      (*Bot).cmdFollow,
+		"add":         (*Bot).cmdAdd,
 		"help":        (*Bot).cmdHelp,
 	}
 }
@@ -224,19 +248,32 @@ func (b *Bot) cmdHelp(ctx context.Context, req Request, arg string) (Reply, stri
 }
 
 func (b *Bot) cmdBrief(ctx context.Context, req Request, arg string) (Reply, string, error) {
-	return BriefReply(b.Corpus(), DefaultPoints), outcomeOK, nil
+	return b.withCorpus(ctx, req, func(c *briefs.Corpus) Reply { return BriefReply(c, DefaultPoints) })
 }
 
 func (b *Bot) cmdQuotes(ctx context.Context, req Request, arg string) (Reply, string, error) {
-	return QuotesReply(b.Corpus(), chatQuotes), outcomeOK, nil
+	return b.withCorpus(ctx, req, func(c *briefs.Corpus) Reply { return QuotesReply(c, chatQuotes) })
 }
 
 func (b *Bot) cmdFacts(ctx context.Context, req Request, arg string) (Reply, string, error) {
-	return FactsReply(b.Corpus(), chatFacts), outcomeOK, nil
+	return b.withCorpus(ctx, req, func(c *briefs.Corpus) Reply { return FactsReply(c, chatFacts) })
 }
 
 func (b *Bot) cmdSources(ctx context.Context, req Request, arg string) (Reply, string, error) {
-	return SourcesReply(b.Corpus()), outcomeOK, nil
+	return b.withCorpus(ctx, req, func(c *briefs.Corpus) Reply { return b.sourcesReply(c) })
+}
+
+// withCorpus renders a view of the channel's story; a story with no
+// articles yet gets a reply saying so.
+func (b *Bot) withCorpus(ctx context.Context, req Request, render func(*briefs.Corpus) Reply) (Reply, string, error) {
+	c, err := b.CorpusFor(ctx, req.Scope)
+	if errors.Is(err, ErrEmptyStory) {
+		return emptyStoryReply(err), outcomeOK, nil
+	}
+	if err != nil {
+		return Reply{}, outcomeError, err
+	}
+	return render(c), outcomeOK, nil
 }
 
 func (b *Bot) cmdAsk(ctx context.Context, req Request, arg string) (Reply, string, error) {

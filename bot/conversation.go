@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -51,7 +52,13 @@ func (b *Bot) answer(ctx context.Context, req Request, q string) (Reply, string,
 	if utf8.RuneCountInString(q) > maxQuestionRunes {
 		return tooLong(maxQuestionRunes), outcomeBadInput, nil
 	}
-	c := b.Corpus()
+	c, err := b.CorpusFor(ctx, req.Scope)
+	if errors.Is(err, ErrEmptyStory) {
+		return emptyStoryReply(err), outcomeOK, nil
+	}
+	if err != nil {
+		return Reply{}, outcomeError, err
+	}
 	key := conversationKey(req)
 	turns, err := b.history(ctx, key)
 	if err != nil {

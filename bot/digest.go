@@ -138,7 +138,7 @@ func composeDigest(c *briefs.Corpus, sub Subscription, since *Delivery, slot tim
 		ch = diffCoverage(parseCoverage(since.CorpusVersion), c)
 	}
 	if since != nil && !ch.any && sub.OnlyNew {
-		text := "No new coverage since " + day(since.Slot) + "."
+		text := "Nothing new since " + day(since.Slot) + "."
 		if lateLine != "" {
 			text += " " + lateLine
 		}
@@ -155,7 +155,7 @@ func composeDigest(c *briefs.Corpus, sub Subscription, since *Delivery, slot tim
 	case since == nil:
 		// The first digest: the brief alone.
 	case !ch.any:
-		r.Sections = append(r.Sections, Section{Text: "Nothing new since " + day(since.Slot) + "; here is the brief again."})
+		r.Sections = append(r.Sections, Section{Text: "Nothing new since " + day(since.Slot) + "."})
 	case !ch.known:
 		r.Sections = append(r.Sections, Section{Text: "The coverage changed since " + day(since.Slot) + "."})
 	default:
@@ -212,8 +212,22 @@ func newSections(c *briefs.Corpus, ch change, ct *citer, heading string) []Secti
 	}
 	out := []Section{{Heading: heading, Items: arts}}
 
-	var figs []Item
+	var figs, changed []Item
 	seen := map[string]bool{}
+	for _, f := range c.ChangedFigures(func(id string) bool { return ch.fresh[id] }) {
+		if len(changed) == digestNewFigures {
+			break
+		}
+		dir := "down"
+		if f.Up {
+			dir = "up"
+		}
+		seen[f.Value] = true
+		changed = append(changed, Item{Text: fmt.Sprintf("now %s, %s from %s — %s", f.Value, dir, f.Was, f.Text), Refs: ct.refs(f.Sources)})
+	}
+	if len(changed) > 0 {
+		out = append(out, Section{Heading: "Changed figures", Items: changed})
+	}
 	for _, f := range c.Facts() {
 		if len(figs) == digestNewFigures || !fromFresh(f.Sources, ch.fresh) || seen[f.Value] || inAny(f.Value, ch.oldText) {
 			continue

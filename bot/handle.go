@@ -14,9 +14,16 @@ import (
 	"github.com/alexa-brief/alexa-brief/briefs"
 )
 
-// Config is what a Bot needs. Corpus is required; the rest have defaults.
+// Config is what a Bot needs: Library, or Corpus alone (one fixed story,
+// as with --corpus); the rest have defaults.
 type Config struct {
 	Corpus *briefs.Corpus
+	// Library holds the stories; each channel is answered from the one it
+	// follows. Without it every channel gets Corpus.
+	Library *Library
+	// Fetcher fetches the pages "/alexa-brief add" names; without one the
+	// command is refused.
+	Fetcher Fetcher
 	// Store keeps subscriptions and conversations. Without one the bot
 	// still answers, but forgets follow-ups and refuses subscribe.
 	Store   Store
@@ -31,6 +38,8 @@ type Config struct {
 // Bot answers requests from every platform. It is safe for concurrent use.
 type Bot struct {
 	corpus      *briefs.Corpus
+	lib         *Library
+	fetch       Fetcher
 	store       Store
 	clock       Clock
 	log         *slog.Logger
@@ -59,12 +68,60 @@ func New(cfg Config) *Bot {
 	if b.minInterval <= 0 {
 		b.minInterval = time.Minute
 	}
-	b.corpus = cfg.Corpus
+	b.corpus, b.lib, b.fetch = cfg.Corpus, cfg.Library, cfg.Fetcher
 	return b
 }
 
-// Corpus returns the corpus requests are answered from now.
-func (b *Bot) Corpus() *briefs.Corpus { return b.corpus }
+// Corpus returns the default story's corpus as it is now (nil when it
+// cannot be built).
+func (b *Bot) Corpus() *briefs.Corpus {
+	if b.lib == nil {
+		return b.corpus
+	}
+	c, err := b.lib.Corpus(context.Background(), DefaultStory)
+	if err != nil {
+		return nil
+	}
+	return c
+}
+
+// Library returns the bot's stories (nil with a fixed corpus).
+func (b *Bot) Library() *Library { return b.lib }
+
+// StoryOf is the story a channel follows: DefaultStory unless a manager
+// chose another with follow (and it still exists).
+func (b *Bot) StoryOf(ctx context.Context, sc Scope) (string, error) {
+	if b.lib == nil || b.store == nil || !scopeOK(sc) {
+		return DefaultStory, nil
+	}
+	id, err := b.store.ChannelStory(ctx, sc)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return DefaultStory, nil
+	case err != nil:
+		return "", fmt.Errorf("bot: channel story: %w", err)
+	}
+	if _, ok := b.lib.Story(id); !ok {
+		return DefaultStory, nil // the story was removed
+	}
+	return id, nil
+}
+
+// CorpusFor returns the corpus of the story a channel follows. An empty
+// story is ErrEmptyStory, which callers tell the user.
+func (b *Bot) CorpusFor(ctx context.Context, sc Scope) (*briefs.Corpus, error) {
+	if b.lib == nil {
+		if b.corpus == nil {
+			return nil, errors.New("bot: no corpus loaded")
+		}
+		return b.corpus, nil
+	}
+	id, err := b.StoryOf(ctx, sc)
+	if err != nil {
+		return nil, err
+	}
+	return b.lib.Corpus(ctx, id)
+}
 
 // Limits on what a user may send. Anything longer is refused with a reply
 // saying so, rather than truncated: a cut question would get a wrong answer.
@@ -144,7 +201,7 @@ func (b *Bot) Handle(ctx context.Context, req Request) (reply Reply) {
 
 // dispatch routes a request by kind.
 func (b *Bot) dispatch(ctx context.Context, req Request, res *result) Reply {
-	if b.Corpus() == nil {
+	if b.lib == nil && b.corpus == nil {
 		res.err = errors.New("bot: no corpus loaded")
 		return Reply{}
 	}
@@ -200,7 +257,7 @@ func (b *Bot) run(ctx context.Context, req Request, spec entry, arg string, res 
 	}
 	if c.Manage && !req.CanManage {
 		res.outcome = outcomeDenied
-		return failure("Only people who can manage this channel can change its digest subscription.")
+		return failure("Only people who can manage this channel can change its digests, its story or its articles.")
 	}
 	reply, outcome, err := spec.run(b, ctx, req, arg)
 	res.outcome, res.err = outcome, err
@@ -296,7 +353,9 @@ func (b *Bot) share(ctx context.Context, req Request, res *result) Reply {
 			if !ans.Answered {
 				res.outcome = outcomeDeclined
 			}
-			reply = AnswerReply(b.Corpus(), ans)
+			if c, err := b.CorpusFor(ctx, req.Scope); err == nil {
+				reply = AnswerReply(c, ans)
+			}
 		}
 	}
 	if reply.Title == "" && len(reply.Sections) == 0 {

@@ -575,7 +575,7 @@ func TestCommandsTable(t *testing.T) {
 			t.Errorf("%s: usage %q does not start with the name", c.Name, c.Usage)
 		}
 	}
-	if got, want := strings.Join(names, " "), "brief quotes facts sources ask subscribe unsubscribe schedule help"; got != want {
+	if got, want := strings.Join(names, " "), "brief quotes facts sources ask subscribe unsubscribe schedule stories follow add help"; got != want {
 		t.Errorf("commands: got %q, want %q", got, want)
 	}
 	// Commands returns a copy: changing it does not change the bot.

@@ -411,7 +411,7 @@ func (s *Scheduler) postSlot(ctx context.Context, sub Subscription, poster Poste
 	defer cancelRecord()
 	key := SlotKey(sub.ID, slot)
 	d.Late = late
-	corpus := s.cfg.Bot.Corpus()
+	corpus, cerr := s.cfg.Bot.CorpusFor(work, sub.Scope)
 
 	if d.Attempts > 1 {
 		if d.Attempts > s.cfg.MaxAttempts {
@@ -445,6 +445,9 @@ func (s *Scheduler) postSlot(ctx context.Context, sub Subscription, poster Poste
 	}
 	if corpus == nil {
 		d.State, d.Error = StateFailed, "no corpus loaded"
+		if cerr != nil {
+			d.Error = cerr.Error()
+		}
 		return s.finish(record, sub, d, log)
 	}
 	var since *Delivery

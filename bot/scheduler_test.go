@@ -524,10 +524,10 @@ func TestSchedulerDigestContent(t *testing.T) {
 	}
 
 	same := run(1)
-	if got, want := digestText(same["C001"]), "No new coverage since Mon 2 Mar 2026.\n"; got != want {
+	if got, want := digestText(same["C001"]), "Nothing new since Mon 2 Mar 2026.\n"; got != want {
 		t.Errorf("only-new, nothing new = %q, want %q", got, want)
 	}
-	if got := digestText(same["C002"]); !strings.Contains(got, "Nothing new since Mon 2 Mar 2026; here is the brief again.") || !strings.Contains(got, "Key points") {
+	if got := digestText(same["C002"]); !strings.Contains(got, "Nothing new since Mon 2 Mar 2026.") || !strings.Contains(got, "Key points") {
 		t.Errorf("full, nothing new:\n%s", got)
 	}
 
@@ -567,7 +567,7 @@ func TestSchedulerDigestContent(t *testing.T) {
 		t.Errorf("full digest: want what is new first, then the brief:\n%s", got)
 	}
 	// The day after, nothing is new again.
-	if got := digestText(run(3)["C001"]); got != "No new coverage since Wed 4 Mar 2026.\n" {
+	if got := digestText(run(3)["C001"]); got != "Nothing new since Wed 4 Mar 2026.\n" {
 		t.Errorf("only-new the day after = %q", got)
 	}
 }

@@ -89,9 +89,9 @@ const (
 	FeedItemFailed  FeedItemState = "failed"  // final: the ingester has already retried
 )
 
-// FeedItem is the ledger row of one item of a feed, keyed by its guid (or
+// FeedEntry is the ledger row of one item of a feed, keyed by its guid (or
 // link when it has none).
-type FeedItem struct {
+type FeedEntry struct {
 	FeedID     int64         `json:"feed_id"`
 	Key        string        `json:"key"`
 	State      FeedItemState `json:"state"`
@@ -274,5 +274,5 @@ type FeedStore interface {
 	// does not exist.
 	MarkFeedItems(ctx context.Context, feedID int64, keys []string) error
 	// FeedItem is the ledger row of the item (ErrNotFound).
-	FeedItem(ctx context.Context, feedID int64, key string) (FeedItem, error)
+	FeedItem(ctx context.Context, feedID int64, key string) (FeedEntry, error)
 }

@@ -35,10 +35,10 @@ func (i FeedItem) Key() string {
 	return i.Link
 }
 
-// Feed is one poll of a feed. ETag and LastModified are the validators to
+// FeedDoc is one poll of a feed (what the web holds; Feed is the stored record). ETag and LastModified are the validators to
 // send with the next poll; NotModified says the server answered 304, in
 // which case Items is empty and nothing changed.
-type Feed struct {
+type FeedDoc struct {
 	Title        string
 	Items        []FeedItem
 	ETag         string
@@ -78,23 +78,28 @@ var trackingParams = []string{
 // deduplicated: lowercase scheme and host, no default port, no fragment, no
 // tracking parameters, the remaining query parameters sorted by name (stably,
 // so repeated names keep their order), and "/" for an empty path. Its errors
+// URLError is a URL refused before any fetch: its text is safe to show.
+type URLError struct{ Msg string }
+
+func (e *URLError) Error() string { return e.Msg }
+
 // are sentences fit to show the user.
 func NormalizeURL(raw string) (string, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
-		return "", fmt.Errorf("url %q is not valid", raw)
+		return "", &URLError{fmt.Sprintf("url %q is not valid", raw)}
 	}
 	u.Scheme = strings.ToLower(u.Scheme)
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", fmt.Errorf("url must be http or https")
+		return "", &URLError{"url must be http or https"}
 	}
 	if u.User != nil {
 		// Credentials in a stored address would be shown to every channel
 		// that follows the story.
-		return "", fmt.Errorf("url must not contain credentials")
+		return "", &URLError{"url must not contain credentials"}
 	}
 	if u.Opaque != "" || u.Hostname() == "" {
-		return "", fmt.Errorf("url %q has no host", raw)
+		return "", &URLError{fmt.Sprintf("url %q has no host", raw)}
 	}
 
 	host := strings.ToLower(u.Host)

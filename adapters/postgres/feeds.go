@@ -16,7 +16,7 @@ import (
 
 func scanFeed(row pgx.Row) (bot.Feed, error) { return sqlstore.ScanFeed(row, pgTimes{}) }
 
-func scanFeedItem(row pgx.Row) (bot.FeedItem, error) { return sqlstore.ScanFeedItem(row, pgTimes{}) }
+func scanFeedItem(row pgx.Row) (bot.FeedEntry, error) { return sqlstore.ScanFeedItem(row, pgTimes{}) }
 
 // milliOrNil is t to the millisecond, NULL (unset) for the zero time.
 func milliOrNil(t time.Time) any {
@@ -189,13 +189,13 @@ func (s *Store) MarkFeedItems(ctx context.Context, feedID int64, keys []string) 
 }
 
 // FeedItem returns the item's ledger row or bot.ErrNotFound.
-func (s *Store) FeedItem(ctx context.Context, feedID int64, key string) (bot.FeedItem, error) {
+func (s *Store) FeedItem(ctx context.Context, feedID int64, key string) (bot.FeedEntry, error) {
 	it, err := scanFeedItem(s.pool.QueryRow(ctx, "SELECT "+sqlstore.FeedItemCols+" FROM feed_items WHERE feed_id = $1 AND key = $2", feedID, key))
 	if isNoRows(err) {
-		return bot.FeedItem{}, s.wrap(fmt.Sprintf("feed item %d/%q", feedID, key), bot.ErrNotFound)
+		return bot.FeedEntry{}, s.wrap(fmt.Sprintf("feed item %d/%q", feedID, key), bot.ErrNotFound)
 	}
 	if err != nil {
-		return bot.FeedItem{}, s.wrap("feed item", err)
+		return bot.FeedEntry{}, s.wrap("feed item", err)
 	}
 	return it, nil
 }

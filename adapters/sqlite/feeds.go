@@ -15,7 +15,7 @@ import (
 
 func scanFeed(row sqlstore.Row) (bot.Feed, error) { return sqlstore.ScanFeed(row, unixTimes{}) }
 
-func scanFeedItem(row sqlstore.Row) (bot.FeedItem, error) {
+func scanFeedItem(row sqlstore.Row) (bot.FeedEntry, error) {
 	return sqlstore.ScanFeedItem(row, unixTimes{})
 }
 
@@ -210,13 +210,13 @@ func (s *Store) MarkFeedItems(ctx context.Context, feedID int64, keys []string) 
 }
 
 // FeedItem returns the item's ledger row or bot.ErrNotFound.
-func (s *Store) FeedItem(ctx context.Context, feedID int64, key string) (bot.FeedItem, error) {
+func (s *Store) FeedItem(ctx context.Context, feedID int64, key string) (bot.FeedEntry, error) {
 	it, err := scanFeedItem(s.reader.QueryRowContext(ctx, "SELECT "+sqlstore.FeedItemCols+" FROM feed_items WHERE feed_id = ? AND key = ?", feedID, key))
 	if errors.Is(err, sql.ErrNoRows) {
-		return bot.FeedItem{}, fmt.Errorf("sqlite: feed item %d/%q: %w", feedID, key, bot.ErrNotFound)
+		return bot.FeedEntry{}, fmt.Errorf("sqlite: feed item %d/%q: %w", feedID, key, bot.ErrNotFound)
 	}
 	if err != nil {
-		return bot.FeedItem{}, fmt.Errorf("sqlite: feed item: %w", err)
+		return bot.FeedEntry{}, fmt.Errorf("sqlite: feed item: %w", err)
 	}
 	return it, nil
 }

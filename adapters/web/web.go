@@ -1,6 +1,6 @@
 // Package web fetches what "follow stories" reads from the web: article
 // pages, turned into bot.Page by readability extraction, and RSS or Atom
-// feeds, turned into bot.Feed. It is the only package that talks to
+// feeds, turned into bot.FeedDoc. It is the only package that talks to
 // arbitrary servers named by users, so its limits are about safety first.
 //
 // # Limits, and why
@@ -220,17 +220,17 @@ func (c *Client) page(ctx context.Context, rawURL string) (bot.Page, error) {
 // Feed fetches the feed at rawURL. etag and lastModified are the validators
 // from the previous poll ("" for none); when the server says nothing
 // changed, the Feed has NotModified set and carries the validators to keep.
-func (c *Client) Feed(ctx context.Context, rawURL, etag, lastModified string) (bot.Feed, error) {
+func (c *Client) Feed(ctx context.Context, rawURL, etag, lastModified string) (bot.FeedDoc, error) {
 	fetchCtx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	f, err := c.feed(fetchCtx, rawURL, etag, lastModified)
 	if err != nil {
-		return bot.Feed{}, c.fail(ctx, fetchCtx, "feed", rawURL, err)
+		return bot.FeedDoc{}, c.fail(ctx, fetchCtx, "feed", rawURL, err)
 	}
 	return f, nil
 }
 
-func (c *Client) feed(ctx context.Context, rawURL, etag, lastModified string) (bot.Feed, error) {
+func (c *Client) feed(ctx context.Context, rawURL, etag, lastModified string) (bot.FeedDoc, error) {
 	header := http.Header{}
 	if etag != "" {
 		header.Set("If-None-Match", etag)
@@ -240,13 +240,13 @@ func (c *Client) feed(ctx context.Context, rawURL, etag, lastModified string) (b
 	}
 	resp, err := c.get(ctx, rawURL, acceptFeed, header)
 	if err != nil {
-		return bot.Feed{}, err
+		return bot.FeedDoc{}, err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode == http.StatusNotModified {
 		// A 304 may carry fresher validators (RFC 9110 §15.4.5); else the
 		// old ones stay valid.
-		f := bot.Feed{NotModified: true, ETag: etag, LastModified: lastModified}
+		f := bot.FeedDoc{NotModified: true, ETag: etag, LastModified: lastModified}
 		if v := resp.Header.Get("ETag"); v != "" {
 			f.ETag = v
 		}
@@ -256,17 +256,17 @@ func (c *Client) feed(ctx context.Context, rawURL, etag, lastModified string) (b
 		return f, nil
 	}
 	if err := c.checkResponse(resp, "feed"); err != nil {
-		return bot.Feed{}, err
+		return bot.FeedDoc{}, err
 	}
 	// The Content-Type is not judged: feeds are served as text/xml,
 	// application/xml, text/plain and even text/html; the body decides.
 	body, err := c.read(resp, "feed")
 	if err != nil {
-		return bot.Feed{}, err
+		return bot.FeedDoc{}, err
 	}
 	f, err := parseFeed(body, resp.Request.URL)
 	if err != nil {
-		return bot.Feed{}, err
+		return bot.FeedDoc{}, err
 	}
 	f.ETag = resp.Header.Get("ETag")
 	f.LastModified = resp.Header.Get("Last-Modified")
@@ -409,19 +409,19 @@ func sizeText(n int64) string {
 
 // parseFeed reads an RSS or Atom document. Links are resolved against the
 // feed's final address, since some feeds give relative ones.
-func parseFeed(body []byte, base *url.URL) (bot.Feed, error) {
+func parseFeed(body []byte, base *url.URL) (bot.FeedDoc, error) {
 	switch gofeed.DetectFeedType(bytes.NewReader(body)) {
 	case gofeed.FeedTypeRSS, gofeed.FeedTypeAtom:
 	case gofeed.FeedTypeJSON:
-		return bot.Feed{}, &bot.FetchError{Reason: reasonNotFeed, Err: errors.New("a JSON Feed")}
+		return bot.FeedDoc{}, &bot.FetchError{Reason: reasonNotFeed, Err: errors.New("a JSON Feed")}
 	default:
-		return bot.Feed{}, &bot.FetchError{Reason: reasonNotFeed, Err: errors.New("no rss, rdf:RDF or feed root element")}
+		return bot.FeedDoc{}, &bot.FetchError{Reason: reasonNotFeed, Err: errors.New("no rss, rdf:RDF or feed root element")}
 	}
 	parsed, err := gofeed.NewParser().Parse(bytes.NewReader(body))
 	if err != nil {
-		return bot.Feed{}, &bot.FetchError{Reason: reasonNotFeed, Err: err}
+		return bot.FeedDoc{}, &bot.FetchError{Reason: reasonNotFeed, Err: err}
 	}
-	f := bot.Feed{Title: strings.TrimSpace(parsed.Title)}
+	f := bot.FeedDoc{Title: strings.TrimSpace(parsed.Title)}
 	for _, it := range parsed.Items {
 		if it == nil {
 			continue

@@ -26,7 +26,7 @@ import (
 // assertion keeps the two from drifting apart before it exists.
 type fetcher interface {
 	Page(ctx context.Context, url string) (bot.Page, error)
-	Feed(ctx context.Context, url, etag, lastModified string) (bot.Feed, error)
+	Feed(ctx context.Context, url, etag, lastModified string) (bot.FeedDoc, error)
 }
 
 var _ fetcher = (*Client)(nil)
@@ -416,17 +416,17 @@ func TestFeed(t *testing.T) {
 
 	tests := []struct {
 		path string
-		want bot.Feed
+		want bot.FeedDoc
 	}{
-		{"/rss.xml", bot.Feed{Title: "The Coastal Ledger — News", Items: []bot.FeedItem{
+		{"/rss.xml", bot.FeedDoc{Title: "The Coastal Ledger — News", Items: []bot.FeedItem{
 			{GUID: "ledger-2024-0305-bridge", Link: "https://ledger.example/news/bridge", Title: "Harbour bridge reopens after two-year repair", Published: "2024-03-05T09:30:00Z"},
 			{Link: srv.URL + "/news/ferry-fares", Title: "Ferry fares rise again", Published: "2024-03-04T16:00:00Z"},
 		}}},
-		{"/atom.xml", bot.Feed{Title: "Harbour Watch", Items: []bot.FeedItem{
+		{"/atom.xml", bot.FeedDoc{Title: "Harbour Watch", Items: []bot.FeedItem{
 			{GUID: "tag:watch.example,2024:bridge-traffic", Link: "https://watch.example/2024/03/bridge-traffic", Title: "Bridge traffic back to normal", Published: "2024-03-05T07:15:00Z"},
 			{GUID: "tag:watch.example,2024:repair-costs", Link: "https://watch.example/2024/03/repair-costs", Title: "Council publishes repair costs", Published: "2024-03-04T12:00:00Z"},
 		}}},
-		{"/rdf.xml", bot.Feed{Title: "Old Harbour Gazette", Items: []bot.FeedItem{
+		{"/rdf.xml", bot.FeedDoc{Title: "Old Harbour Gazette", Items: []bot.FeedItem{
 			{Link: "https://old.example/bridge", Title: "Bridge reopens", Published: "2024-03-05T07:00:00Z"},
 		}}},
 	}
@@ -505,7 +505,7 @@ func TestFeedConditionalGet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := bot.Feed{NotModified: true, ETag: etag, LastModified: lastModified}
+	want := bot.FeedDoc{NotModified: true, ETag: etag, LastModified: lastModified}
 	if !reflect.DeepEqual(second, want) {
 		t.Errorf("second poll = %+v, want %+v", second, want)
 	}

@@ -43,7 +43,7 @@ func (s *Store) PutFeed(ctx context.Context, f bot.Feed) (bot.Feed, error) {
 		f.NextPoll = utcMilli(f.NextPoll)
 	}
 	s.feeds[f.ID] = f
-	s.items[f.ID] = map[string]bot.FeedItem{}
+	s.items[f.ID] = map[string]bot.FeedEntry{}
 	return f, nil
 }
 
@@ -143,7 +143,7 @@ func (s *Store) ClaimFeedItem(ctx context.Context, feedID int64, key, owner stri
 	it, ok := items[key]
 	switch {
 	case !ok:
-		it = bot.FeedItem{FeedID: feedID, Key: key, State: bot.FeedItemClaimed}
+		it = bot.FeedEntry{FeedID: feedID, Key: key, State: bot.FeedItemClaimed}
 	case it.State != bot.FeedItemClaimed || it.LeaseUntil.After(now):
 		return false, nil
 	}
@@ -187,21 +187,21 @@ func (s *Store) MarkFeedItems(ctx context.Context, feedID int64, keys []string) 
 	now := utcSecond(s.now())
 	for _, k := range keys {
 		if _, ok := items[k]; !ok {
-			items[k] = bot.FeedItem{FeedID: feedID, Key: k, State: bot.FeedItemSkipped, UpdatedAt: now}
+			items[k] = bot.FeedEntry{FeedID: feedID, Key: k, State: bot.FeedItemSkipped, UpdatedAt: now}
 		}
 	}
 	return nil
 }
 
-func (s *Store) FeedItem(ctx context.Context, feedID int64, key string) (bot.FeedItem, error) {
+func (s *Store) FeedItem(ctx context.Context, feedID int64, key string) (bot.FeedEntry, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.Err != nil {
-		return bot.FeedItem{}, s.Err
+		return bot.FeedEntry{}, s.Err
 	}
 	it, ok := s.items[feedID][key]
 	if !ok {
-		return bot.FeedItem{}, fmt.Errorf("bottest: feed item %d/%q: %w", feedID, key, bot.ErrNotFound)
+		return bot.FeedEntry{}, fmt.Errorf("bottest: feed item %d/%q: %w", feedID, key, bot.ErrNotFound)
 	}
 	return it, nil
 }

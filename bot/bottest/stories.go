@@ -20,7 +20,7 @@ type corpus struct {
 	follows    map[bot.Scope]string
 	feeds      map[int64]bot.Feed
 	nextFeedID int64
-	items      map[int64]map[string]bot.FeedItem
+	items      map[int64]map[string]bot.FeedEntry
 	rev        bot.Revision
 }
 
@@ -29,7 +29,7 @@ func newCorpus() corpus {
 		stories: map[string]bot.Story{},
 		follows: map[bot.Scope]string{},
 		feeds:   map[int64]bot.Feed{},
-		items:   map[int64]map[string]bot.FeedItem{},
+		items:   map[int64]map[string]bot.FeedEntry{},
 	}
 }
 

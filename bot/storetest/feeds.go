@@ -22,7 +22,7 @@ func mustFeed(t *testing.T, s bot.Store, url string) bot.Feed {
 	return f
 }
 
-func mustItem(t *testing.T, s bot.Store, feedID int64, key string) bot.FeedItem {
+func mustItem(t *testing.T, s bot.Store, feedID int64, key string) bot.FeedEntry {
 	t.Helper()
 	it, err := s.FeedItem(ctx(t), feedID, key)
 	if err != nil {

@@ -10,7 +10,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -24,12 +23,12 @@ import (
 
 // Usage lines of the corpus subcommands, quoted in their error messages.
 const (
-	usageBrief   = "alexa-brief brief [--json] [--corpus DIR] [--max-points N]"
-	usageQuotes  = "alexa-brief quotes [--json] [--corpus DIR]"
-	usageFacts   = "alexa-brief facts [--json] [--corpus DIR]"
-	usageSources = "alexa-brief sources [--json] [--corpus DIR]"
-	usageAsk     = "alexa-brief ask [--json] [--corpus DIR] [QUESTION...]"
-	usageIngest  = "alexa-brief ingest PATH..."
+	usageBrief   = "alexa-brief brief [--json] [--corpus DIR] [--story ID] [--max-points N]"
+	usageQuotes  = "alexa-brief quotes [--json] [--corpus DIR] [--story ID]"
+	usageFacts   = "alexa-brief facts [--json] [--corpus DIR] [--story ID]"
+	usageSources = "alexa-brief sources [--json] [--corpus DIR] [--story ID]"
+	usageAsk     = "alexa-brief ask [--json] [--corpus DIR] [--story ID] [QUESTION...]"
+	usageIngest  = "alexa-brief ingest PATH|URL... [--story ID]"
 	usageShell   = "alexa-brief shell [--corpus DIR]"
 	usageVersion = "alexa-brief version"
 )
@@ -39,6 +38,7 @@ type corpusFlags struct {
 	fs     *flag.FlagSet
 	json   *bool
 	corpus *string
+	story  *string
 	usage  string
 }
 
@@ -49,6 +49,7 @@ func newCorpusFlags(e *env, name, usage string) *corpusFlags {
 		fs:     fs,
 		json:   fs.Bool("json", false, "print JSON (the shapes of docs/contract.md)"),
 		corpus: fs.String("corpus", e.cfg.CorpusDir, "folder of .txt/.md articles (default: ALEXA_BRIEF_CORPUS, else the embedded corpus)"),
+		story:  fs.String("story", "", "the story (default: "+bot.DefaultStory+"; see alexa-brief stories list)"),
 		usage:  usage,
 	}
 }
@@ -111,51 +112,6 @@ func (f *corpusFlags) noArgs(rest []string) error {
 	return nil
 }
 
-// articleLister is the part of the store loadCorpus needs.
-type articleLister interface {
-	Articles(ctx context.Context) ([]bot.StoredArticle, error)
-}
-
-// loadCorpus builds the corpus the bot answers from: the articles of dir
-// (or the embedded corpus when dir is empty), then the articles ingested
-// into st (which may be nil). A stored article whose id the base corpus
-// already has is left out: the folder on disk wins.
-func loadCorpus(ctx context.Context, e *env, dir string, st bot.Store) (*briefs.Corpus, error) {
-	var lister articleLister
-	if st != nil {
-		lister = st
-	}
-	return buildCorpus(ctx, dir, lister)
-}
-
-func buildCorpus(ctx context.Context, dir string, st articleLister) (*briefs.Corpus, error) {
-	arts, err := baseArticles(dir)
-	if err != nil {
-		return nil, err
-	}
-	if st != nil {
-		stored, err := st.Articles(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("corpus: stored articles: %w", err)
-		}
-		have := make(map[string]bool, len(arts))
-		for _, a := range arts {
-			have[a.ID] = true
-		}
-		for _, a := range stored {
-			if !have[a.ID] {
-				have[a.ID] = true
-				arts = append(arts, a.Article)
-			}
-		}
-	}
-	c, err := briefs.New(arts)
-	if err != nil {
-		return nil, usagef("corpus: %v", err)
-	}
-	return c, nil
-}
-
 // baseArticles reads dir, or the embedded corpus when dir is empty.
 func baseArticles(dir string) ([]briefs.Article, error) {
 	if dir == "" {
@@ -191,23 +147,6 @@ func sqlitePath(dsn string) (string, bool) {
 		return p, true
 	}
 	return dsn, true
-}
-
-// readCorpus is the corpus of the one-shot commands (brief, quotes, facts,
-// sources, ask): dir plus the ingested articles. Answering must not create
-// a database, so a SQLite file is opened only when it already exists.
-func readCorpus(ctx context.Context, e *env, dir string) (*briefs.Corpus, error) {
-	if p, isFile := sqlitePath(e.cfg.DatabaseURL); isFile {
-		if _, err := os.Stat(p); err != nil {
-			return buildCorpus(ctx, dir, nil)
-		}
-	}
-	st, err := openStore(ctx, e)
-	if err != nil {
-		return nil, err
-	}
-	defer st.Close()
-	return buildCorpus(ctx, dir, st)
 }
 
 // printJSON writes v as indented JSON, keeping “&”, “<” and “>” as they
@@ -257,7 +196,7 @@ func cleanAnswer(a briefs.Answer) briefs.Answer {
 // otherwise; extra flags (brief's --max-points) are added by addFlags.
 type view struct {
 	name, usage string
-	addFlags    func(fs *flag.FlagSet) (check func() error, render func(*briefs.Corpus) (any, bot.Reply))
+	addFlags    func(fs *flag.FlagSet) (check func() error, render func(*briefs.Corpus, *bot.Library) (any, bot.Reply))
 }
 
 func runView(ctx context.Context, e *env, v view, args []string) error {
@@ -273,11 +212,11 @@ func runView(ctx context.Context, e *env, v view, args []string) error {
 	if err := check(); err != nil {
 		return err
 	}
-	c, err := readCorpus(ctx, e, *f.corpus)
+	c, lib, err := readCorpus(ctx, e, *f.corpus, *f.story)
 	if err != nil {
 		return err
 	}
-	data, reply := render(c)
+	data, reply := render(c, lib)
 	if *f.json {
 		return printJSON(e.stdout, data, true)
 	}
@@ -288,7 +227,7 @@ func runView(ctx context.Context, e *env, v view, args []string) error {
 func noCheck() error { return nil }
 
 func cmdBrief(ctx context.Context, e *env, args []string) error {
-	return runView(ctx, e, view{"brief", usageBrief, func(fs *flag.FlagSet) (func() error, func(*briefs.Corpus) (any, bot.Reply)) {
+	return runView(ctx, e, view{"brief", usageBrief, func(fs *flag.FlagSet) (func() error, func(*briefs.Corpus, *bot.Library) (any, bot.Reply)) {
 		maxPoints := fs.Int("max-points", bot.DefaultPoints, "number of points")
 		check := func() error {
 			if *maxPoints < 1 {
@@ -296,27 +235,33 @@ func cmdBrief(ctx context.Context, e *env, args []string) error {
 			}
 			return nil
 		}
-		return check, func(c *briefs.Corpus) (any, bot.Reply) {
+		return check, func(c *briefs.Corpus, _ *bot.Library) (any, bot.Reply) {
 			return cleanBrief(c.Brief(*maxPoints)), bot.BriefReply(c, *maxPoints)
 		}
 	}}, args)
 }
 
 func cmdQuotes(ctx context.Context, e *env, args []string) error {
-	return runView(ctx, e, view{"quotes", usageQuotes, func(*flag.FlagSet) (func() error, func(*briefs.Corpus) (any, bot.Reply)) {
-		return noCheck, func(c *briefs.Corpus) (any, bot.Reply) { return nonNil(c.Quotes()), bot.QuotesReply(c, 0) }
+	return runView(ctx, e, view{"quotes", usageQuotes, func(*flag.FlagSet) (func() error, func(*briefs.Corpus, *bot.Library) (any, bot.Reply)) {
+		return noCheck, func(c *briefs.Corpus, _ *bot.Library) (any, bot.Reply) {
+			return nonNil(c.Quotes()), bot.QuotesReply(c, 0)
+		}
 	}}, args)
 }
 
 func cmdFacts(ctx context.Context, e *env, args []string) error {
-	return runView(ctx, e, view{"facts", usageFacts, func(*flag.FlagSet) (func() error, func(*briefs.Corpus) (any, bot.Reply)) {
-		return noCheck, func(c *briefs.Corpus) (any, bot.Reply) { return cleanFacts(c.Facts()), bot.FactsReply(c, 0) }
+	return runView(ctx, e, view{"facts", usageFacts, func(*flag.FlagSet) (func() error, func(*briefs.Corpus, *bot.Library) (any, bot.Reply)) {
+		return noCheck, func(c *briefs.Corpus, _ *bot.Library) (any, bot.Reply) {
+			return cleanFacts(c.Facts()), bot.FactsReply(c, 0)
+		}
 	}}, args)
 }
 
 func cmdSources(ctx context.Context, e *env, args []string) error {
-	return runView(ctx, e, view{"sources", usageSources, func(*flag.FlagSet) (func() error, func(*briefs.Corpus) (any, bot.Reply)) {
-		return noCheck, func(c *briefs.Corpus) (any, bot.Reply) { return nonNil(c.Sources()), bot.SourcesReply(c) }
+	return runView(ctx, e, view{"sources", usageSources, func(*flag.FlagSet) (func() error, func(*briefs.Corpus, *bot.Library) (any, bot.Reply)) {
+		return noCheck, func(c *briefs.Corpus, lib *bot.Library) (any, bot.Reply) {
+			return sourcesJSON(c, lib), bot.StorySourcesReply(c, lib)
+		}
 	}}, args)
 }
 
@@ -333,7 +278,7 @@ func cmdAsk(ctx context.Context, e *env, args []string) error {
 	if len(rest) > 0 && q == "" {
 		return usagef("ask: the question is empty\nusage: %s", usageAsk)
 	}
-	c, err := readCorpus(ctx, e, *f.corpus)
+	c, _, err := readCorpus(ctx, e, *f.corpus, *f.story)
 	if err != nil {
 		return err
 	}
@@ -448,99 +393,6 @@ func answerLine(c *briefs.Corpus, a briefs.Answer) string {
 	return line + " " + strings.Join(cited, " ")
 }
 
-// articleFiles reads the articles a path names: a .txt/.md file, or every
-// such file under a folder.
-func articleFiles(path string) ([]briefs.Article, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, usagef("ingest: %v (name an existing .txt or .md article, or a folder of them)", err)
-	}
-	if st.IsDir() {
-		arts, err := briefs.LoadDir(path)
-		if err != nil {
-			return nil, usagef("ingest: %v", err)
-		}
-		return arts, nil
-	}
-	ext := strings.ToLower(filepath.Ext(path))
-	if ext != ".txt" && ext != ".md" {
-		return nil, usagef("ingest: %s is not a .txt or .md file (articles are text or Markdown, with optional front matter)", path)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, usagef("ingest: %v", err)
-	}
-	a, err := briefs.ParseArticle(strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)), data)
-	if err != nil {
-		return nil, usagef("ingest: %s: %v", path, err)
-	}
-	return []briefs.Article{a}, nil
-}
-
-func cmdIngest(ctx context.Context, e *env, args []string) error {
-	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintf(e.stdout, "usage: %s\nAdds article files or folders (.txt, .md) to the stored corpus.\n", usageIngest)
-			return nil
-		}
-		return usagef("ingest: %v\nusage: %s", err, usageIngest)
-	}
-	if fs.NArg() == 0 {
-		return usagef("ingest: name at least one article file or folder\nusage: %s", usageIngest)
-	}
-	// Read and check everything before storing anything: a bad file leaves
-	// the stored corpus as it was.
-	var arts []briefs.Article
-	for _, p := range fs.Args() {
-		got, err := articleFiles(p)
-		if err != nil {
-			return err
-		}
-		for _, a := range got {
-			if _, err := briefs.New([]briefs.Article{a}); err != nil {
-				return usagef("ingest: %s: %v", p, err)
-			}
-		}
-		arts = append(arts, got...)
-	}
-	base, err := baseArticles(e.cfg.CorpusDir)
-	if err != nil {
-		return err
-	}
-	inBase := map[string]bool{}
-	for _, a := range base {
-		inBase[a.ID] = true
-	}
-	st, err := openStore(ctx, e)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	added, kept := 0, 0
-	for _, a := range arts {
-		if inBase[a.ID] {
-			fmt.Fprintf(e.stdout, "skipped %s: the corpus already has an article with this id\n", a.ID)
-			kept++
-			continue
-		}
-		_, ok, err := st.AddArticle(ctx, bot.StoredArticle{Article: a, Origin: bot.OriginFile})
-		if err != nil {
-			return fmt.Errorf("ingest: %s: %w", a.ID, err)
-		}
-		if !ok {
-			fmt.Fprintf(e.stdout, "skipped %s: already stored\n", a.ID)
-			kept++
-			continue
-		}
-		fmt.Fprintf(e.stdout, "added %s: %s\n", a.ID, a.Title)
-		added++
-	}
-	fmt.Fprintf(e.stdout, "%d added, %d skipped\n", added, kept)
-	return nil
-}
-
 func cmdVersion(ctx context.Context, e *env, args []string) error {
 	if len(args) > 0 {
 		return usagef("version: unexpected argument %q\nusage: %s", args[0], usageVersion)
@@ -595,11 +447,12 @@ func cmdShell(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	corpus, err := loadCorpus(ctx, e, *dir, st)
+	lib, err := openLibrary(ctx, e, *dir, st, log)
 	if err != nil {
 		return err
 	}
-	b := bot.New(bot.Config{Corpus: corpus, Store: st, Clock: bot.SystemClock{}, Logger: log, MinInterval: cfg.MinInterval})
+	fetch := newFetcher(cfg)
+	b := bot.New(bot.Config{Library: lib, Fetcher: fetch, Store: st, Clock: bot.SystemClock{}, Logger: log, MinInterval: cfg.MinInterval})
 	sh := shell.New(shell.Config{
 		In: e.stdin, Out: e.stdout, Handler: b, Logger: log,
 		Interactive: isTerminal(e.stdin) && isTerminal(e.stdout),
@@ -615,6 +468,9 @@ func cmdShell(ctx context.Context, e *env, args []string) error {
 		defer wg.Done()
 		runShellScheduler(schedCtx, cfg, st, b, sh, log)
 	}()
+	// Articles another process ingests, and feeds' new items, reach the
+	// chat while it runs.
+	runLive(schedCtx, &wg, cfg, st, lib, fetch, log)
 	return sh.Run(ctx)
 }
 

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/alexa-brief/alexa-brief/bot"
+	"github.com/alexa-brief/alexa-brief/bot/bottest"
 	"github.com/alexa-brief/alexa-brief/briefs"
 )
 
@@ -37,24 +38,23 @@ func TestSQLitePath(t *testing.T) {
 	}
 }
 
-// articles is an articleLister over a slice.
-type articles []briefs.Article
-
-func (a articles) Articles(context.Context) ([]bot.StoredArticle, error) {
-	out := make([]bot.StoredArticle, len(a))
-	for i, art := range a {
-		out[i] = bot.StoredArticle{Article: art, Origin: bot.OriginFile}
-	}
-	return out, nil
-}
-
-func TestBuildCorpusMergesStoredArticles(t *testing.T) {
-	stored := articles{
+func TestLibraryMergesStoredArticles(t *testing.T) {
+	ctx := context.Background()
+	st := bottest.NewStore(nil)
+	for _, a := range []briefs.Article{
 		{ID: "bridge", Title: "Bridge", Text: "The council approved the bridge. It will cost $40 million."},
 		// Same id as an embedded article: the base corpus wins.
 		{ID: "000_c1f63e7485ba089f", Title: "Impostor", Text: "Something else entirely."},
+	} {
+		if _, _, err := st.AddArticle(ctx, bot.StoredArticle{Article: a, Origin: bot.OriginFile}); err != nil {
+			t.Fatal(err)
+		}
 	}
-	c, err := buildCorpus(context.Background(), "", stored)
+	lib, err := openLibrary(ctx, &env{}, "", st, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := lib.Corpus(ctx, bot.DefaultStory)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/alexa-brief/alexa-brief/bot"
 )
 
 // Config is every setting, read from the environment in one place with its
@@ -20,10 +22,18 @@ type Config struct {
 	Catchup     time.Duration // ALEXA_BRIEF_CATCHUP
 	MinInterval time.Duration // ALEXA_BRIEF_MIN_INTERVAL: most frequent schedule allowed
 	Drain       time.Duration // ALEXA_BRIEF_SHUTDOWN_TIMEOUT: graceful shutdown bound
-	LogLevel    slog.Level    // LOG_LEVEL
-	LogFormat   string        // LOG_FORMAT: text or json
-	Slack       SlackConfig
-	Discord     DiscordConfig
+	// FeedInterval is ALEXA_BRIEF_FEED_INTERVAL: how often each feed is polled.
+	FeedInterval time.Duration
+	// AllowPrivateURLs is ALEXA_BRIEF_ALLOW_PRIVATE_URLS=1: fetching
+	// loopback and private addresses is allowed (tests, private networks).
+	AllowPrivateURLs bool
+	// Refresh is ALEXA_BRIEF_REFRESH: how often a running bot checks the
+	// store for articles other processes added.
+	Refresh   time.Duration
+	LogLevel  slog.Level // LOG_LEVEL
+	LogFormat string     // LOG_FORMAT: text or json
+	Slack     SlackConfig
+	Discord   DiscordConfig
 }
 
 // SlackConfig holds the Slack settings.
@@ -53,6 +63,7 @@ const (
 	defaultCatchup     = 6 * time.Hour
 	defaultMinInterval = time.Minute
 	defaultDrain       = 20 * time.Second
+	defaultRefresh     = 5 * time.Second
 	defaultSlackAPI    = "https://slack.com/api/"
 	defaultDiscordAPI  = "https://discord.com/api/v9/"
 )
@@ -102,6 +113,19 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	if c.Drain, err = duration(get, "ALEXA_BRIEF_SHUTDOWN_TIMEOUT", defaultDrain, 0); err != nil {
 		return c, err
+	}
+	if c.FeedInterval, err = duration(get, "ALEXA_BRIEF_FEED_INTERVAL", bot.DefaultFeedInterval, bot.MinFeedInterval); err != nil {
+		return c, err
+	}
+	if c.Refresh, err = duration(get, "ALEXA_BRIEF_REFRESH", defaultRefresh, 100*time.Millisecond); err != nil {
+		return c, err
+	}
+	switch v := get("ALEXA_BRIEF_ALLOW_PRIVATE_URLS"); v {
+	case "", "0", "false":
+	case "1", "true":
+		c.AllowPrivateURLs = true
+	default:
+		return c, fmt.Errorf("ALEXA_BRIEF_ALLOW_PRIVATE_URLS: %q is not 1 or 0", v)
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(or(get("LOG_LEVEL"), "info"))); err != nil {
 		return c, fmt.Errorf("LOG_LEVEL: %q is not one of debug, info, warn, error", get("LOG_LEVEL"))

@@ -308,11 +308,11 @@ func cmdDigest(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	corpus, err := loadCorpus(ctx, e, e.cfg.CorpusDir, st)
+	lib, err := openLibrary(ctx, e, e.cfg.CorpusDir, st, log)
 	if err != nil {
 		return err
 	}
-	b := bot.New(bot.Config{Corpus: corpus, Store: st, Logger: log, MinInterval: e.cfg.MinInterval})
+	b := bot.New(bot.Config{Library: lib, Store: st, Logger: log, MinInterval: e.cfg.MinInterval})
 	posters, err := digestPosters(e, b, st, log)
 	if err != nil {
 		return err

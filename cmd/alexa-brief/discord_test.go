@@ -29,7 +29,7 @@ func TestDiscordRegister(t *testing.T) {
 		wantErr   string
 		wantGuild string
 	}{
-		{"global", []string{"discord", "register"}, "", 0, "registered /alexa-brief with 9 sub-commands globally", "", ""},
+		{"global", []string{"discord", "register"}, "", 0, "registered /alexa-brief with 12 sub-commands globally", "", ""},
 		{"guild", []string{"discord", "register", "--guild", "200000000000000002"}, "", 0, "in guild 200000000000000002", "", "200000000000000002"},
 		{"no app id", []string{"discord", "register"}, "DISCORD_APP_ID", 2, "", "DISCORD_APP_ID", ""},
 		{"no token", []string{"discord", "register"}, "DISCORD_BOT_TOKEN", 2, "", "DISCORD_BOT_TOKEN", ""},

@@ -107,6 +107,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		runErr = cmdAsk(ctx, e, rest)
 	case "ingest":
 		runErr = cmdIngest(ctx, e, rest)
+	case "stories":
+		runErr = cmdStories(ctx, e, rest)
+	case "articles":
+		runErr = cmdArticles(ctx, e, rest)
+	case "feeds":
+		runErr = cmdFeeds(ctx, e, rest)
 	case "subscriptions":
 		runErr = cmdSubscriptions(ctx, e, rest)
 	case "digest":
@@ -127,7 +133,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 
 // commandNames are the subcommands didYouMean suggests.
 var commandNames = []string{"shell", "serve", "brief", "quotes", "facts", "sources", "ask", "ingest",
-	"subscriptions", "digest", "discord", "version", "help"}
+	"stories", "articles", "feeds", "subscriptions", "digest", "discord", "version", "help"}
 
 // didYouMean names the subcommand nearest to word, when one is close
 // enough to be a typo ("breif", "subscription", "--json" is not).
@@ -164,12 +170,15 @@ set, and otherwise opens the local shell on the embedded corpus.
 commands:
   shell                         local chat on stdin/stdout
   serve [--check] [--addr A]    HTTP endpoints, Socket Mode, Discord gateway, scheduler
-  brief [--json] [--corpus DIR] [--max-points N]
-  quotes [--json] [--corpus DIR]
-  facts [--json] [--corpus DIR]
-  sources [--json] [--corpus DIR]
-  ask [--json] [--corpus DIR] [QUESTION...]
-  ingest PATH...                add article files or folders to the stored corpus
+  brief [--json] [--corpus DIR] [--story ID] [--max-points N]
+  quotes [--json] [--corpus DIR] [--story ID]
+  facts [--json] [--corpus DIR] [--story ID]
+  sources [--json] [--corpus DIR] [--story ID]
+  ask [--json] [--corpus DIR] [--story ID] [QUESTION...]
+  ingest PATH|URL... [--story ID]  add article files, folders or web pages
+  stories add|list|remove       named stories (the embedded corpus is "default")
+  articles list|remove          the stored articles
+  feeds add|list|remove         RSS/Atom feeds the scheduler polls
   subscriptions add|list|remove manage digest subscriptions
   digest run [--now RFC3339]    one scheduler pass
   discord register [--guild ID] overwrite the Discord application commands

@@ -55,11 +55,12 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	corpus, err := loadCorpus(ctx, e, cfg.CorpusDir, st)
+	lib, err := openLibrary(ctx, e, cfg.CorpusDir, st, log)
 	if err != nil {
 		return err
 	}
-	b := bot.New(bot.Config{Corpus: corpus, Store: st, Clock: bot.SystemClock{}, Logger: log,
+	fetch := newFetcher(cfg)
+	b := bot.New(bot.Config{Library: lib, Fetcher: fetch, Store: st, Clock: bot.SystemClock{}, Logger: log,
 		Metrics: metrics, MinInterval: cfg.MinInterval})
 
 	mux := http.NewServeMux()
@@ -93,7 +94,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	if *check {
 		fmt.Fprintf(e.stdout, "configuration ok: store %s, %d articles, platforms %s\n",
-			storeKind(cfg.DatabaseURL), len(corpus.Articles()), platformNames(comps))
+			storeKind(cfg.DatabaseURL), len(lib.Articles("")), platformNames(comps))
 		return nil
 	}
 
@@ -140,7 +141,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 
-	owner := fmt.Sprintf("%s-%d-%d", hostname(), os.Getpid(), time.Now().UnixNano()%1e6)
+	owner := replicaID()
 	sched := bot.NewScheduler(bot.SchedulerConfig{Store: st, Posters: posters, Bot: b, Clock: bot.SystemClock{},
 		Catchup: cfg.Catchup, Owner: owner, Logger: log, Metrics: metrics})
 
@@ -162,6 +163,9 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 			errc <- fmt.Errorf("serve: scheduler: %w", err)
 		}
 	}()
+	// New articles (ingested here, by another replica or from feeds) are
+	// answered from without a restart.
+	runLive(workCtx, &wg, cfg, st, lib, fetch, log)
 	for _, c := range comps {
 		wg.Add(1)
 		go func() {

@@ -253,8 +253,8 @@ func ScanFeed(row Row, tc Times) (bot.Feed, error) {
 const FeedItemCols = "feed_id, key, state, owner, lease_until, attempts, article_id, error, updated_at"
 
 // ScanFeedItem reads a row of FeedItemCols.
-func ScanFeedItem(row Row, tc Times) (bot.FeedItem, error) {
-	var it bot.FeedItem
+func ScanFeedItem(row Row, tc Times) (bot.FeedEntry, error) {
+	var it bot.FeedEntry
 	var state string
 	err := row.Scan(&it.FeedID, &it.Key, &state, &it.Owner, tc.Lease(&it.LeaseUntil), &it.Attempts,
 		&it.ArticleID, &it.Error, tc.Stamp(&it.UpdatedAt))
