@@ -73,17 +73,24 @@ func (b *Bot) cmdAdd(ctx context.Context, req Request, arg string) (Reply, strin
 	if b.lib == nil || b.fetch == nil {
 		return failure("This bot cannot add articles (it runs on a fixed corpus or without web access)."), outcomeBadInput, nil
 	}
-	fields := strings.Fields(arg)
-	if len(fields) > 2 {
+	url, rest := arg, ""
+	if strings.HasPrefix(arg, "<") {
+		// Slack sends a link as <https://…> or <https://…|label>, and the
+		// label may hold spaces.
+		if end := strings.IndexByte(arg, '>'); end > 0 {
+			url, rest = arg[1:end], arg[end+1:]
+			url, _, _ = strings.Cut(url, "|")
+		}
+	} else {
+		url, rest, _ = strings.Cut(arg, " ")
+	}
+	fields := strings.Fields(rest)
+	if len(fields) > 1 {
 		return failure("Usage: `" + commandPrefix + " add <url> [story]`: one address, then optionally a story id."), outcomeBadInput, nil
 	}
-	url := strings.Trim(fields[0], "<>") // Slack wraps links in <…>
-	if i := strings.IndexByte(url, '|'); i >= 0 {
-		url = url[:i] // <https://…|label>
-	}
 	story := ""
-	if len(fields) == 2 {
-		story = strings.ToLower(fields[1])
+	if len(fields) == 1 {
+		story = strings.ToLower(fields[0])
 	}
 	res, err := b.lib.IngestURL(ctx, b.fetch, url, story, OriginURL)
 	if err != nil {

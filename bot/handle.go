@@ -266,7 +266,7 @@ func (b *Bot) run(ctx context.Context, req Request, spec entry, arg string, res 
 
 // readOnly lists the commands a bare word in a direct message selects; any
 // other DM text is a question.
-var readOnly = map[string]bool{"brief": true, "quotes": true, "facts": true, "sources": true, "help": true, "schedule": true}
+var readOnly = map[string]bool{"brief": true, "quotes": true, "facts": true, "sources": true, "help": true, "schedule": true, "stories": true}
 
 // message answers a direct message or a mention: a question, unless it is
 // one of the read-only command words or an explicit "/alexa-brief …".
