@@ -154,7 +154,13 @@ func StorySourcesReply(c *briefs.Corpus, l *Library) Reply {
 	}
 	for i, ct := range r.Citations {
 		a, ok := l.Article(ct.ID)
-		if !ok || len(a.Copies) == 0 {
+		if !ok {
+			continue
+		}
+		if from := originNames[a.Origin]; from != "" {
+			r.Citations[i].Title += " · " + from
+		}
+		if len(a.Copies) == 0 {
 			continue
 		}
 		var pubs []string
@@ -165,6 +171,10 @@ func StorySourcesReply(c *briefs.Corpus, l *Library) Reply {
 	}
 	return r
 }
+
+// originNames say where an article came from, in a sources list; the
+// embedded corpus goes without saying.
+var originNames = map[string]string{OriginFile: "from a file", OriginURL: "from the web", OriginFeed: "from a feed"}
 
 func plural(n int, word string) string {
 	if n == 1 {

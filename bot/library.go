@@ -248,16 +248,38 @@ func (st *libState) extend(rev Revision, arts []StoredArticle, sigs *near.Index,
 }
 
 // install makes st the library's state; each story's next corpus starts
-// from the one old built.
+// from the one old built. The stories in use (those old had built) are
+// rebuilt in the background, brief included, so the first request after
+// an update does not wait for them.
 func (l *Library) install(st, old *libState) {
+	var used []string
 	if old != nil {
 		old.mu.Lock()
 		for id, sc := range old.corpora {
 			st.corpora[id] = &storyCorpus{prev: sc}
+			if sc.c != nil {
+				used = append(used, id)
+			}
 		}
 		old.mu.Unlock()
 	}
 	l.state.Store(st)
+	if len(used) > 0 {
+		go l.warm(st, used)
+	}
+}
+
+// warm builds the corpora and briefs of stories in state st, unless a
+// newer state replaced it meanwhile (its own warm-up takes over).
+func (l *Library) warm(st *libState, stories []string) {
+	for _, id := range stories {
+		if l.state.Load() != st {
+			return
+		}
+		if c, err := l.Corpus(context.Background(), id); err == nil {
+			c.Brief(0)
+		}
+	}
 }
 
 // add appends an article; a base article's id taken by a stored one is
