@@ -77,13 +77,20 @@ type libState struct {
 	corpora map[string]*storyCorpus
 }
 
-// storyCorpus is a story's corpus, built once.
+// storyCorpus is a story's corpus, built once. Other states read built and
+// prev while it is being built, hence the atomics.
 type storyCorpus struct {
-	once sync.Once
-	ids  []string // the articles it holds, in order
-	c    *briefs.Corpus
-	err  error
-	prev *storyCorpus // the story's corpus in the state before, to extend
+	once  sync.Once
+	ids   []string // the articles it holds, in order; set under its state's mu
+	err   error    // read only after once
+	built atomic.Pointer[builtCorpus]
+	prev  atomic.Pointer[storyCorpus] // the story's corpus in the state before, to extend
+}
+
+// builtCorpus is a built corpus and the articles it holds.
+type builtCorpus struct {
+	ids []string
+	c   *briefs.Corpus
 }
 
 // StoryInfo is a story as listed: its record and how many articles it has.
@@ -256,8 +263,10 @@ func (l *Library) install(st, old *libState) {
 	if old != nil {
 		old.mu.Lock()
 		for id, sc := range old.corpora {
-			st.corpora[id] = &storyCorpus{prev: sc}
-			if sc.c != nil {
+			next := &storyCorpus{}
+			next.prev.Store(sc)
+			st.corpora[id] = next
+			if sc.built.Load() != nil {
 				used = append(used, id)
 			}
 		}
@@ -331,10 +340,16 @@ func (l *Library) Corpus(ctx context.Context, story string) (*briefs.Corpus, err
 	st.corpora[story] = sc
 	st.mu.Unlock()
 	sc.once.Do(func() {
-		sc.c, sc.err = st.build(sc)
-		sc.prev = nil // let the older corpus go
+		var c *briefs.Corpus
+		if c, sc.err = st.build(sc); sc.err == nil {
+			sc.built.Store(&builtCorpus{ids: sc.ids, c: c})
+		}
+		sc.prev.Store(nil) // let the older corpus go
 	})
-	return sc.c, sc.err
+	if b := sc.built.Load(); b != nil {
+		return b.c, nil
+	}
+	return nil, sc.err
 }
 
 // build makes a story's corpus: With on the previous corpus when the story
@@ -344,12 +359,13 @@ func (st *libState) build(sc *storyCorpus) (*briefs.Corpus, error) {
 	for k, id := range sc.ids {
 		arts[k] = st.arts[st.byID[id]].Article
 	}
-	for p := sc.prev; p != nil; p = p.prev {
-		if p.c == nil {
+	for p := sc.prev.Load(); p != nil; p = p.prev.Load() {
+		b := p.built.Load()
+		if b == nil {
 			continue // never built: look further back
 		}
-		if len(p.ids) <= len(sc.ids) && slices.Equal(p.ids, sc.ids[:len(p.ids)]) && sameText(p.c, arts) {
-			return p.c.With(arts[len(p.ids):])
+		if len(b.ids) <= len(sc.ids) && slices.Equal(b.ids, sc.ids[:len(b.ids)]) && sameText(b.c, arts) {
+			return b.c.With(arts[len(b.ids):])
 		}
 		break
 	}
