@@ -67,15 +67,7 @@ func (s *Store) Feed(ctx context.Context, id int64) (bot.Feed, error) {
 
 // Feeds lists the feeds by id.
 func (s *Store) Feeds(ctx context.Context) ([]bot.Feed, error) {
-	rows, err := s.pool.Query(ctx, "SELECT "+sqlstore.FeedCols+" FROM feeds ORDER BY id")
-	if err != nil {
-		return nil, s.wrap("feeds", err)
-	}
-	fs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (bot.Feed, error) { return scanFeed(r) })
-	if err != nil {
-		return nil, s.wrap("feeds", err)
-	}
-	return fs, nil
+	return queryAll(ctx, s, "feeds", scanFeed, "SELECT "+sqlstore.FeedCols+" FROM feeds ORDER BY id")
 }
 
 // DeleteFeed deletes the feed; its ledger goes with it (ON DELETE CASCADE).

@@ -55,6 +55,21 @@ func scanSub(row pgx.Row) (bot.Subscription, error) { return sqlstore.ScanSubscr
 
 func scanDelivery(row pgx.Row) (bot.Delivery, error) { return sqlstore.ScanDelivery(row, pgTimes{}) }
 
+
+// queryAll runs a query and scans every row; what names the records in the
+// error.
+func queryAll[T any](ctx context.Context, s *Store, what string, scan func(pgx.Row) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := s.pool.Query(ctx, query, args...)
+	if err != nil {
+		return nil, s.wrap(what, err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (T, error) { return scan(r) })
+	if err != nil {
+		return nil, s.wrap(what, err)
+	}
+	return out, nil
+}
+
 // Subscription returns the scope's subscription or bot.ErrNotFound.
 func (s *Store) Subscription(ctx context.Context, sc bot.Scope) (bot.Subscription, error) {
 	sub, err := scanSub(s.pool.QueryRow(ctx, "SELECT "+sqlstore.SubscriptionCols+" FROM subscriptions WHERE platform = $1 AND team = $2 AND channel = $3",
@@ -70,15 +85,7 @@ func (s *Store) Subscription(ctx context.Context, sc bot.Scope) (bot.Subscriptio
 
 // Subscriptions lists every subscription by id.
 func (s *Store) Subscriptions(ctx context.Context) ([]bot.Subscription, error) {
-	rows, err := s.pool.Query(ctx, "SELECT "+sqlstore.SubscriptionCols+" FROM subscriptions ORDER BY id")
-	if err != nil {
-		return nil, s.wrap("subscriptions", err)
-	}
-	subs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (bot.Subscription, error) { return scanSub(r) })
-	if err != nil {
-		return nil, s.wrap("subscriptions", err)
-	}
-	return subs, nil
+	return queryAll(ctx, s, "subscriptions", scanSub, "SELECT "+sqlstore.SubscriptionCols+" FROM subscriptions ORDER BY id")
 }
 
 // Conversation returns the stored turns, oldest first; empty when none.
@@ -256,15 +263,7 @@ func (s *Store) Deliveries(ctx context.Context, subID int64, limit int) ([]bot.D
 	if limit > 0 {
 		lim = limit
 	}
-	rows, err := s.pool.Query(ctx, "SELECT "+sqlstore.DeliveryCols+" FROM deliveries WHERE subscription_id = $1 ORDER BY slot DESC LIMIT $2", subID, lim)
-	if err != nil {
-		return nil, s.wrap("deliveries", err)
-	}
-	ds, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (bot.Delivery, error) { return scanDelivery(r) })
-	if err != nil {
-		return nil, s.wrap("deliveries", err)
-	}
-	return ds, nil
+	return queryAll(ctx, s, "deliveries", scanDelivery, "SELECT "+sqlstore.DeliveryCols+" FROM deliveries WHERE subscription_id = $1 ORDER BY slot DESC LIMIT $2", subID, lim)
 }
 
 // PutInstall creates or replaces the install of (platform, team).

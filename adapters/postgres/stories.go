@@ -338,15 +338,7 @@ func (s *Store) Story(ctx context.Context, id string) (bot.Story, error) {
 
 // Stories lists the stored stories by id.
 func (s *Store) Stories(ctx context.Context) ([]bot.Story, error) {
-	rows, err := s.pool.Query(ctx, "SELECT "+sqlstore.StoryCols+" FROM stories ORDER BY id")
-	if err != nil {
-		return nil, s.wrap("stories", err)
-	}
-	sts, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (bot.Story, error) { return scanStory(r) })
-	if err != nil {
-		return nil, s.wrap("stories", err)
-	}
-	return sts, nil
+	return queryAll(ctx, s, "stories", scanStory, "SELECT "+sqlstore.StoryCols+" FROM stories ORDER BY id")
 }
 
 // DeleteStory deletes the story; memberships and channel follows go with

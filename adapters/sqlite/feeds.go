@@ -66,15 +66,7 @@ func (s *Store) Feed(ctx context.Context, id int64) (bot.Feed, error) {
 
 // Feeds lists the feeds by id.
 func (s *Store) Feeds(ctx context.Context) ([]bot.Feed, error) {
-	rows, err := s.reader.QueryContext(ctx, "SELECT "+sqlstore.FeedCols+" FROM feeds ORDER BY id")
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: feeds: %w", err)
-	}
-	fs, err := collect(rows, scanFeed)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: feeds: %w", err)
-	}
-	return fs, nil
+	return queryAll(ctx, s.reader, "feeds", scanFeed, "SELECT "+sqlstore.FeedCols+" FROM feeds ORDER BY id")
 }
 
 // DeleteFeed deletes the feed; its ledger goes with it (ON DELETE CASCADE).

@@ -58,6 +58,20 @@ func scanDelivery(row sqlstore.Row) (bot.Delivery, error) {
 }
 
 // collect reads every row with scan and closes rows.
+// queryAll runs a query on the reader and scans every row; what names the
+// records in the error.
+func queryAll[T any](ctx context.Context, db *sql.DB, what string, scan func(sqlstore.Row) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: %s: %w", what, err)
+	}
+	out, err := collect(rows, scan)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: %s: %w", what, err)
+	}
+	return out, nil
+}
+
 func collect[T any](rows *sql.Rows, scan func(sqlstore.Row) (T, error)) ([]T, error) {
 	defer rows.Close()
 	var out []T
@@ -89,15 +103,7 @@ func (s *Store) Subscription(ctx context.Context, sc bot.Scope) (bot.Subscriptio
 
 // Subscriptions lists every subscription by id.
 func (s *Store) Subscriptions(ctx context.Context) ([]bot.Subscription, error) {
-	rows, err := s.reader.QueryContext(ctx, "SELECT "+sqlstore.SubscriptionCols+" FROM subscriptions ORDER BY id")
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: subscriptions: %w", err)
-	}
-	subs, err := collect(rows, scanSub)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: subscriptions: %w", err)
-	}
-	return subs, nil
+	return queryAll(ctx, s.reader, "subscriptions", scanSub, "SELECT "+sqlstore.SubscriptionCols+" FROM subscriptions ORDER BY id")
 }
 
 // Conversation returns the stored turns, oldest first; empty when none.
@@ -290,15 +296,7 @@ func (s *Store) Deliveries(ctx context.Context, subID int64, limit int) ([]bot.D
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
 	}
-	rows, err := s.reader.QueryContext(ctx, "SELECT "+sqlstore.DeliveryCols+" FROM deliveries WHERE subscription_id = ? ORDER BY slot DESC LIMIT ?", subID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: deliveries: %w", err)
-	}
-	ds, err := collect(rows, scanDelivery)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: deliveries: %w", err)
-	}
-	return ds, nil
+	return queryAll(ctx, s.reader, "deliveries", scanDelivery, "SELECT "+sqlstore.DeliveryCols+" FROM deliveries WHERE subscription_id = ? ORDER BY slot DESC LIMIT ?", subID, limit)
 }
 
 // PutInstall creates or replaces the install of (platform, team).

@@ -367,15 +367,7 @@ func (s *Store) Story(ctx context.Context, id string) (bot.Story, error) {
 
 // Stories lists the stored stories by id.
 func (s *Store) Stories(ctx context.Context) ([]bot.Story, error) {
-	rows, err := s.reader.QueryContext(ctx, "SELECT "+sqlstore.StoryCols+" FROM stories ORDER BY id")
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: stories: %w", err)
-	}
-	sts, err := collect(rows, scanStory)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: stories: %w", err)
-	}
-	return sts, nil
+	return queryAll(ctx, s.reader, "stories", scanStory, "SELECT "+sqlstore.StoryCols+" FROM stories ORDER BY id")
 }
 
 // DeleteStory deletes the story; memberships and channel follows go with
