@@ -55,7 +55,6 @@ func scanSub(row pgx.Row) (bot.Subscription, error) { return sqlstore.ScanSubscr
 
 func scanDelivery(row pgx.Row) (bot.Delivery, error) { return sqlstore.ScanDelivery(row, pgTimes{}) }
 
-
 // queryAll runs a query and scans every row; what names the records in the
 // error.
 func queryAll[T any](ctx context.Context, s *Store, what string, scan func(pgx.Row) (T, error), query string, args ...any) ([]T, error) {
