@@ -90,7 +90,9 @@ func (p *FeedPoller) Add(ctx context.Context, rawURL, story, match string, backf
 		return Feed{}, FeedReport{}, err
 	}
 	now := p.cfg.Clock.Now()
-	f, err := p.cfg.Store.PutFeed(ctx, Feed{URL: u, Story: story, Match: match, ETag: fd.ETag, LastModified: fd.LastModified, NextPoll: now.Add(p.cfg.Interval)})
+	// Due at once: every running poller takes the feed on its own interval
+	// from its next pass (a conditional GET: the backlog is marked).
+	f, err := p.cfg.Store.PutFeed(ctx, Feed{URL: u, Story: story, Match: match, ETag: fd.ETag, LastModified: fd.LastModified, NextPoll: now})
 	if err != nil {
 		return Feed{}, FeedReport{}, fmt.Errorf("add feed: %w", err)
 	}
@@ -198,14 +200,14 @@ func (p *FeedPoller) ingestItems(ctx context.Context, f Feed, fd FeedDoc) FeedRe
 			continue // handled already, or another replica has it
 		}
 		state, articleID, msg := FeedItemStored, "", ""
-		a, stored, err := lib.FetchArticle(ctx, p.cfg.Fetcher, link, OriginFeed)
+		a, known, err := lib.FetchArticle(ctx, p.cfg.Fetcher, link, OriginFeed)
 		switch {
 		case err != nil:
 			state, msg = FeedItemFailed, err.Error()
 			rep.Failed[key] = err
-		case stored:
+		case known != "":
 			articleID = a.ID
-			rep.Results = append(rep.Results, IngestResult{Status: IngestStored, Article: a})
+			rep.Results = append(rep.Results, IngestResult{Status: known, Article: a})
 		case re != nil && !(re.MatchString(a.Title) || re.MatchString(a.Text) || re.MatchString(it.Title)):
 			state = FeedItemSkipped
 			rep.Skipped++

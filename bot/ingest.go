@@ -12,6 +12,7 @@ import (
 
 	"github.com/alexa-brief/alexa-brief/briefs"
 	"github.com/alexa-brief/alexa-brief/briefs/near"
+	"github.com/alexa-brief/alexa-brief/briefs/text"
 )
 
 // Fetcher fetches web pages and feeds; adapters/web implements it with the
@@ -100,14 +101,16 @@ func (l *Library) ingest(ctx context.Context, a StoredArticle, story string) (In
 	if i, ok := st.byID[a.ID]; ok {
 		return IngestResult{Status: IngestStored, Article: st.arts[i]}, nil
 	}
-	if o, ok := l.byURL(a.URL); a.URL != "" && ok {
-		return IngestResult{Status: IngestStored, Article: o}, nil
+	if o, known := l.byURL(a.URL); a.URL != "" && known != "" {
+		return IngestResult{Status: known, Article: o}, nil
 	}
 	if id, _, ok := l.sigs.Match(near.Sign(a.Text)); ok {
 		orig := st.arts[st.byID[id]]
 		// The base articles are not stored: a copy of one has nowhere to
-		// be recorded, and is simply already there.
-		if orig.Text == a.Text || l.IsBase(id) {
+		// be recorded, and is simply already there. So is the same text
+		// without a URL of its own; at another URL it is a copy, even word
+		// for word (wire copies often keep the byline).
+		if l.IsBase(id) || a.URL == "" || a.URL == orig.URL {
 			return IngestResult{Status: IngestStored, Article: orig}, nil
 		}
 		if a.URL != "" {
@@ -145,33 +148,34 @@ func (l *Library) IngestURL(ctx context.Context, f Fetcher, rawURL, story, origi
 			return IngestResult{}, fmt.Errorf("%w: %q", ErrUnknownStory, story)
 		}
 	}
-	a, stored, err := l.FetchArticle(ctx, f, rawURL, origin)
-	if err != nil || stored {
-		return IngestResult{Status: IngestStored, Article: a}, err
+	a, known, err := l.FetchArticle(ctx, f, rawURL, origin)
+	if err != nil || known != "" {
+		return IngestResult{Status: known, Article: a}, err
 	}
 	return l.Ingest(ctx, a, story)
 }
 
-// FetchArticle fetches the page at rawURL as an article; stored is true
-// (and a the stored article) when the URL is stored already.
-func (l *Library) FetchArticle(ctx context.Context, f Fetcher, rawURL, origin string) (a StoredArticle, stored bool, err error) {
+// FetchArticle fetches the page at rawURL as an article. When the URL is
+// stored already it is not fetched: known is then IngestStored (an
+// article's URL) or IngestCopy (a copy's), and a is the stored article.
+func (l *Library) FetchArticle(ctx context.Context, f Fetcher, rawURL, origin string) (a StoredArticle, known string, err error) {
 	u, err := NormalizeURL(rawURL)
 	if err != nil {
-		return a, false, err
+		return a, "", err
 	}
-	if o, ok := l.byURL(u); ok {
-		return o, true, nil
+	if o, known := l.byURL(u); known != "" {
+		return o, known, nil
 	}
 	p, err := f.Page(ctx, u)
 	if err != nil {
-		return a, false, err
+		return a, "", err
 	}
 	final, err := NormalizeURL(p.URL)
 	if err != nil || p.URL == "" {
 		final = u
 	}
-	if o, ok := l.byURL(final); ok {
-		return o, true, nil // a redirect to a page stored already
+	if o, known := l.byURL(final); known != "" {
+		return o, known, nil // a redirect to a page stored already
 	}
 	return StoredArticle{
 		Article: briefs.Article{
@@ -179,16 +183,20 @@ func (l *Library) FetchArticle(ctx context.Context, f Fetcher, rawURL, origin st
 			URL: final, Published: p.Published, Author: p.Author, Text: p.Text,
 		},
 		Origin: origin,
-	}, false, nil
+	}, "", nil
 }
 
-// byURL finds an article by its normalised URL.
-func (l *Library) byURL(u string) (StoredArticle, bool) {
+// byURL finds an article by its normalised URL or one of its copies'
+// (known is IngestStored or IngestCopy, "" when neither).
+func (l *Library) byURL(u string) (a StoredArticle, known string) {
 	st := l.state.Load()
 	if i, ok := st.urls[u]; ok {
-		return st.arts[i], true
+		return st.arts[i], IngestStored
 	}
-	return StoredArticle{}, false
+	if i, ok := st.copyURLs[u]; ok {
+		return st.arts[i], IngestCopy
+	}
+	return StoredArticle{}, ""
 }
 
 // pageID names a web article: its title as a slug, for people reading
@@ -197,7 +205,7 @@ func (l *Library) byURL(u string) (StoredArticle, bool) {
 func pageID(title, url string) string {
 	var b strings.Builder
 	dash := false
-	for _, r := range strings.ToLower(title) {
+	for _, r := range text.Fold(strings.ToLower(title)) { // "Kovács" → "kovacs"
 		switch {
 		case r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
 			b.WriteRune(r)

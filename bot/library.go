@@ -65,13 +65,15 @@ type Library struct {
 // changed (but for its corpora, built on demand).
 type libState struct {
 	rev     Revision
-	lastSeq int64            // the greatest Seq of the stored articles
-	stories []Story          // default first, then the stored ones by id
-	arts    []StoredArticle  // base articles, then the stored ones in order
-	byID    map[string]int   // article id → index in arts
-	urls    map[string]int   // normalised URL → index in arts
-	members map[string][]int // story id → indexes in arts, in order
-	match   map[string]*regexp.Regexp
+	lastSeq int64           // the greatest Seq of the stored articles
+	stories []Story         // default first, then the stored ones by id
+	arts    []StoredArticle // base articles, then the stored ones in order
+	byID    map[string]int  // article id → index in arts
+	urls    map[string]int  // normalised URL → index in arts
+	// copyURLs maps the URL of a copy to its original's index in arts.
+	copyURLs map[string]int
+	members  map[string][]int // story id → indexes in arts, in order
+	match    map[string]*regexp.Regexp
 
 	mu      sync.Mutex
 	corpora map[string]*storyCorpus
@@ -175,12 +177,13 @@ func (l *Library) load(ctx context.Context) error {
 		}
 	}
 	st := &libState{
-		byID:    map[string]int{},
-		urls:    map[string]int{},
-		members: map[string][]int{},
-		match:   map[string]*regexp.Regexp{},
-		corpora: map[string]*storyCorpus{},
-		rev:     rev,
+		byID:     map[string]int{},
+		urls:     map[string]int{},
+		copyURLs: map[string]int{},
+		members:  map[string][]int{},
+		match:    map[string]*regexp.Regexp{},
+		corpora:  map[string]*storyCorpus{},
+		rev:      rev,
 	}
 	l.sigs = &near.Index{}
 	lead := l.cfg.Base[0].Title
@@ -232,15 +235,16 @@ func (l *Library) load(ctx context.Context) error {
 // alone. st is left as it was for its readers.
 func (st *libState) extend(rev Revision, arts []StoredArticle, sigs *near.Index, flat bool) *libState {
 	nx := &libState{
-		rev:     rev,
-		lastSeq: st.lastSeq,
-		stories: st.stories,
-		arts:    slices.Clip(st.arts),
-		byID:    maps.Clone(st.byID),
-		urls:    maps.Clone(st.urls),
-		members: make(map[string][]int, len(st.members)),
-		match:   st.match,
-		corpora: map[string]*storyCorpus{},
+		rev:      rev,
+		lastSeq:  st.lastSeq,
+		stories:  st.stories,
+		arts:     slices.Clip(st.arts),
+		byID:     maps.Clone(st.byID),
+		urls:     maps.Clone(st.urls),
+		copyURLs: maps.Clone(st.copyURLs),
+		members:  make(map[string][]int, len(st.members)),
+		match:    st.match,
+		corpora:  map[string]*storyCorpus{},
 	}
 	for k, v := range st.members {
 		nx.members[k] = slices.Clip(v)
@@ -305,6 +309,9 @@ func (st *libState) add(a StoredArticle, sigs *near.Index) {
 	st.byID[a.ID] = i
 	if a.URL != "" {
 		st.urls[a.URL] = i
+	}
+	for _, c := range a.Copies {
+		st.copyURLs[c.URL] = i // stored too: not fetched again
 	}
 	for _, s := range a.Stories {
 		st.members[s] = append(st.members[s], i)

@@ -61,7 +61,7 @@ func TestStoryCommands(t *testing.T) {
 		{"ask follows", cmdIn(c1, "ask how much will the bridge cost?", false), "$340 million", false},
 		{"add needs a manager", cmdIn(c1, "add https://news.example/grant", false), "Only people who can manage this channel", true},
 		{"add a page that is not there", cmdIn(c1, "add https://news.example/missing", true), "The server answered 404 Not Found", true},
-		{"add a bad url", cmdIn(c1, "add ftp://news.example/x", true), "Url must be http or https", true},
+		{"add a bad url", cmdIn(c1, "add ftp://news.example/x", true), "The URL must be http or https", true},
 		{"add to an unknown story", cmdIn(c1, "add https://news.example/grant nope", true), "Stories: `default` and `bridge`.", true},
 	}
 	for _, tt := range tests {

@@ -87,19 +87,19 @@ func (e *URLError) Error() string { return e.Msg }
 func NormalizeURL(raw string) (string, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
-		return "", &URLError{fmt.Sprintf("url %q is not valid", raw)}
+		return "", &URLError{fmt.Sprintf("the URL %q is not valid", raw)}
 	}
 	u.Scheme = strings.ToLower(u.Scheme)
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", &URLError{"url must be http or https"}
+		return "", &URLError{"the URL must be http or https"}
 	}
 	if u.User != nil {
 		// Credentials in a stored address would be shown to every channel
 		// that follows the story.
-		return "", &URLError{"url must not contain credentials"}
+		return "", &URLError{"the URL must not contain credentials"}
 	}
 	if u.Opaque != "" || u.Hostname() == "" {
-		return "", &URLError{fmt.Sprintf("url %q has no host", raw)}
+		return "", &URLError{fmt.Sprintf("the URL %q has no host", raw)}
 	}
 
 	host := strings.ToLower(u.Host)

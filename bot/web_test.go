@@ -50,15 +50,15 @@ func TestNormalizeURLRefuses(t *testing.T) {
 	tests := []struct {
 		raw, want string
 	}{
-		{"ftp://example.com/a", "url must be http or https"},
-		{"file:///etc/passwd", "url must be http or https"},
-		{"javascript:alert(1)", "url must be http or https"},
-		{"example.com/a", "url must be http or https"},
-		{"https://user:secret@example.com/a", "url must not contain credentials"},
-		{"https://user@example.com/a", "url must not contain credentials"},
-		{"http:opaque", `url "http:opaque" has no host`},
-		{"https:///a", `url "https:///a" has no host`},
-		{"http://exa mple.com/", `url "http://exa mple.com/" is not valid`},
+		{"ftp://example.com/a", "the URL must be http or https"},
+		{"file:///etc/passwd", "the URL must be http or https"},
+		{"javascript:alert(1)", "the URL must be http or https"},
+		{"example.com/a", "the URL must be http or https"},
+		{"https://user:secret@example.com/a", "the URL must not contain credentials"},
+		{"https://user@example.com/a", "the URL must not contain credentials"},
+		{"http:opaque", `the URL "http:opaque" has no host`},
+		{"https:///a", `the URL "https:///a" has no host`},
+		{"http://exa mple.com/", `the URL "http://exa mple.com/" is not valid`},
 	}
 	for _, tt := range tests {
 		got, err := NormalizeURL(tt.raw)

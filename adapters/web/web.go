@@ -42,7 +42,7 @@
 // Found", "the response is not HTML", "no article text found" (under 200
 // characters extracted), "not an RSS or Atom feed", "a redirect leads to
 // an address that is not http or https", and bot.NormalizeURL's refusals
-// ("url must be http or https", "url must not contain credentials"). A
+// ("the URL must be http or https", "the URL must not contain credentials"). A
 // cancelled caller context is returned as the context's error, not as a
 // FetchError.
 //

@@ -391,9 +391,9 @@ func TestPageUntypedHTML(t *testing.T) {
 func TestURLRefused(t *testing.T) {
 	c := local(Options{})
 	tests := []struct{ url, want string }{
-		{"ftp://example.com/a", "url must be http or https"},
-		{"file:///etc/passwd", "url must be http or https"},
-		{"http://user:secret@127.0.0.1/", "url must not contain credentials"},
+		{"ftp://example.com/a", "the URL must be http or https"},
+		{"file:///etc/passwd", "the URL must be http or https"},
+		{"http://user:secret@127.0.0.1/", "the URL must not contain credentials"},
 	}
 	for _, tt := range tests {
 		_, err := c.Page(context.Background(), tt.url)

@@ -299,6 +299,16 @@ func cmdFeeds(ctx context.Context, e *env, args []string) error {
 			if len(rest) != 1 {
 				return usagef("feeds add: name one feed URL\n%s", usageFeeds)
 			}
+			// Checked here, not only in FeedPoller.Add, whose errors for
+			// them are plain ones: bad flags are bad usage (exit 2).
+			if *backfill < 0 {
+				return usagef("feeds add: --backfill %d: must be 0 or more\n%s", *backfill, usageFeeds)
+			}
+			if *match != "" {
+				if _, err := bot.CompileMatch(*match); err != nil {
+					return usagef("feeds add: --match %q is not a valid regular expression: %v", *match, err)
+				}
+			}
 			p := bot.NewFeedPoller(bot.FeedPollerConfig{Library: lib, Fetcher: newFetcher(e.cfg), Store: st, Interval: e.cfg.FeedInterval, Owner: replicaID()})
 			f, rep, err := p.Add(ctx, rest[0], strings.ToLower(*story), *match, *backfill)
 			if err != nil {
@@ -393,6 +403,7 @@ func cmdIngest(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return helpOK(err)
 	}
+	*story = strings.ToLower(*story)
 	if len(rest) == 0 {
 		return usagef("ingest: name at least one article file, folder or URL\nusage: %s", usageIngest)
 	}
@@ -405,16 +416,16 @@ func cmdIngest(ctx context.Context, e *env, args []string) error {
 		// Read, fetch and check everything before storing anything: a bad
 		// file or page leaves the stored corpus as it was.
 		var arts []bot.StoredArticle
-		var already []bot.StoredArticle
+		var already []bot.IngestResult
 		fetch := newFetcher(e.cfg)
 		for _, p := range rest {
 			if isURL(p) {
-				a, stored, err := lib.FetchArticle(ctx, fetch, p, bot.OriginURL)
+				a, known, err := lib.FetchArticle(ctx, fetch, p, bot.OriginURL)
 				if err != nil {
 					return userFacing(fmt.Errorf("ingest: %w", err))
 				}
-				if stored {
-					already = append(already, a)
+				if known != "" {
+					already = append(already, bot.IngestResult{Status: known, Article: a})
 					continue
 				}
 				if _, err := briefs.New([]briefs.Article{a.Article}); err != nil {
@@ -435,8 +446,8 @@ func cmdIngest(ctx context.Context, e *env, args []string) error {
 			}
 		}
 		added, kept := 0, len(already)
-		for _, a := range already {
-			fmt.Fprintln(e.stdout, bot.IngestResult{Status: bot.IngestStored, Article: a}.String())
+		for _, r := range already {
+			fmt.Fprintln(e.stdout, r.String())
 		}
 		for _, a := range arts {
 			res, err := lib.Ingest(ctx, a, *story)
