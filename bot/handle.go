@@ -379,8 +379,8 @@ func withoutShare(bs []Button) []Button {
 }
 
 // clean makes user text safe to handle: valid UTF-8, control characters as
-// spaces, runs of spaces collapsed, trimmed. ok is false when the text is
-// over the length limit.
+// spaces, invisible and bidi controls removed, runs of spaces collapsed,
+// trimmed. ok is false when the text is over the length limit.
 func clean(s string) (string, bool) {
 	if utf8.RuneCountInString(s) > maxTextRunes {
 		return "", false
@@ -391,6 +391,10 @@ func clean(s string) (string, bool) {
 		case unicode.IsControl(r), unicode.Is(unicode.Zl, r), unicode.Is(unicode.Zp, r):
 			return ' '
 		case r == '\u200b' || r == '\ufeff': // zero-width space, BOM
+			return -1
+		case unicode.Is(unicode.Bidi_Control, r):
+			// Echoed into titles and shared reposts, an override or isolate
+			// would reorder the text around it (U+202A–E, U+2066–9, marks).
 			return -1
 		}
 		return r

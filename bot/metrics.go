@@ -22,6 +22,9 @@ type Metrics interface {
 	Waited(platform string, d time.Duration)
 	// Connection records a Socket Mode or gateway connection going up or down.
 	Connection(platform string, up bool)
+	// Unverified counts a request refused for a missing, wrong or stale
+	// signature. Adapters sample their log lines; this counts every one.
+	Unverified(platform string)
 }
 
 // NopMetrics discards everything; the zero value is ready.
@@ -34,3 +37,4 @@ func (NopMetrics) RateLimited(string)                                   {}
 func (NopMetrics) Retried(string)                                       {}
 func (NopMetrics) Waited(string, time.Duration)                         {}
 func (NopMetrics) Connection(string, bool)                              {}
+func (NopMetrics) Unverified(string)                                    {}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/alexa-brief/alexa-brief/bot"
+	"github.com/alexa-brief/alexa-brief/internal/logsample"
 )
 
 // DefaultAPIURL is Discord's REST base.
@@ -26,8 +27,9 @@ type Handler interface {
 	Handle(ctx context.Context, req bot.Request) bot.Reply
 }
 
-// Store is what the adapter keeps: the gateway may deliver a message twice
-// (resume, several replicas), FirstSeen makes the answer happen once.
+// Store is what the adapter keeps: the gateway may deliver a message or an
+// interaction twice (resume, several replicas), and a captured interaction
+// may be replayed; FirstSeen makes each happen once.
 type Store interface {
 	FirstSeen(ctx context.Context, platform, eventID string) (bool, error)
 }
@@ -43,6 +45,9 @@ type Config struct {
 	Logger     *slog.Logger
 	Metrics    bot.Metrics
 	HTTPClient *http.Client // REST calls; default with a 15 s timeout
+	// Now is the clock signature timestamps are checked against
+	// (default time.Now).
+	Now func() time.Time
 }
 
 // Adapter is the Discord side of alexa-brief. It is safe for concurrent use.
@@ -60,6 +65,10 @@ type Adapter struct {
 	// followUpFor bounds a deferred answer: the interaction token lives 15 min.
 	followUpFor time.Duration
 
+	// sampled writes at most a line a second per kind for floods of
+	// rejected or replayed requests; metrics count every one.
+	sampled *logsample.Sampler
+
 	mu      sync.Mutex
 	idle    *sync.Cond // signalled when running drops to zero
 	running int        // interaction work still going after its HTTP answer
@@ -73,6 +82,7 @@ const (
 	keyInteraction = "interaction"
 	keyMessage     = "message"
 	keyShard       = "shard"
+	keySuppressed  = "suppressed" // like lines left out of a sampled log since the last one
 )
 
 // New checks the configuration and returns an adapter. h and st may be nil
@@ -102,6 +112,9 @@ func New(cfg Config, h Handler, st Store) (*Adapter, error) {
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: 15 * time.Second}
 	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
 	token := ""
 	if cfg.BotToken != "" {
 		token = "Bot " + strings.TrimPrefix(cfg.BotToken, "Bot ")
@@ -115,6 +128,7 @@ func New(cfg Config, h Handler, st Store) (*Adapter, error) {
 		rest:        newREST(cfg.APIURL, token, cfg.HTTPClient, cfg.Metrics),
 		deferAfter:  2500 * time.Millisecond,
 		followUpFor: 14 * time.Minute,
+		sampled:     logsample.New(time.Second, cfg.Now),
 	}
 	a.idle = sync.NewCond(&a.mu)
 	return a, nil

@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -48,8 +49,10 @@ func TestWithRealBot(t *testing.T) {
 		{"share quotes", interaction{typ: 3, customID: "ab|share|quotes"}, 0, "smart timer", false},
 		{"more quotes button", interaction{typ: 3, customID: "ab|quotes|"}, 64, "smart timer", false},
 	}
-	for _, tt := range tests {
+	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			// Each its own interaction: the store remembers ids.
+			tt.in.id = strconv.Itoa(400000000000000100 + i)
 			tt.in.guild, tt.in.channel = guild, channel
 			if tt.in.perms == "" {
 				tt.in.perms = "0"

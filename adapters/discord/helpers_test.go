@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -148,6 +149,7 @@ func newTestAdapter(t *testing.T, fake *discordtest.Server, h Handler, st Store,
 		BotToken:  fake.Token(),
 		APIURL:    fake.URL(),
 		Metrics:   m,
+		Now:       func() time.Time { return time.Unix(testNow, 0) },
 	}, h, st)
 	if err != nil {
 		t.Fatal(err)
@@ -160,10 +162,18 @@ func newTestAdapter(t *testing.T, fake *discordtest.Server, h Handler, st Store,
 	return a, srv
 }
 
+// testNow is the adapter's clock in tests, and the time postSigned signs at.
+const testNow = 1700000000
+
 // postSigned sends body to the interactions endpoint signed with key.
 func postSigned(t *testing.T, url string, key ed25519.PrivateKey, body []byte) (*http.Response, []byte) {
 	t.Helper()
-	const ts = "1700000000"
+	return postSignedAt(t, url, key, strconv.FormatInt(testNow, 10), body)
+}
+
+// postSignedAt sends body signed with key under the timestamp ts.
+func postSignedAt(t *testing.T, url string, key ed25519.PrivateKey, ts string, body []byte) (*http.Response, []byte) {
+	t.Helper()
 	req, err := http.NewRequest(http.MethodPost, url+"/discord/interactions", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
@@ -185,6 +195,7 @@ func postSigned(t *testing.T, url string, key ed25519.PrivateKey, body []byte) (
 
 // interaction builds an interaction payload. guild "" makes it a DM.
 type interaction struct {
+	id         string // default 400000000000000004
 	typ        int
 	guild      string
 	channel    string
@@ -202,6 +213,9 @@ func (i interaction) json(t *testing.T) []byte {
 	v := map[string]any{
 		"id": "400000000000000004", "application_id": "100000000000000001", "type": i.typ,
 		"channel_id": i.channel, "token": i.token, "version": 1,
+	}
+	if i.id != "" {
+		v["id"] = i.id
 	}
 	if v["token"] == "" {
 		v["token"] = "interaction-token"

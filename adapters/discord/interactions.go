@@ -10,8 +10,10 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -24,6 +26,9 @@ const CommandName = "alexa-brief"
 // maxBody is the largest interaction body read; larger ones get 413.
 const maxBody = 1 << 20
 
+// alreadyHandled answers an interaction whose id was seen before: a replay.
+const alreadyHandled = "Already handled."
+
 // DM scopes use this team: a DM has no guild, and its channel id is unique.
 const dmTeam = "dm"
 
@@ -33,9 +38,21 @@ type interactionResponse struct {
 	Data *message                          `json:"data,omitempty"`
 }
 
+// maxSkew is how far X-Signature-Timestamp may be from now, either way.
+// Discord documents no window; without one a captured request could be
+// replayed for ever. Five minutes, as Slack uses, is far above Discord's
+// own 3 s deadline for an answer.
+const maxSkew = 5 * time.Minute
+
+// Why a request was refused with 401, for the log.
+const (
+	reasonSignature = "bad signature"
+	reasonStale     = "timestamp outside ±5 minutes"
+)
+
 // verify checks Discord's Ed25519 signature over timestamp + raw body.
 // Discord sends deliberately bad signatures and drops the endpoint if one
-// is accepted; it documents no freshness window, so none is applied.
+// is accepted.
 func verify(key ed25519.PublicKey, sigHex, timestamp string, body []byte) bool {
 	sig, err := hex.DecodeString(sigHex)
 	if err != nil || len(sig) != ed25519.SignatureSize || timestamp == "" || len(key) != ed25519.PublicKeySize {
@@ -44,6 +61,25 @@ func verify(key ed25519.PublicKey, sigHex, timestamp string, body []byte) bool {
 	msg := make([]byte, 0, len(timestamp)+len(body))
 	msg = append(append(msg, timestamp...), body...)
 	return ed25519.Verify(key, msg, sig)
+}
+
+// fresh reports whether timestamp (Unix seconds) is within maxSkew of now.
+func fresh(timestamp string, now time.Time) bool {
+	sec, err := strconv.ParseInt(timestamp, 10, 64)
+	if err != nil {
+		return false
+	}
+	d := now.Sub(time.Unix(sec, 0))
+	return d <= maxSkew && d >= -maxSkew
+}
+
+// unverified counts a 401 and logs it, sampled: one client can send
+// thousands a second.
+func (a *Adapter) unverified(r *http.Request, reason string) {
+	a.m.Unverified(bot.PlatformDiscord)
+	if ok, n := a.sampled.Allow("401 " + r.URL.Path); ok {
+		a.log.Warn("discord: rejected unverified request", "path", r.URL.Path, "reason", reason, keySuppressed, n)
+	}
 }
 
 func (a *Adapter) serveInteractions(w http.ResponseWriter, r *http.Request) {
@@ -62,7 +98,14 @@ func (a *Adapter) serveInteractions(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unreadable body", http.StatusBadRequest)
 		return
 	}
-	if !verify(a.cfg.PublicKey, r.Header.Get("X-Signature-Ed25519"), r.Header.Get("X-Signature-Timestamp"), body) {
+	ts := r.Header.Get("X-Signature-Timestamp")
+	if !verify(a.cfg.PublicKey, r.Header.Get("X-Signature-Ed25519"), ts, body) {
+		a.unverified(r, reasonSignature)
+		http.Error(w, "invalid request signature", http.StatusUnauthorized)
+		return
+	}
+	if !fresh(ts, a.cfg.Now()) {
+		a.unverified(r, reasonStale)
 		http.Error(w, "invalid request signature", http.StatusUnauthorized)
 		return
 	}
@@ -106,23 +149,42 @@ func writeJSON(w http.ResponseWriter, v any) {
 // the handler is quick the answer is the reply itself (type 4); otherwise
 // a deferred "thinking…" (type 5) that a background task completes by
 // editing @original. Replies longer than one message continue as follow-ups.
+// An interaction id seen before gets a short ephemeral note and runs nothing.
 func (a *Adapter) interact(ctx context.Context, in *discordgo.Interaction, respond func(interactionResponse) error) {
 	log := a.log.With(keyInteraction, in.ID)
 	req, err := requestOf(in)
 	if err != nil {
 		log.Warn("discord: unusable interaction", keyErr, err)
-		msg := render(bot.Reply{Title: "Sorry, I can't handle that here.", Failure: true})[0]
-		msg.Flags = discordgo.MessageFlagsEphemeral
-		if err := respond(interactionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: &msg}); err != nil {
-			log.Warn("discord: interaction response failed", keyErr, err)
+		title := "Sorry, I can't handle that here."
+		var bad *optionError
+		if errors.As(err, &bad) {
+			title = bad.sentence()
 		}
+		a.note(respond, bot.Reply{Title: title, Failure: true}, log)
 		return
+	}
+	// Discord sends an interaction once; the same id again is a replay
+	// (or the gateway redelivering it), and must not run twice.
+	if a.st != nil && in.ID != "" {
+		first, err := a.st.FirstSeen(ctx, bot.PlatformDiscord, in.ID)
+		switch {
+		case err != nil:
+			log.Error("discord: interaction dedup failed; not running it", keyErr, err)
+			a.note(respond, bot.Reply{Title: "Sorry, something went wrong. Please try again.", Failure: true}, log)
+			return
+		case !first:
+			if ok, n := a.sampled.Allow("replay"); ok {
+				log.Warn("discord: replayed interaction not run again", keySuppressed, n)
+			}
+			a.note(respond, bot.Reply{Title: alreadyHandled}, log)
+			return
+		}
 	}
 	share := req.Kind == bot.KindAction && req.Action == bot.ActionShare
 	if share && req.Value == "" && in.Message != nil && len(in.Message.Embeds) > 0 {
 		// The command text did not fit the button's custom id: repost
-		// what the user saw.
-		msg := message{Embeds: in.Message.Embeds, AllowedMentions: noMentions()}
+		// what the user saw, without controls that would reorder it.
+		msg := message{Embeds: withoutBidi(in.Message.Embeds), AllowedMentions: noMentions()}
 		if err := respond(interactionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: &msg}); err != nil {
 			log.Warn("discord: interaction response failed", keyErr, err)
 		}
@@ -191,6 +253,57 @@ func (a *Adapter) interact(ctx context.Context, in *discordgo.Interaction, respo
 			a.followUps(pctx, in.Token, msgs[1:], log)
 		})
 	}
+}
+
+// note answers an interaction with a short ephemeral message.
+func (a *Adapter) note(respond func(interactionResponse) error, r bot.Reply, log *slog.Logger) {
+	msg := render(r)[0]
+	msg.Flags = discordgo.MessageFlagsEphemeral
+	if err := respond(interactionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: &msg}); err != nil {
+		log.Warn("discord: interaction response failed", keyErr, err)
+	}
+}
+
+// withoutBidi copies embeds with bidi controls (U+202A–E, U+2066–9,
+// marks) removed from their text, as the core cleans user text.
+func withoutBidi(embeds []*discordgo.MessageEmbed) []*discordgo.MessageEmbed {
+	strip := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if unicode.Is(unicode.Bidi_Control, r) {
+				return -1
+			}
+			return r
+		}, s)
+	}
+	out := make([]*discordgo.MessageEmbed, 0, len(embeds))
+	for _, e := range embeds {
+		if e == nil {
+			continue
+		}
+		c := *e
+		c.Title, c.Description = strip(c.Title), strip(c.Description)
+		if c.Footer != nil {
+			f := *c.Footer
+			f.Text = strip(f.Text)
+			c.Footer = &f
+		}
+		if c.Author != nil {
+			au := *c.Author
+			au.Name = strip(au.Name)
+			c.Author = &au
+		}
+		c.Fields = make([]*discordgo.MessageEmbedField, 0, len(e.Fields))
+		for _, f := range e.Fields {
+			if f == nil {
+				continue
+			}
+			cf := *f
+			cf.Name, cf.Value = strip(cf.Name), strip(cf.Value)
+			c.Fields = append(c.Fields, &cf)
+		}
+		out = append(out, &c)
+	}
+	return out
 }
 
 // handle calls the handler and turns a panic into a polite failure: one bad
@@ -269,7 +382,11 @@ func requestOf(in *discordgo.Interaction) (bot.Request, error) {
 			return req, fmt.Errorf("unknown command %q", d.Name)
 		}
 		req.Kind = bot.KindCommand
-		req.Text = commandText(d.Options)
+		text, err := commandText(d.Options)
+		if err != nil {
+			return req, err
+		}
+		req.Text = text
 	case discordgo.InteractionMessageComponent:
 		d, ok := in.Data.(discordgo.MessageComponentInteractionData)
 		if !ok {
@@ -286,22 +403,51 @@ func requestOf(in *discordgo.Interaction) (bot.Request, error) {
 	return req, nil
 }
 
+// optionError is an option whose value is not text. Every option
+// alexa-brief registers is a STRING, so anything else did not come from
+// its command definition and is refused rather than Go-formatted into a
+// question ("map[x:[1 2 3]]").
+type optionError struct{ name string }
+
+func (e *optionError) Error() string { return fmt.Sprintf("option %q is not text", e.name) }
+
+// sentence is what the user is told.
+func (e *optionError) sentence() string {
+	return fmt.Sprintf("The “%s” option must be text.", truncate(e.name, 32))
+}
+
 // commandText flattens "/alexa-brief ask question: …" to "ask …", the form
 // the core parses for every platform.
-func commandText(opts []*discordgo.ApplicationCommandInteractionDataOption) string {
+func commandText(opts []*discordgo.ApplicationCommandInteractionDataOption) (string, error) {
 	var parts []string
 	for _, o := range opts {
+		if o == nil {
+			continue
+		}
 		switch o.Type {
 		case discordgo.ApplicationCommandOptionSubCommand, discordgo.ApplicationCommandOptionSubCommandGroup:
 			parts = append(parts, o.Name)
-			if t := commandText(o.Options); t != "" {
+			t, err := commandText(o.Options)
+			if err != nil {
+				return "", err
+			}
+			if t != "" {
 				parts = append(parts, t)
 			}
-		default:
-			if v := strings.TrimSpace(fmt.Sprint(o.Value)); o.Value != nil && v != "" {
+		case discordgo.ApplicationCommandOptionString:
+			if o.Value == nil {
+				continue
+			}
+			v, ok := o.Value.(string)
+			if !ok {
+				return "", &optionError{name: o.Name}
+			}
+			if v = strings.TrimSpace(v); v != "" {
 				parts = append(parts, v)
 			}
+		default:
+			return "", &optionError{name: o.Name}
 		}
 	}
-	return strings.Join(parts, " ")
+	return strings.Join(parts, " "), nil
 }

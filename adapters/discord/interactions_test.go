@@ -81,7 +81,8 @@ func TestInteractionsEndpoint(t *testing.T) {
 		{"tampered body", "POST", []byte(`{"type":1} `), sign("1700000000", ping), "1700000000", 401, ""},
 		{"tampered timestamp", "POST", ping, sign("1700000000", ping), "1700000009", 401, ""},
 		{"over 1 MiB", "POST", big, sign("1700000000", big), "1700000000", 413, ""},
-		{"signed garbage", "POST", []byte("nope"), sign("1", []byte("nope")), "1", 400, ""},
+		{"signed garbage", "POST", []byte("nope"), sign("1700000000", []byte("nope")), "1700000000", 400, ""},
+		{"signed but stale", "POST", ping, sign("1", ping), "1", 401, ""},
 		{"GET", "GET", nil, "", "", 405, ""},
 	}
 	for _, tt := range tests {

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/slack-go/slack"
 
@@ -20,6 +21,50 @@ import (
 // workingText acknowledges a slash command whose answer takes longer than
 // Slack's 3 seconds; the answer follows through response_url.
 const workingText = "Working on it…"
+
+// alreadyDone answers a replayed state-changing slash command.
+const alreadyDone = "Already done."
+
+// triggerKeyPrefix keeps slash command trigger_ids apart from event_ids in
+// the FirstSeen ledger.
+const triggerKeyPrefix = "slack-trigger:"
+
+// changesState is every name and alias of a command that changes channel
+// state (bot.Command.Manage): those run once per trigger_id.
+var changesState = func() map[string]bool {
+	m := map[string]bool{}
+	for _, c := range bot.Commands() {
+		if c.Manage {
+			m[c.Name] = true
+			for _, al := range c.Aliases {
+				m[al] = true
+			}
+		}
+	}
+	return m
+}()
+
+// commandWord is the subcommand text names, read as the core reads it,
+// and then some: the core drops zero-width and bidi controls and spaces
+// out control characters, so "\u200bunsubscribe" is unsubscribe to it.
+// Dropping every format character (Cf) is a superset of that, so no
+// spelling the core accepts slips past the replay check.
+func commandWord(text string) string {
+	text = strings.Map(func(r rune) rune {
+		switch {
+		case unicode.Is(unicode.Cf, r):
+			return -1
+		case unicode.IsControl(r), unicode.Is(unicode.Zl, r), unicode.Is(unicode.Zp, r):
+			return ' '
+		}
+		return r
+	}, text)
+	f := strings.Fields(text)
+	if len(f) == 0 {
+		return ""
+	}
+	return strings.ToLower(f[0])
+}
 
 // sorry is the reply when the handler failed without one.
 var sorry = bot.Reply{Failure: true, Sections: []bot.Section{{Text: "Sorry, something went wrong. Please try again."}}}
@@ -63,6 +108,25 @@ func (a *Adapter) command(ctx context.Context, cmd slack.SlashCommand) (p respon
 		Text:      unescape(strings.TrimSpace(cmd.Text)),
 		CanManage: true, // Slack has no per-channel permission to check; anyone in the channel may
 		EventID:   cmd.TriggerID,
+	}
+	// The signature binds a request, not one use of it: within its
+	// 5 minutes a captured command verifies again. A state change runs
+	// once per trigger_id (one per invocation); read-only commands may
+	// run again.
+	if cmd.TriggerID != "" && changesState[commandWord(req.Text)] {
+		log := a.log.With(keyTeam, cmd.TeamID, keyChannel, cmd.ChannelID)
+		first, err := a.st.FirstSeen(ctx, platform, triggerKeyPrefix+cmd.TriggerID)
+		switch {
+		case err != nil:
+			log.Error("slack: command dedup failed; not running it", keyError, err)
+			m := render(sorry)[0]
+			return responsePayload{ResponseType: "ephemeral", Text: m.Text, Blocks: m.Blocks}, func() {}
+		case !first:
+			if ok, n := a.sampled.Allow("replay"); ok {
+				log.Warn("slack: replayed slash command not run again", keySuppressed, n)
+			}
+			return responsePayload{ResponseType: "ephemeral", Text: alreadyDone}, func() {}
+		}
 	}
 	done := make(chan bot.Reply, 1)
 	a.async(func(ctx context.Context) {

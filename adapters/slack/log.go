@@ -14,4 +14,7 @@ const (
 	keyWait     = "wait"
 	keyError    = "err"
 	keyRetry    = "retry"
+	// keySuppressed is how many like lines a sampled log left out since
+	// its last one.
+	keySuppressed = "suppressed"
 )

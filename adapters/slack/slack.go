@@ -22,6 +22,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/alexa-brief/alexa-brief/bot"
+	"github.com/alexa-brief/alexa-brief/internal/logsample"
 )
 
 // Handler answers a request; *bot.Bot implements it.
@@ -71,6 +72,10 @@ type Adapter struct {
 	work       context.Context
 	cancelWork context.CancelFunc
 	wg         sync.WaitGroup
+
+	// sampled writes at most a line a second per kind for floods of
+	// rejected or replayed requests; metrics count every one.
+	sampled *logsample.Sampler
 
 	limits  *limiter
 	botUser atomic.Pointer[string] // the default token's bot user id, from auth.test
@@ -153,6 +158,7 @@ func New(cfg Config, h Handler, st Store) (*Adapter, error) {
 		work:           work,
 		cancelWork:     cancel,
 		limits:         newLimiter(time.Now),
+		sampled:        logsample.New(time.Second, cfg.Now),
 		inlineDeadline: defaultInlineDeadline,
 		attemptTimeout: defaultAttemptTimeout,
 		sleep:          sleepCtx,

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -81,15 +82,25 @@ func (a *Adapter) verified(next func(w http.ResponseWriter, r *http.Request, bod
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 		if err != nil {
 			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
+			var netErr net.Error
+			switch {
+			case errors.As(err, &tooBig):
 				refuse(w, "request body too large", http.StatusRequestEntityTooLarge)
-				return
+			case errors.As(err, &netErr) && netErr.Timeout():
+				// Still arriving at the server's read timeout: a slow link,
+				// not a bad request, so Slack may retry it.
+				http.Error(w, "request body not received in time", http.StatusRequestTimeout)
+			default:
+				refuse(w, "bad request body", http.StatusBadRequest)
 			}
-			refuse(w, "bad request body", http.StatusBadRequest)
 			return
 		}
 		if err := a.verifier.verify(r.Header, body); err != nil {
-			a.log.Warn("slack: rejected unverified request", "path", r.URL.Path, keyError, err)
+			a.metrics.Unverified(platform)
+			// Sampled: one client can send thousands a second.
+			if ok, n := a.sampled.Allow("401 " + r.URL.Path); ok {
+				a.log.Warn("slack: rejected unverified request", "path", r.URL.Path, keyError, err, keySuppressed, n)
+			}
 			http.Error(w, "invalid request signature", http.StatusUnauthorized)
 			return
 		}

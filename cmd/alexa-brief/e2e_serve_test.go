@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -114,9 +115,10 @@ func TestServeEndpointsAndGracefulShutdown(t *testing.T) {
 	}
 	defer conn.Close()
 	body := `{"type":1}`
+	ts := strconv.FormatInt(time.Now().Unix(), 10) // signatures older than 5 minutes are refused
 	fmt.Fprintf(conn, "POST /discord/interactions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"+
 		"X-Signature-Ed25519: %s\r\nX-Signature-Timestamp: %s\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s",
-		testPingSig, testPingTS, len(body), body[:5])
+		signDiscord(discordKey(t), ts, []byte(body)), ts, len(body), body[:5])
 	time.Sleep(200 * time.Millisecond) // let the server start the request before the signal
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)

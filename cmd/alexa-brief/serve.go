@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -279,6 +280,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 func limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > maxBody {
+			if strings.HasPrefix(r.URL.Path, "/slack/") {
+				// As the adapter's 413 for a chunked body: the same body
+				// cannot pass on a retry, and Slack counts failed deliveries.
+				w.Header().Set("X-Slack-No-Retry", "1")
+			}
 			http.Error(w, "request body too large (limit 1 MiB)", http.StatusRequestEntityTooLarge)
 			return
 		}
