@@ -22,6 +22,9 @@ type Metrics interface {
 	Waited(platform string, d time.Duration)
 	// Connection records a Socket Mode or gateway connection going up or down.
 	Connection(platform string, up bool)
+	// ConversationNotSaved counts an answer given whose exchange the store
+	// did not keep: a follow-up to it will lack its context.
+	ConversationNotSaved(platform string)
 }
 
 // NopMetrics discards everything; the zero value is ready.
@@ -34,3 +37,4 @@ func (NopMetrics) RateLimited(string)                                   {}
 func (NopMetrics) Retried(string)                                       {}
 func (NopMetrics) Waited(string, time.Duration)                         {}
 func (NopMetrics) Connection(string, bool)                              {}
+func (NopMetrics) ConversationNotSaved(string)                          {}

@@ -28,6 +28,7 @@ type Metrics struct {
 	retries     *prom.CounterVec
 	waits       *prom.HistogramVec
 	connection  *prom.GaugeVec
+	unsaved     *prom.CounterVec
 }
 
 var _ bot.Metrics = (*Metrics)(nil)
@@ -57,12 +58,14 @@ func New(version, commit string) *Metrics {
 			Buckets: []float64{.01, .05, .1, .25, .5, 1, 2, 5, 10, 30, 60}}, []string{"platform"}),
 		connection: prom.NewGaugeVec(prom.GaugeOpts{Namespace: namespace, Name: "connection_up",
 			Help: "1 while the Slack Socket Mode or Discord gateway connection is up."}, []string{"platform"}),
+		unsaved: prom.NewCounterVec(prom.CounterOpts{Namespace: namespace, Name: "conversations_not_saved_total",
+			Help: "Answers given whose exchange the store failed to save (a follow-up lacks its context)."}, []string{"platform"}),
 	}
 	build := prom.NewGaugeVec(prom.GaugeOpts{Namespace: namespace, Name: "build_info",
 		Help: "Build information; the value is always 1."}, []string{"version", "commit"})
 	build.WithLabelValues(version, commit).Set(1)
 	m.reg.MustRegister(m.commands, m.latency, m.declined, m.digests, m.apiCalls, m.rateLimited,
-		m.retries, m.waits, m.connection, build,
+		m.retries, m.waits, m.connection, m.unsaved, build,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -104,3 +107,5 @@ func (m *Metrics) Connection(platform string, up bool) {
 	}
 	m.connection.WithLabelValues(platform).Set(v)
 }
+
+func (m *Metrics) ConversationNotSaved(platform string) { m.unsaved.WithLabelValues(platform).Inc() }

@@ -23,6 +23,7 @@ func TestMetricNamesAndLabels(t *testing.T) {
 	m.Waited(bot.PlatformDiscord, 250*time.Millisecond)
 	m.Connection(bot.PlatformSlack, true)
 	m.Connection(bot.PlatformDiscord, false)
+	m.ConversationNotSaved(bot.PlatformSlack)
 
 	rec := httptest.NewRecorder()
 	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
@@ -40,6 +41,7 @@ func TestMetricNamesAndLabels(t *testing.T) {
 		`alexa_brief_rate_limit_wait_seconds_sum{platform="discord"} 0.25`,
 		`alexa_brief_connection_up{platform="slack"} 1`,
 		`alexa_brief_connection_up{platform="discord"} 0`,
+		`alexa_brief_conversations_not_saved_total{platform="slack"} 1`,
 		`alexa_brief_build_info{commit="abc",version="v1.2.3"} 1`,
 		`go_goroutines`,
 		`process_resident_memory_bytes`,
