@@ -316,6 +316,11 @@ func (b *Bot) cmdSubscribe(ctx context.Context, req Request, arg string) (Reply,
 	if err != nil {
 		return Reply{}, outcomeError, fmt.Errorf("bot: subscribe: %w", err)
 	}
+	// "Subscribed" only of a subscription the store keeps: a SQLite file
+	// deleted under the process would take the write and lose it at exit.
+	if err := b.store.Heartbeat(ctx); err != nil {
+		return Reply{}, outcomeError, fmt.Errorf("bot: subscribe: %w", err)
+	}
 	var next []Item
 	for t, i := now, 0; i < 3; i++ {
 		t = sched.Next(t)

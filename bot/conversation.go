@@ -4,15 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/alexa-brief/alexa-brief/briefs"
 )
 
-// maxTurns bounds a conversation's history: enough for "what else did he
-// say?" two or three questions later, small enough to stay cheap to store
-// and to keep old topics from leaking into new questions.
+// maxTurns bounds the history a question is answered with: enough for
+// "what else did he say?" two or three questions later, small enough to
+// stay cheap. The store keeps up to MaxTurns.
 const maxTurns = 6
 
 // conversationKey names a conversation. It always carries the full scope,
@@ -64,6 +65,9 @@ func (b *Bot) answer(ctx context.Context, req Request, q string) (Reply, string,
 	if err != nil {
 		return Reply{}, outcomeError, err
 	}
+	if len(turns) > maxTurns {
+		turns = turns[len(turns)-maxTurns:]
+	}
 	var ans briefs.Answer
 	if len(turns) > 0 {
 		ans = c.FollowUp(q, turns)
@@ -71,12 +75,14 @@ func (b *Bot) answer(ctx context.Context, req Request, q string) (Reply, string,
 		ans = c.Ask(q)
 	}
 	if b.store != nil {
-		turns = append(turns, Turn{Question: q, Answer: ans})
-		if len(turns) > maxTurns {
-			turns = turns[len(turns)-maxTurns:]
-		}
-		if err := b.store.PutConversation(ctx, key, turns); err != nil {
-			return Reply{}, outcomeError, fmt.Errorf("bot: save conversation: %w", err)
+		// Appended, not rewritten: a message answered meanwhile in the
+		// same thread keeps its turn.
+		if err := b.store.AppendTurn(ctx, key, Turn{Question: q, Answer: ans}); err != nil {
+			// The answer is right whatever the store says: give it. Only
+			// the context of a follow-up to it is lost.
+			b.log.LogAttrs(ctx, slog.LevelWarn, "conversation not saved",
+				slog.String(logPlatform, req.Platform), slog.String(logTeam, req.Team), slog.String(logErr, err.Error()))
+			b.metrics.ConversationNotSaved(req.Platform)
 		}
 	}
 	outcome := outcomeOK
@@ -88,15 +94,15 @@ func (b *Bot) answer(ctx context.Context, req Request, q string) (Reply, string,
 
 // recall finds the most recent answer to question q in the request's
 // conversation, so a shared answer is the one the asker saw.
-func (b *Bot) recall(ctx context.Context, req Request, q string) (briefs.Answer, bool) {
+func (b *Bot) recall(ctx context.Context, req Request, q string) (briefs.Answer, bool, error) {
 	turns, err := b.history(ctx, conversationKey(req))
 	if err != nil {
-		return briefs.Answer{}, false
+		return briefs.Answer{}, false, err
 	}
 	for i := len(turns) - 1; i >= 0; i-- {
 		if turns[i].Question == q {
-			return turns[i].Answer, true
+			return turns[i].Answer, true, nil
 		}
 	}
-	return briefs.Answer{}, false
+	return briefs.Answer{}, false, nil
 }

@@ -329,8 +329,9 @@ func (b *Bot) action(ctx context.Context, req Request, res *result) Reply {
 }
 
 // share reposts a read-only reply for the whole channel. Value is the
-// command text; an ask is answered from the conversation when it is there,
-// so the shared answer is the one the asker saw even for a follow-up.
+// command text. An ask posts the answer the asker saw, as the conversation
+// recorded it; asking again would add a turn and could answer otherwise (a
+// follow-up asked afresh, a grown corpus), so without it share refuses.
 func (b *Bot) share(ctx context.Context, req Request, res *result) Reply {
 	text, ok := clean(req.Value)
 	if !ok {
@@ -348,17 +349,27 @@ func (b *Bot) share(ctx context.Context, req Request, res *result) Reply {
 	}
 	var reply Reply
 	if spec.cmd.Name == "ask" && arg != "" {
-		if ans, found := b.recall(ctx, req, arg); found {
-			res.outcome = outcomeOK
-			if !ans.Answered {
-				res.outcome = outcomeDeclined
-			}
-			if c, err := b.CorpusFor(ctx, req.Scope); err == nil {
-				reply = AnswerReply(c, ans)
-			}
+		ans, found, err := b.recall(ctx, req, arg)
+		if err != nil {
+			res.err = err
+			return Reply{}
 		}
-	}
-	if reply.Title == "" && len(reply.Sections) == 0 {
+		if !found {
+			res.outcome = outcomeBadInput
+			return failure("I no longer have that answer, so I can't share it as you saw it. Ask again with `" +
+				commandPrefix + " ask " + shorten(arg, 80) + "` and share the new answer.")
+		}
+		c, err := b.CorpusFor(ctx, req.Scope)
+		if err != nil {
+			res.err = err
+			return Reply{}
+		}
+		res.outcome = outcomeOK
+		if !ans.Answered {
+			res.outcome = outcomeDeclined
+		}
+		reply = AnswerReply(c, ans)
+	} else {
 		reply = b.run(ctx, req, spec, arg, res)
 	}
 	if !reply.Failure {

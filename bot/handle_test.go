@@ -230,7 +230,8 @@ func TestOutOfCorpusDeclined(t *testing.T) {
 func TestConversationBoundedAndScoped(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	for i := range 10 {
+	n := bot.MaxTurns + 4
+	for i := range n {
 		f.bot.Handle(ctx, dm(fmt.Sprintf("question %d about Amazon devices?", i)))
 	}
 	keys := f.store.Conversations()
@@ -241,10 +242,10 @@ func TestConversationBoundedAndScoped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := len(turns), 6; got != want {
+	if got, want := len(turns), bot.MaxTurns; got != want {
 		t.Fatalf("got %d turns, want %d (bounded)", got, want)
 	}
-	if got, want := turns[5].Question, "question 9 about Amazon devices?"; got != want {
+	if got, want := turns[len(turns)-1].Question, fmt.Sprintf("question %d about Amazon devices?", n-1); got != want {
 		t.Errorf("newest turn: got %q, want %q", got, want)
 	}
 	if got, want := turns[0].Question, "question 4 about Amazon devices?"; got != want {

@@ -25,6 +25,9 @@ type Metrics interface {
 	// Unverified counts a request refused for a missing, wrong or stale
 	// signature. Adapters sample their log lines; this counts every one.
 	Unverified(platform string)
+	// ConversationNotSaved counts an answer given whose exchange the store
+	// did not keep: a follow-up to it will lack its context.
+	ConversationNotSaved(platform string)
 }
 
 // NopMetrics discards everything; the zero value is ready.
@@ -38,3 +41,4 @@ func (NopMetrics) Retried(string)                                       {}
 func (NopMetrics) Waited(string, time.Duration)                         {}
 func (NopMetrics) Connection(string, bool)                              {}
 func (NopMetrics) Unverified(string)                                    {}
+func (NopMetrics) ConversationNotSaved(string)                          {}

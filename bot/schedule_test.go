@@ -366,7 +366,7 @@ func TestPassReportsNextSlot(t *testing.T) {
 		t.Run(tt.spec, func(t *testing.T) {
 			st := wakeStore{subs: []Subscription{{ID: 1, Scope: Scope{Platform: PlatformShell, Team: "local", Channel: "shell"}, Schedule: tt.spec, CreatedAt: created}}}
 			s := NewScheduler(SchedulerConfig{Store: st, Bot: New(Config{})})
-			_, got, err := s.pass(context.Background(), mustTime(t, tt.now))
+			_, got, err := s.pass(context.Background(), context.Background(), mustTime(t, tt.now))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -42,6 +42,10 @@ type SchedulerConfig struct {
 	// MaxAttempts bounds takeovers of one slot (crashed owners, unreachable
 	// platform history) before it is recorded failed (default 3).
 	MaxAttempts int
+	// Drain is how long posts in flight may go on once Run's context is
+	// done before they are cancelled (serve: ALEXA_BRIEF_SHUTDOWN_TIMEOUT).
+	// Zero lets them run to the lease cutoff.
+	Drain time.Duration
 }
 
 // Defaults of SchedulerConfig.
@@ -72,6 +76,8 @@ type Scheduler struct {
 	// must then expire (and be checked with PostFinder) rather than be
 	// released, or a release would let another replica post again.
 	unsafe atomic.Bool
+	// recordTimeout bounds recording one outcome (tests shorten it).
+	recordTimeout time.Duration
 }
 
 // PassSummary counts what one pass did with the slots it found due.
@@ -136,7 +142,7 @@ func NewScheduler(cfg SchedulerConfig) *Scheduler {
 	if cfg.MaxAttempts <= 0 {
 		cfg.MaxAttempts = defaultMaxAttempts
 	}
-	return &Scheduler{cfg: cfg, log: cfg.Logger}
+	return &Scheduler{cfg: cfg, log: cfg.Logger, recordTimeout: recordTimeout}
 }
 
 func defaultOwner() string {
@@ -165,13 +171,25 @@ const (
 )
 
 // Run runs passes until ctx is done: at each slot instant (and at least
-// every Poll). On ctx it starts no new slot, lets posts in flight finish
-// and releases the claims it holds but has not started.
+// every Poll). On ctx it starts no new slot and lets the posts in flight
+// finish, cancelling those still going after Drain; it records their
+// outcomes (or leaves an unknown one to expire), releases the claims it
+// holds but has not started, and only then returns: the caller may close
+// the store.
 func (s *Scheduler) Run(ctx context.Context) error {
 	s.log.Info("scheduler started", logOwner, s.cfg.Owner)
+	posts, cancelPosts := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelPosts()
+	if s.cfg.Drain > 0 {
+		stop := context.AfterFunc(ctx, func() {
+			t := time.AfterFunc(s.cfg.Drain, cancelPosts)
+			context.AfterFunc(posts, func() { t.Stop() })
+		})
+		defer stop()
+	}
 	for ctx.Err() == nil {
 		now := s.cfg.Clock.Now()
-		sum, next, err := s.pass(ctx, now)
+		sum, next, err := s.pass(ctx, posts, now)
 		if err != nil && ctx.Err() == nil {
 			s.log.Error("scheduler pass", logErr, err.Error())
 		}
@@ -194,6 +212,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		case <-t.C:
 		}
 	}
+	// The last pass has returned: no post is in flight.
 	if s.unsafe.Load() {
 		s.log.Warn("scheduler stopped without releasing claims: a post was not recorded; its lease will expire", logOwner, s.cfg.Owner)
 		return nil
@@ -209,15 +228,16 @@ func (s *Scheduler) Run(ctx context.Context) error {
 
 // RunOnce runs one pass as if the clock read now: every subscription's due
 // slots are posted, skipped or left to their owner. The error joins the
-// store errors met; the summary counts the rest.
+// store errors met; the summary counts the rest. Posts begun finish even if
+// ctx ends.
 func (s *Scheduler) RunOnce(ctx context.Context, now time.Time) (PassSummary, error) {
-	sum, _, err := s.pass(ctx, now)
+	sum, _, err := s.pass(ctx, context.WithoutCancel(ctx), now)
 	return sum, err
 }
 
 // pass fans the subscriptions out to the workers and reports the earliest
 // future slot, for Run's next wake-up.
-func (s *Scheduler) pass(ctx context.Context, now time.Time) (PassSummary, time.Time, error) {
+func (s *Scheduler) pass(ctx, posts context.Context, now time.Time) (PassSummary, time.Time, error) {
 	if s.cfg.Store == nil || s.cfg.Bot == nil {
 		return PassSummary{}, time.Time{}, errors.New("scheduler: Store and Bot are required")
 	}
@@ -237,7 +257,7 @@ func (s *Scheduler) pass(ctx context.Context, now time.Time) (PassSummary, time.
 	for range workers {
 		wg.Go(func() {
 			for sub := range jobs {
-				sum, n, err := s.subscription(ctx, sub, now)
+				sum, n, err := s.subscription(ctx, posts, sub, now)
 				mu.Lock()
 				total.add(sum)
 				if !n.IsZero() && (next.IsZero() || n.Before(next)) {
@@ -263,9 +283,9 @@ feed:
 	return total, next, errors.Join(errs...)
 }
 
-// subscription handles one subscription's due slots and returns its next
-// future slot.
-func (s *Scheduler) subscription(ctx context.Context, sub Subscription, now time.Time) (PassSummary, time.Time, error) {
+// subscription handles one subscription's due slots, and the expired claims
+// newer slots overtook, and returns its next future slot.
+func (s *Scheduler) subscription(ctx, posts context.Context, sub Subscription, now time.Time) (PassSummary, time.Time, error) {
 	var sum PassSummary
 	if ctx.Err() != nil {
 		return sum, time.Time{}, nil
@@ -282,6 +302,7 @@ func (s *Scheduler) subscription(ctx context.Context, sub Subscription, now time
 
 	from := sub.CreatedAt
 	var retake time.Time // an unfinished claim: taken over if its lease expired
+	var stale []time.Time
 	last, err := s.cfg.Store.LastDelivery(ctx, sub.ID)
 	switch {
 	case errors.Is(err, ErrNotFound):
@@ -297,6 +318,13 @@ func (s *Scheduler) subscription(ctx context.Context, sub Subscription, now time
 		}
 		if last.State == StateClaimed && !last.Slot.After(now) {
 			retake = last.Slot
+		}
+		// Dead owners' claims that newer slots overtook before their lease
+		// ran out ("@every 1m" under a 5-minute lease): no later pass would
+		// look behind the newest row, so they are resolved here.
+		if stale, err = s.overtaken(ctx, sub.ID, last.Slot, now); err != nil {
+			sum.Errors++
+			return sum, next, fmt.Errorf("scheduler: subscription %d: expired claims: %w", sub.ID, err)
 		}
 	}
 	// "@every" slots count from the anchor: wake at the next of them, not
@@ -316,11 +344,34 @@ func (s *Scheduler) subscription(ctx context.Context, sub Subscription, now time
 			dropped++
 		}
 	}
-	if len(due) == 0 {
+	if len(due) == 0 && len(stale) == 0 {
 		return sum, next, nil
 	}
-	newest := due[len(due)-1]
 	window := max(s.cfg.Catchup, onTime)
+	catchup := fmt.Sprintf("missed: more than %s late (ALEXA_BRIEF_CATCHUP)", s.cfg.Catchup)
+	poster := s.cfg.Posters[sub.Platform]
+	if poster == nil {
+		sum.Due, sum.Unrouted = len(due)+len(stale), len(due)+len(stale)
+		log.Debug("scheduler: no poster for platform; left for another replica")
+		return sum, next, nil
+	}
+	var errs []error
+	for _, slot := range stale {
+		reason := "missed: its owner stopped before posting it, and a newer digest was due"
+		if now.Sub(slot) > window {
+			reason = catchup
+		}
+		sum.Due++
+		ps, err := s.resolveClaim(ctx, posts, sub, poster, slot, reason, log)
+		sum.add(ps)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("scheduler: subscription %d: expired claim %s: %w", sub.ID, slot.Format(time.RFC3339), err))
+		}
+	}
+	if len(due) == 0 {
+		return sum, next, errors.Join(errs...)
+	}
+	newest := due[len(due)-1]
 	post := now.Sub(newest) <= window
 	if !post && len(due) > maxSkipRows {
 		// The newest is skipped too: keep the bound on skipped rows.
@@ -330,39 +381,37 @@ func (s *Scheduler) subscription(ctx context.Context, sub Subscription, now time
 	if dropped > 0 {
 		log.Warn("scheduler: long downtime: not recording every missed slot", "unrecorded", dropped)
 	}
-	sum.Due = len(due)
-	poster := s.cfg.Posters[sub.Platform]
-	if poster == nil {
-		sum.Unrouted = len(due)
-		log.Debug("scheduler: no poster for platform; left for another replica")
-		return sum, next, nil
-	}
+	sum.Due += len(due)
 
 	older := due[:len(due)-1]
 	if !post {
 		older = due
 	}
-	var errs []error
 	for _, slot := range older {
 		reason := "missed: a newer digest (" + newest.Format(time.RFC3339) + ") was posted instead"
 		if !post || slot.Equal(newest) {
-			reason = fmt.Sprintf("missed: more than %s late (ALEXA_BRIEF_CATCHUP)", s.cfg.Catchup)
+			reason = catchup
+		}
+		if slot.Equal(retake) {
+			// A claim, not a gap: its owner may be posting it still, or
+			// may have posted it before dying. The platform tells.
+			ps, err := s.resolveClaim(ctx, posts, sub, poster, slot, reason, log)
+			sum.add(ps)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("scheduler: subscription %d: expired claim %s: %w", sub.ID, slot.Format(time.RFC3339), err))
+			}
+			continue
 		}
 		if err := s.cfg.Store.SkipSlot(ctx, sub.ID, slot, reason); err != nil {
 			sum.Errors++
 			errs = append(errs, fmt.Errorf("scheduler: subscription %d: skip %s: %w", sub.ID, slot.Format(time.RFC3339), err))
 			continue
 		}
-		if slot.Equal(retake) && s.stillClaimed(ctx, sub.ID, slot) {
-			// SkipSlot leaves a live claim alone: its owner is posting it.
-			sum.Already++
-			continue
-		}
 		sum.Skipped++
 		s.cfg.Metrics.DigestFinished(sub.Platform, StateSkipped)
 	}
 	if post {
-		ps, err := s.postSlot(ctx, sub, poster, newest, now.Sub(newest) > onTime, log)
+		ps, err := s.postSlot(ctx, posts, sub, poster, newest, now.Sub(newest) > onTime, log)
 		sum.add(ps)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("scheduler: subscription %d: slot %s: %w", sub.ID, newest.Format(time.RFC3339), err))
@@ -371,141 +420,18 @@ func (s *Scheduler) subscription(ctx context.Context, sub Subscription, now time
 	return sum, next, errors.Join(errs...)
 }
 
-// stillClaimed reports whether slot, the newest ledger row when the pass
-// began, is still claimed after SkipSlot: a live claim SkipSlot left to its
-// owner. A store error counts as not claimed (the skip is then reported).
-func (s *Scheduler) stillClaimed(ctx context.Context, subID int64, slot time.Time) bool {
-	d, err := s.cfg.Store.LastDelivery(ctx, subID)
-	return err == nil && d.Slot.Equal(slot) && d.State == StateClaimed
-}
-
-// postSlot claims one slot and posts it. Only the claim's winner posts; a
-// takeover first asks the platform whether the dead owner already did.
-// The error is a store or platform-history error: the slot is left for a
-// later pass.
-func (s *Scheduler) postSlot(ctx context.Context, sub Subscription, poster Poster, slot time.Time, late bool, log *slog.Logger) (PassSummary, error) {
-	var sum PassSummary
-	log = log.With(logSlot, slot.Format(time.RFC3339))
-	if ctx.Err() != nil {
-		// Stopping: start no new slot.
-		return sum, nil
-	}
-	d, ok, err := s.cfg.Store.ClaimSlot(ctx, sub.ID, slot, s.cfg.Owner, s.cfg.Lease)
-	switch {
-	case errors.Is(err, ErrNotFound):
-		return sum, nil // unsubscribed meanwhile
-	case err != nil:
-		sum.Errors++
-		return sum, fmt.Errorf("claim: %w", err)
-	case !ok:
-		sum.Already++
-		return sum, nil
-	}
-	// From here the slot is ours: finish it even if ctx ends, so a
-	// shutdown lets the post in flight complete. The post must end within
-	// the lease (or another replica could take the slot over while it is
-	// still going); recording the outcome gets its own deadline.
-	work, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.Lease*4/5)
-	defer cancel()
-	record, cancelRecord := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
-	defer cancelRecord()
-	key := SlotKey(sub.ID, slot)
-	d.Late = late
-	corpus, cerr := s.cfg.Bot.CorpusFor(work, sub.Scope)
-
-	if d.Attempts > 1 {
-		if d.Attempts > s.cfg.MaxAttempts {
-			d.State, d.Error = StateFailed, fmt.Sprintf("gave up after %d attempts", d.Attempts-1)
-			return s.finish(record, sub, d, log)
-		}
-		if f, ok := poster.(PostFinder); ok {
-			id, found, err := f.FindPost(work, sub.Scope, key, slot)
-			if err != nil {
-				// Cannot tell whether the dead owner posted: posting again
-				// could double it. Leave the claim to expire (a release
-				// keeps Attempts, so it is checked again); a later pass
-				// retries, up to MaxAttempts.
-				sum.Errors++
-				return sum, fmt.Errorf("find earlier post: %w", err)
-			}
-			if found {
-				log.Info("scheduler: found the post of a crashed owner")
-				d.State, d.MessageID = StatePosted, id
-				if corpus != nil {
-					d.CorpusVersion = coverageOf(corpus)
-				}
-				return s.finish(record, sub, d, log)
-			}
-		} else {
-			// No way to tell whether the earlier owner posted before it
-			// died: at most once wins over at least once (docs/contract.md).
-			d.State, d.Error = StateFailed, "an earlier attempt stopped mid-post and this platform cannot be checked; not posted again to avoid a duplicate"
-			return s.finish(record, sub, d, log)
-		}
-	}
-	if corpus == nil {
-		d.State, d.Error = StateFailed, "no corpus loaded"
-		if cerr != nil {
-			d.Error = cerr.Error()
-		}
-		return s.finish(record, sub, d, log)
-	}
-	var since *Delivery
-	prev, err := s.cfg.Store.LastPosted(work, sub.ID)
-	switch {
-	case err == nil:
-		since = &prev
-	case !errors.Is(err, ErrNotFound):
-		// Leave the claim to expire and retry; a digest without its
-		// "since" would repeat old news.
-		sum.Errors++
-		return sum, fmt.Errorf("last posted: %w", err)
-	}
-	reply := composeDigest(corpus, sub, since, slot, late)
-	id, err := poster.Post(work, sub.Scope, reply, key)
-	if err != nil && work.Err() != nil {
-		// Our own deadline, not the platform's answer: the post may or may
-		// not have gone out. Leave the claim to expire; the takeover checks
-		// the platform (PostFinder) before posting. Releasing it instead
-		// could let a fresh claim post a second time.
-		s.unsafe.Store(true)
-		sum.Errors++
-		return sum, fmt.Errorf("post did not finish within the lease (%s): %w", s.cfg.Lease, err)
-	}
+// overtaken lists the expired claims older than the newest ledger row
+// (that one is retaken with the due slots), up to maxSkipRows per pass.
+func (s *Scheduler) overtaken(ctx context.Context, subID int64, newest, now time.Time) ([]time.Time, error) {
+	ds, err := s.cfg.Store.ExpiredClaims(ctx, subID, maxSkipRows)
 	if err != nil {
-		d.State, d.Error = StateFailed, err.Error()
-	} else {
-		d.State, d.MessageID, d.CorpusVersion = StatePosted, id, coverageOf(corpus)
+		return nil, err
 	}
-	out, ferr := s.finish(record, sub, d, log)
-	if err == nil && ferr != nil {
-		s.unsafe.Store(true)
+	var out []time.Time
+	for _, d := range ds {
+		if d.Slot.Before(newest) && !d.Slot.After(now) {
+			out = append(out, d.Slot)
+		}
 	}
-	return out, ferr
-}
-
-// finish records a claim's outcome.
-func (s *Scheduler) finish(ctx context.Context, sub Subscription, d Delivery, log *slog.Logger) (PassSummary, error) {
-	var sum PassSummary
-	err := s.cfg.Store.FinishSlot(ctx, d)
-	switch {
-	case errors.Is(err, ErrClaimLost):
-		// Our lease ran out and another replica took the slot over; it
-		// checks the platform before posting, and records the outcome.
-		log.Warn("scheduler: claim lost before the outcome was recorded", logState, string(d.State))
-		sum.Already++
-		return sum, nil
-	case err != nil:
-		sum.Errors++
-		return sum, fmt.Errorf("record %s: %w", d.State, err)
-	}
-	s.cfg.Metrics.DigestFinished(sub.Platform, d.State)
-	if d.State == StatePosted {
-		sum.Posted++
-		log.Info("digest posted", "late", d.Late)
-	} else {
-		sum.Failed++
-		log.Warn("digest failed", logErr, d.Error)
-	}
-	return sum, nil
+	return out, nil
 }

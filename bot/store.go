@@ -58,7 +58,7 @@ type Delivery struct {
 // Turn is one stored exchange of a conversation.
 type Turn = briefs.Exchange
 
-// MaxTurns bounds a stored conversation: PutConversation keeps the last ones.
+// MaxTurns bounds a stored conversation: AppendTurn keeps the last ones.
 const MaxTurns = 20
 
 // Install is a workspace or guild that installed the app.
@@ -89,10 +89,12 @@ type Store interface {
 	Subscriptions(ctx context.Context) ([]Subscription, error)
 
 	// Conversations: a bounded history per conversation key, oldest turn
-	// first; stores keep at most the last MaxTurns turns and may forget
-	// conversations idle for more than 30 days.
+	// first, at most the last MaxTurns turns. AppendTurn adds one turn
+	// without reading the others, so concurrent appends to one key are all
+	// kept (two messages in one thread both count). Stores may forget
+	// turns older than 30 days.
 	Conversation(ctx context.Context, key string) ([]Turn, error) // empty when none
-	PutConversation(ctx context.Context, key string, turns []Turn) error
+	AppendTurn(ctx context.Context, key string, t Turn) error
 
 	// FirstSeen records a platform event id and reports whether it is new.
 	// Atomic across replicas: of concurrent callers exactly one gets true.
@@ -114,15 +116,20 @@ type Store interface {
 	// have posted (check the platform before posting again). ErrNotFound
 	// when the subscription does not exist.
 	ClaimSlot(ctx context.Context, subID int64, slot time.Time, owner string, lease time.Duration) (d Delivery, ok bool, err error)
-	// FinishSlot records the outcome (posted or failed) of a claim owner
-	// holds, with MessageID, Error, Late and CorpusVersion from d. It returns
-	// ErrClaimLost when d.Owner no longer holds the slot; an expired lease
-	// nobody took over still counts as held.
+	// FinishSlot records the outcome of a claim owner holds: posted,
+	// failed, or skipped (a takeover that found no post of a slot too old
+	// to post now), with MessageID, Error, Late and CorpusVersion from d.
+	// It returns ErrClaimLost when d.Owner no longer holds the slot; an
+	// expired lease nobody took over still counts as held.
 	FinishSlot(ctx context.Context, d Delivery) error
 	// SkipSlot records a slot missed beyond the catch-up window. It only
 	// writes a slot that has no row or an expired claim: it never overrides
 	// a posted, failed or skipped slot or a live claim.
 	SkipSlot(ctx context.Context, subID int64, slot time.Time, reason string) error
+	// ExpiredClaims lists the claimed rows of a subscription whose lease
+	// has expired (their owners died), oldest slot first, at most limit:
+	// each must be taken over and resolved, even one a newer slot overtook.
+	ExpiredClaims(ctx context.Context, subID int64, limit int) ([]Delivery, error)
 	// LastDelivery is the ledger row with the newest slot (ErrNotFound).
 	LastDelivery(ctx context.Context, subID int64) (Delivery, error)
 	// LastPosted is the posted row with the newest slot (ErrNotFound).
@@ -139,6 +146,11 @@ type Store interface {
 	PutInstall(ctx context.Context, in Install) error
 	Install(ctx context.Context, platform, team string) (Install, error) // ErrNotFound
 
+	// Ping checks that the store answers; Heartbeat that it keeps what it
+	// is given: it writes a row and reads it back, and fails (naming the
+	// file) when a SQLite file was deleted or replaced under the process,
+	// which SQLite alone would not notice. Every write checks that too.
 	Ping(ctx context.Context) error
+	Heartbeat(ctx context.Context) error
 	Close() error
 }

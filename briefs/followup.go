@@ -1,6 +1,7 @@
 package briefs
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -13,7 +14,11 @@ import (
 // first): "what else did he say?" finds more from the last answer's
 // speaker, "and in 2021?" or "what about Ortega?" re-asks the previous
 // question with the new constraint, "tell me more" gives the next best
-// sentences not yet cited. Anything else is a fresh question.
+// sentences not yet cited. Anything else, a question that names its own
+// subject included, is a fresh question. A follow-up refers to the most
+// recent exchange only (as that one resolved: "and in 2019?" after "and in
+// 2021?"); older topics never leak in, they only keep their citations from
+// being given again.
 func (c *Corpus) FollowUp(question string, history []Exchange) Answer {
 	if len(history) == 0 {
 		return c.Ask(question)
@@ -45,18 +50,18 @@ func (c *Corpus) FollowUp(question string, history []Exchange) Answer {
 		return c.moreFromSpeaker(question, last, cited)
 	}
 	if q.HasPronoun() {
-		if who := c.lastPerson(history); who != "" {
+		if who := c.lastPerson(last); who != "" {
 			q = q.About(who)
 		}
 	}
-	if !q.IsConstraint() {
+	if !followsUp(q) {
 		return c.answer(question, c.search(q, nil))
 	}
 	onlyNames := len(q.Terms) > 0
 	for _, t := range q.Terms {
 		onlyNames = onlyNames && q.Names[t]
 	}
-	q = resolve(history).Narrow(q)
+	q = narrow(resolve(history), q)
 	r := c.search(q, nil)
 	if onlyNames && q.Want == 0 && q.Speaker == "" {
 		// "What about Ortega?" asks what the articles say of Ortega: any
@@ -78,13 +83,61 @@ func resolve(history []Exchange) rank.Question {
 			cur = q
 		case q.IsMore(), q.IsElseSaid():
 			// keeps cur
-		case q.IsConstraint():
-			cur = cur.Narrow(q)
+		case followsUp(q):
+			cur = narrow(cur, q)
 		default:
 			cur = q
 		}
 	}
 	return cur
+}
+
+// followsUp reports whether q only narrows the question before it. A
+// fragment that names its own subject ("surrogate Amazon") is a new
+// question, not a constraint on the last one; only an explicit opener
+// ("what about Amazon?", "and Jassy?") makes a named subject a follow-up.
+// Numbers never make a subject: "in 2021?" narrows.
+func followsUp(q rank.Question) bool {
+	if !q.IsConstraint() {
+		return false
+	}
+	j := strings.Join(q.Words, " ")
+	for _, p := range txt.ConstraintOpeners {
+		if strings.HasPrefix(j, p) {
+			return true
+		}
+	}
+	for _, t := range q.Terms {
+		if q.Names[t] && !unicode.IsDigit([]rune(t)[0]) {
+			return false
+		}
+	}
+	return true
+}
+
+// narrow applies follow-up next to prev. rank's Narrow replaces prev's
+// names with next's but keeps every entity phrase of both, so a replaced
+// name ("Zorblax", then "what about Amazon?") would still be looked for and
+// declined as never mentioned: only the entities whose terms are still
+// asked about are kept.
+func narrow(prev, next rank.Question) rank.Question {
+	out := prev.Narrow(next)
+	asked := map[string]bool{}
+	for _, t := range out.Terms {
+		asked[t] = true
+	}
+	var ents []string
+	for _, e := range out.Entities {
+		keep := false
+		for _, t := range txt.Terms(e) {
+			keep = keep || asked[t]
+		}
+		if keep && !slices.Contains(ents, e) {
+			ents = append(ents, e)
+		}
+	}
+	out.Entities = ents
+	return out
 }
 
 func citedSet(history []Exchange) map[string]bool {
@@ -97,14 +150,13 @@ func citedSet(history []Exchange) map[string]bool {
 	return m
 }
 
-// lastPerson is the person the last answers are about: the speaker of
-// their quotes, or the name they mention.
-func (c *Corpus) lastPerson(history []Exchange) string {
-	for i := len(history) - 1; i >= 0; i-- {
-		for _, ct := range history[i].Answer.Citations {
-			if sp := c.speakerOf(ct.Text); sp != "" {
-				return sp
-			}
+// lastPerson is the person the last answer is about: the speaker of its
+// quotes, or the name it mentions. Only the last: "he" after an answer
+// about no one is no one, not someone from two questions back.
+func (c *Corpus) lastPerson(last Exchange) string {
+	for _, ct := range last.Answer.Citations {
+		if sp := c.speakerOf(ct.Text); sp != "" {
+			return sp
 		}
 	}
 	return ""

@@ -67,3 +67,40 @@ func TestFollowUp(t *testing.T) {
 }
 
 func citedSetOf(h []Exchange) map[string]bool { return citedSet(h) }
+
+// A follow-up resolves against the most recent exchange only, and a
+// question that names its own subject is no follow-up: nothing of an
+// earlier topic leaks into the answer.
+func TestFollowUpDoesNotLeakEarlierTopics(t *testing.T) {
+	c, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name      string
+		questions []string
+		// same: questions whose last answer the last one must equal (the
+		// conversation without the earlier topic).
+		same    []string
+		notWant string // in the last answer
+	}{
+		{"names its own subject", []string{"Who is Zorblax?", "surrogate Amazon"}, []string{"surrogate Amazon"}, "Zorblax"},
+		{"after two topic changes", []string{"How much did Amazon lose on devices?", "what about Zorblax?", "what about Echo?", "and in 2014?"},
+			[]string{"How much did Amazon lose on devices?", "what about Echo?", "and in 2014?"}, "Zorblax"},
+		{"a replaced name", []string{"Who is Zorblax?", "what about Amazon?"}, []string{"Who is Amazon?"}, "Zorblax"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := converse(c, tt.questions...)
+			got := h[len(h)-1].Answer
+			w := converse(c, tt.same...)
+			want := w[len(w)-1].Answer
+			if strings.Contains(got.Answer, tt.notWant) {
+				t.Errorf("answer = %q, mentions %q from an earlier exchange", got.Answer, tt.notWant)
+			}
+			if got.Answer != want.Answer {
+				t.Errorf("got %q, want %q (as after %q)", got.Answer, want.Answer, tt.same)
+			}
+		})
+	}
+}

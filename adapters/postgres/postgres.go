@@ -7,7 +7,9 @@ package postgres
 
 import (
 	"context"
+	"crypto/rand"
 	"embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/url"
@@ -37,6 +39,7 @@ type Store struct {
 	pool   *pgxpool.Pool
 	secret string // the URL's password, scrubbed from every error
 	pruner sqlstore.Pruner
+	id     string // names this handle's heartbeat row
 }
 
 // Open connects to the database at rawURL (postgres:// or postgresql://)
@@ -58,7 +61,7 @@ func open(ctx context.Context, rawURL string, version int) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: open %s: %s", target, scrub(err, secret))
 	}
-	s := &Store{pool: pool, secret: secret}
+	s := &Store{pool: pool, secret: secret, id: handleID()}
 	if err := pool.Ping(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: open %s: %s", target, scrub(err, secret))
@@ -189,6 +192,31 @@ func (s *Store) Ping(ctx context.Context) error {
 		return fmt.Errorf("postgres: ping: %w", s.clean(err))
 	}
 	return nil
+}
+
+// Heartbeat writes this handle's heartbeat row and reads it back: the
+// database takes writes and returns them. Each handle has its own row, so
+// replicas never read each other's.
+func (s *Store) Heartbeat(ctx context.Context) error {
+	nonce := handleID()
+	if _, err := s.pool.Exec(ctx, `INSERT INTO heartbeats (id, nonce, at) VALUES ($1, $2, now())
+		ON CONFLICT (id) DO UPDATE SET nonce = excluded.nonce, at = excluded.at`, s.id, nonce); err != nil {
+		return s.wrap("heartbeat", err)
+	}
+	var got string
+	if err := s.pool.QueryRow(ctx, "SELECT nonce FROM heartbeats WHERE id = $1", s.id).Scan(&got); err != nil {
+		return s.wrap("heartbeat: read back", err)
+	}
+	if got != nonce {
+		return errors.New("postgres: heartbeat: the database does not read back what was written to it")
+	}
+	return nil
+}
+
+func handleID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 // Close closes the pool.

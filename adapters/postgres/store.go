@@ -87,41 +87,41 @@ func (s *Store) Subscriptions(ctx context.Context) ([]bot.Subscription, error) {
 	return queryAll(ctx, s, "subscriptions", scanSub, "SELECT "+sqlstore.SubscriptionCols+" FROM subscriptions ORDER BY id")
 }
 
-// Conversation returns the stored turns, oldest first; empty when none.
+// Conversation returns the last bot.MaxTurns turns, oldest first; empty
+// when none.
 func (s *Store) Conversation(ctx context.Context, key string) ([]bot.Turn, error) {
-	var data []byte
-	err := s.pool.QueryRow(ctx, "SELECT turns FROM conversations WHERE key = $1", key).Scan(&data)
-	if isNoRows(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, s.wrap("conversation", err)
-	}
-	turns, err := sqlstore.DecodeTurns(data)
-	if err != nil {
-		return nil, s.wrap("conversation", err)
-	}
-	return turns, nil
+	return queryAll(ctx, s, "conversation", scanTurn,
+		"SELECT turn FROM (SELECT id, turn FROM conversation_turns WHERE key = $1 ORDER BY id DESC LIMIT $2) t ORDER BY id", key, bot.MaxTurns)
 }
 
-// PutConversation stores the last bot.MaxTurns turns; no turns deletes it.
-func (s *Store) PutConversation(ctx context.Context, key string, turns []bot.Turn) error {
-	turns = sqlstore.LastTurns(turns)
+func scanTurn(row pgx.Row) (bot.Turn, error) {
+	var data []byte
+	if err := row.Scan(&data); err != nil {
+		return bot.Turn{}, err
+	}
+	return sqlstore.DecodeTurn(data)
+}
+
+// AppendTurn adds a turn and drops those beyond the last bot.MaxTurns.
+// Concurrent appends never conflict (each row has its own id); a trim
+// racing another may keep a turn too many for a moment, which Conversation
+// does not return.
+func (s *Store) AppendTurn(ctx context.Context, key string, t bot.Turn) error {
+	data, err := sqlstore.EncodeTurn(t)
+	if err != nil {
+		return s.wrap("append turn", err)
+	}
 	s.prune(ctx)
-	if len(turns) == 0 {
-		if _, err := s.pool.Exec(ctx, "DELETE FROM conversations WHERE key = $1", key); err != nil {
-			return s.wrap("put conversation", err)
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "INSERT INTO conversation_turns (key, turn, created_at) VALUES ($1, $2, now())", key, data); err != nil {
+			return err
 		}
-		return nil
-	}
-	data, err := sqlstore.EncodeTurns(turns)
+		_, err := tx.Exec(ctx, `DELETE FROM conversation_turns WHERE key = $1 AND id <=
+			(SELECT id FROM conversation_turns WHERE key = $1 ORDER BY id DESC LIMIT 1 OFFSET $2)`, key, bot.MaxTurns)
+		return err
+	})
 	if err != nil {
-		return s.wrap("put conversation", err)
-	}
-	_, err = s.pool.Exec(ctx, `INSERT INTO conversations (key, turns, updated_at) VALUES ($1, $2, now())
-		ON CONFLICT (key) DO UPDATE SET turns = excluded.turns, updated_at = excluded.updated_at`, key, data)
-	if err != nil {
-		return s.wrap("put conversation", err)
+		return s.wrap("append turn", err)
 	}
 	return nil
 }
@@ -138,14 +138,15 @@ func (s *Store) FirstSeen(ctx context.Context, platform, eventID string) (bool, 
 	return tag.RowsAffected() == 1, nil
 }
 
-// prune forgets old event ids and idle conversations, at most hourly per
-// replica; a failure only delays it.
+// prune forgets old event ids, conversation turns and heartbeats of
+// handles gone, at most hourly per replica; a failure only delays it.
 func (s *Store) prune(ctx context.Context) {
 	if !s.pruner.Due(time.Now()) {
 		return
 	}
 	s.pool.Exec(ctx, "DELETE FROM events WHERE seen_at < now() - $1 * interval '1 second'", int64(sqlstore.EventRetention.Seconds()))
-	s.pool.Exec(ctx, "DELETE FROM conversations WHERE updated_at < now() - $1 * interval '1 second'", int64(sqlstore.ConversationRetention.Seconds()))
+	s.pool.Exec(ctx, "DELETE FROM conversation_turns WHERE created_at < now() - $1 * interval '1 second'", int64(sqlstore.ConversationRetention.Seconds()))
+	s.pool.Exec(ctx, "DELETE FROM heartbeats WHERE at < now() - $1 * interval '1 second'", int64(sqlstore.HeartbeatRetention.Seconds()))
 }
 
 func slotKey(t time.Time) time.Time { return sqlstore.Second(t) }
@@ -227,6 +228,17 @@ func (s *Store) oneDelivery(ctx context.Context, what, where string, subID int64
 		return bot.Delivery{}, s.wrap(what, err)
 	}
 	return d, nil
+}
+
+// ExpiredClaims lists the subscription's claims whose lease ran out,
+// oldest slot first.
+func (s *Store) ExpiredClaims(ctx context.Context, subID int64, limit int) ([]bot.Delivery, error) {
+	var lim any // NULL: no limit
+	if limit > 0 {
+		lim = limit
+	}
+	return queryAll(ctx, s, "expired claims", scanDelivery, "SELECT "+sqlstore.DeliveryCols+
+		" FROM deliveries WHERE subscription_id = $1 AND state = 'claimed' AND lease_until <= now() ORDER BY slot LIMIT $2", subID, lim)
 }
 
 // LastDelivery is the row with the newest slot.

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"testing"
@@ -66,5 +67,45 @@ func TestUpgradeFromVersion1(t *testing.T) {
 	}
 	if subs, err := s.Subscriptions(ctx); err != nil || len(subs) != 1 {
 		t.Errorf("subscriptions after the upgrade: %+v, %v", subs, err)
+	}
+}
+
+// Version 2 kept a conversation as one JSON array; version 3 has a row per
+// turn. The turns survive the upgrade, in order, and new ones append.
+func TestUpgradeFromVersion2(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.URL(t)
+	old, err := open(ctx, url, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v2 := []bot.Turn{{Question: "q1", Answer: briefs.Answer{Question: "q1", Answer: "a1"}}, {Question: "q2 « minuteur »"}}
+	data, err := json.Marshal(v2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"k1", "k2"} {
+		if _, err := old.pool.Exec(ctx, "INSERT INTO conversations (key, turns, updated_at) VALUES ($1, $2, now())", key, data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old.Close()
+
+	s := openURL(t, url)
+	if err := s.AppendTurn(ctx, "k1", bot.Turn{Question: "q3"}); err != nil {
+		t.Fatal(err)
+	}
+	for key, want := range map[string][]string{"k1": {"q1", "q2 « minuteur »", "q3"}, "k2": {"q1", "q2 « minuteur »"}} {
+		turns, err := s.Conversation(ctx, key)
+		var got []string
+		for _, tr := range turns {
+			got = append(got, tr.Question)
+		}
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("Conversation(%s) = %q, %v; want %q", key, got, err, want)
+		}
+		if len(turns) > 0 && turns[0].Answer.Answer != "a1" {
+			t.Errorf("Conversation(%s): first answer %+v, want a1", key, turns[0].Answer)
+		}
 	}
 }

@@ -29,6 +29,7 @@ type Metrics struct {
 	waits       *prom.HistogramVec
 	connection  *prom.GaugeVec
 	unverified  *prom.CounterVec
+	unsaved     *prom.CounterVec
 }
 
 var _ bot.Metrics = (*Metrics)(nil)
@@ -60,12 +61,14 @@ func New(version, commit string) *Metrics {
 			Help: "1 while the Slack Socket Mode or Discord gateway connection is up."}, []string{"platform"}),
 		unverified: prom.NewCounterVec(prom.CounterOpts{Namespace: namespace, Name: "unverified_requests_total",
 			Help: "Requests refused with 401 for a missing, wrong or stale signature (their log lines are sampled)."}, []string{"platform"}),
+		unsaved: prom.NewCounterVec(prom.CounterOpts{Namespace: namespace, Name: "conversations_not_saved_total",
+			Help: "Answers given whose exchange the store failed to save (a follow-up lacks its context)."}, []string{"platform"}),
 	}
 	build := prom.NewGaugeVec(prom.GaugeOpts{Namespace: namespace, Name: "build_info",
 		Help: "Build information; the value is always 1."}, []string{"version", "commit"})
 	build.WithLabelValues(version, commit).Set(1)
 	m.reg.MustRegister(m.commands, m.latency, m.declined, m.digests, m.apiCalls, m.rateLimited,
-		m.retries, m.waits, m.connection, m.unverified, build,
+		m.retries, m.waits, m.connection, m.unverified, m.unsaved, build,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -108,4 +111,5 @@ func (m *Metrics) Connection(platform string, up bool) {
 	m.connection.WithLabelValues(platform).Set(v)
 }
 
-func (m *Metrics) Unverified(platform string) { m.unverified.WithLabelValues(platform).Inc() }
+func (m *Metrics) Unverified(platform string)           { m.unverified.WithLabelValues(platform).Inc() }
+func (m *Metrics) ConversationNotSaved(platform string) { m.unsaved.WithLabelValues(platform).Inc() }

@@ -26,6 +26,7 @@ func TestMetricNamesAndLabels(t *testing.T) {
 	for range 3 {
 		m.Unverified(bot.PlatformSlack)
 	}
+	m.ConversationNotSaved(bot.PlatformSlack)
 
 	rec := httptest.NewRecorder()
 	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
@@ -44,6 +45,7 @@ func TestMetricNamesAndLabels(t *testing.T) {
 		`alexa_brief_connection_up{platform="slack"} 1`,
 		`alexa_brief_connection_up{platform="discord"} 0`,
 		`alexa_brief_unverified_requests_total{platform="slack"} 3`,
+		`alexa_brief_conversations_not_saved_total{platform="slack"} 1`,
 		`alexa_brief_build_info{commit="abc",version="v1.2.3"} 1`,
 		`go_goroutines`,
 		`process_resident_memory_bytes`,

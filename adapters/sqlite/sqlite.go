@@ -8,10 +8,13 @@ package sqlite
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
@@ -35,10 +38,14 @@ const busyTimeout = 10 * time.Second
 // Store is a bot.Store in one SQLite file.
 type Store struct {
 	path   string
-	writer *sql.DB // exactly one connection: SQLite has one writer anyway
+	writer writeDB // exactly one connection: SQLite has one writer anyway
 	reader *sql.DB // query_only connections, in parallel thanks to WAL
 	now    func() time.Time
 	pruner sqlstore.Pruner
+	// file is the database file as opened; id names this handle's
+	// heartbeat row.
+	file os.FileInfo
+	id   string
 }
 
 // Open opens (creating if needed) the database file at path and migrates it.
@@ -69,12 +76,19 @@ func open(ctx context.Context, path string, version int) (*Store, error) {
 	writer.SetMaxIdleConns(1)
 	writer.SetConnMaxLifetime(0)
 	writer.SetConnMaxIdleTime(0)
-	s := &Store{path: path, writer: writer, now: time.Now}
+	s := &Store{path: path, now: time.Now, id: handleID()}
+	s.writer = writeDB{DB: writer, alive: s.alive}
 	// The first connection sets WAL, which reads the header: a file that is
 	// not a database, or a path that cannot be created, fails here.
 	if err := writer.PingContext(ctx); err != nil {
 		writer.Close()
 		return nil, fmt.Errorf("sqlite: open %q: %s", path, reason(err))
+	}
+	// The connection holds the file open now (and keeps it: one connection,
+	// never recycled), so this is the file every write goes to.
+	if s.file, err = os.Stat(path); err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("sqlite: open %q: %w", path, err)
 	}
 	var mode string
 	if err := writer.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
@@ -185,6 +199,74 @@ func (s *Store) migrateOne(ctx context.Context, ms []sqlstore.Migration) (done b
 		return false, err
 	}
 	return false, tx.Commit()
+}
+
+// writeDB is the writer pool; every write first checks that the file is
+// still the one opened. SQLite itself would not notice: an unlinked file
+// lives on while open, so writes would succeed and vanish at exit.
+type writeDB struct {
+	*sql.DB
+	alive func() error
+}
+
+func (w writeDB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if err := w.alive(); err != nil {
+		return nil, err
+	}
+	return w.DB.ExecContext(ctx, query, args...)
+}
+
+func (w writeDB) BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error) {
+	if err := w.alive(); err != nil {
+		return nil, err
+	}
+	return w.DB.BeginTx(ctx, opts)
+}
+
+// QueryRowContext is for INSERT … RETURNING: a *sql.Row cannot carry an
+// error of ours, so callers check alive themselves (writeRow).
+func (w writeDB) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return w.DB.QueryRowContext(ctx, query, args...)
+}
+
+// alive reports a database file deleted, moved or replaced since Open: one
+// stat, cheap enough for every write.
+func (s *Store) alive() error {
+	fi, err := os.Stat(s.path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("database file %q is missing (deleted or moved while running): nothing written now would be kept; restore it, or restart to start an empty database", s.path)
+	case err != nil:
+		return fmt.Errorf("database file %q: %w", s.path, err)
+	case !os.SameFile(fi, s.file):
+		return fmt.Errorf("database file %q was replaced while running: this process still writes to the old one; restart to use the new file", s.path)
+	}
+	return nil
+}
+
+func handleID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// Heartbeat writes this handle's heartbeat row and reads it back through
+// the readers: the file is the one opened, it takes writes, and what is
+// written can be read.
+func (s *Store) Heartbeat(ctx context.Context) error {
+	nonce := handleID()
+	if _, err := s.writer.ExecContext(ctx, `INSERT INTO heartbeats (id, nonce, at) VALUES (?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET nonce = excluded.nonce, at = excluded.at`, s.id, nonce, s.now().Unix()); err != nil {
+		return fmt.Errorf("sqlite: heartbeat: %w", err)
+	}
+	var got string
+	if err := s.reader.QueryRowContext(ctx, "SELECT nonce FROM heartbeats WHERE id = ?", s.id).Scan(&got); err != nil {
+		return fmt.Errorf("sqlite: heartbeat: read back: %w", err)
+	}
+	if got != nonce {
+		return fmt.Errorf("sqlite: heartbeat: %q does not read back what was written to it", s.path)
+	}
+	return nil
 }
 
 // Ping checks that both pools answer.

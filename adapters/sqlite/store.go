@@ -16,6 +16,9 @@ func (s *Store) PutSubscription(ctx context.Context, sub bot.Subscription) (bot.
 	if err := sqlstore.CheckScope(sub.Scope); err != nil {
 		return bot.Subscription{}, fmt.Errorf("sqlite: put subscription: %w", err)
 	}
+	if err := s.alive(); err != nil {
+		return bot.Subscription{}, fmt.Errorf("sqlite: put subscription: %w", err)
+	}
 	created := sqlstore.Second(sub.CreatedAt)
 	if sub.CreatedAt.IsZero() {
 		created = sqlstore.Second(s.now())
@@ -106,42 +109,47 @@ func (s *Store) Subscriptions(ctx context.Context) ([]bot.Subscription, error) {
 	return queryAll(ctx, s.reader, "subscriptions", scanSub, "SELECT "+sqlstore.SubscriptionCols+" FROM subscriptions ORDER BY id")
 }
 
-// Conversation returns the stored turns, oldest first; empty when none.
+// Conversation returns the last bot.MaxTurns turns, oldest first; empty
+// when none.
 func (s *Store) Conversation(ctx context.Context, key string) ([]bot.Turn, error) {
-	var data string
-	err := s.reader.QueryRowContext(ctx, "SELECT turns FROM conversations WHERE key = ?", key).Scan(&data)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
+	turns, err := queryAll(ctx, s.reader, "conversation", scanTurn,
+		"SELECT turn FROM (SELECT id, turn FROM conversation_turns WHERE key = ? ORDER BY id DESC LIMIT ?) ORDER BY id", key, bot.MaxTurns)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: conversation: %w", err)
-	}
-	turns, err := sqlstore.DecodeTurns([]byte(data))
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: conversation: %w", err)
+		return nil, err
 	}
 	return turns, nil
 }
 
-// PutConversation stores the last bot.MaxTurns turns; no turns deletes it.
-func (s *Store) PutConversation(ctx context.Context, key string, turns []bot.Turn) error {
-	turns = sqlstore.LastTurns(turns)
+func scanTurn(row sqlstore.Row) (bot.Turn, error) {
+	var data string
+	if err := row.Scan(&data); err != nil {
+		return bot.Turn{}, err
+	}
+	return sqlstore.DecodeTurn([]byte(data))
+}
+
+// AppendTurn adds a turn and drops those beyond the last bot.MaxTurns, in
+// one transaction under the write lock.
+func (s *Store) AppendTurn(ctx context.Context, key string, t bot.Turn) error {
+	data, err := sqlstore.EncodeTurn(t)
+	if err != nil {
+		return fmt.Errorf("sqlite: append turn: %w", err)
+	}
 	s.prune(ctx)
-	if len(turns) == 0 {
-		if _, err := s.writer.ExecContext(ctx, "DELETE FROM conversations WHERE key = ?", key); err != nil {
-			return fmt.Errorf("sqlite: put conversation: %w", err)
-		}
-		return nil
-	}
-	data, err := sqlstore.EncodeTurns(turns)
+	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("sqlite: put conversation: %w", err)
+		return fmt.Errorf("sqlite: append turn: %w", err)
 	}
-	_, err = s.writer.ExecContext(ctx, `INSERT INTO conversations (key, turns, updated_at) VALUES (?, ?, ?)
-		ON CONFLICT (key) DO UPDATE SET turns = excluded.turns, updated_at = excluded.updated_at`,
-		key, data, s.now().Unix())
-	if err != nil {
-		return fmt.Errorf("sqlite: put conversation: %w", err)
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, "INSERT INTO conversation_turns (key, turn, created_at) VALUES (?, ?, ?)", key, data, s.now().Unix()); err != nil {
+		return fmt.Errorf("sqlite: append turn: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM conversation_turns WHERE key = ? AND id <=
+		(SELECT id FROM conversation_turns WHERE key = ? ORDER BY id DESC LIMIT 1 OFFSET ?)`, key, key, bot.MaxTurns); err != nil {
+		return fmt.Errorf("sqlite: append turn: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: append turn: %w", err)
 	}
 	return nil
 }
@@ -161,15 +169,16 @@ func (s *Store) FirstSeen(ctx context.Context, platform, eventID string) (bool, 
 	return n == 1, nil
 }
 
-// prune forgets old event ids and idle conversations, at most hourly; a
-// failure only delays it.
+// prune forgets old event ids, conversation turns and other handles'
+// heartbeats, at most hourly; a failure only delays it.
 func (s *Store) prune(ctx context.Context) {
 	now := s.now()
 	if !s.pruner.Due(now) {
 		return
 	}
 	s.writer.ExecContext(ctx, "DELETE FROM events WHERE seen_at < ?", now.Add(-sqlstore.EventRetention).Unix())
-	s.writer.ExecContext(ctx, "DELETE FROM conversations WHERE updated_at < ?", now.Add(-sqlstore.ConversationRetention).Unix())
+	s.writer.ExecContext(ctx, "DELETE FROM conversation_turns WHERE created_at < ?", now.Add(-sqlstore.ConversationRetention).Unix())
+	s.writer.ExecContext(ctx, "DELETE FROM heartbeats WHERE at < ?", now.Add(-sqlstore.HeartbeatRetention).Unix())
 }
 
 func slotKey(t time.Time) int64 { return sqlstore.Second(t).Unix() }
@@ -179,6 +188,9 @@ func slotKey(t time.Time) int64 { return sqlstore.Second(t).Unix() }
 // processes) exactly one wins.
 func (s *Store) ClaimSlot(ctx context.Context, subID int64, slot time.Time, owner string, lease time.Duration) (bot.Delivery, bool, error) {
 	if err := sqlstore.CheckClaim(owner, lease); err != nil {
+		return bot.Delivery{}, false, fmt.Errorf("sqlite: claim slot: %w", err)
+	}
+	if err := s.alive(); err != nil {
 		return bot.Delivery{}, false, fmt.Errorf("sqlite: claim slot: %w", err)
 	}
 	now := s.now()
@@ -256,6 +268,16 @@ func (s *Store) oneDelivery(ctx context.Context, what, where string, subID int64
 		return bot.Delivery{}, fmt.Errorf("sqlite: %s: %w", what, err)
 	}
 	return d, nil
+}
+
+// ExpiredClaims lists the subscription's claims whose lease ran out,
+// oldest slot first.
+func (s *Store) ExpiredClaims(ctx context.Context, subID int64, limit int) ([]bot.Delivery, error) {
+	if limit <= 0 {
+		limit = -1 // SQLite: no limit
+	}
+	return queryAll(ctx, s.reader, "expired claims", scanDelivery, "SELECT "+sqlstore.DeliveryCols+
+		" FROM deliveries WHERE subscription_id = ? AND state = 'claimed' AND lease_until <= ? ORDER BY slot LIMIT ?", subID, s.now().UnixMilli(), limit)
 }
 
 // LastDelivery is the row with the newest slot.

@@ -2,10 +2,12 @@ package sqlite
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/alexa-brief/alexa-brief/bot"
 	"github.com/alexa-brief/alexa-brief/briefs"
@@ -68,5 +70,47 @@ func TestUpgradeFromVersion1(t *testing.T) {
 	}
 	if subs, err := s.Subscriptions(ctx); err != nil || len(subs) != 1 {
 		t.Errorf("subscriptions after the upgrade: %+v, %v", subs, err)
+	}
+}
+
+// Version 2 kept a conversation as one JSON array; version 3 has a row per
+// turn. The turns survive the upgrade, in order, and new ones append.
+func TestUpgradeFromVersion2(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "v2.db")
+	old, err := open(ctx, path, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v2 := []bot.Turn{{Question: "q1", Answer: briefs.Answer{Question: "q1", Answer: "a1"}}, {Question: "q2 « minuteur »"}}
+	data, err := json.Marshal(v2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"k1", "k2"} {
+		if _, err := old.writer.ExecContext(ctx, "INSERT INTO conversations (key, turns, updated_at) VALUES (?, ?, ?)", key, string(data), time.Now().Unix()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := old.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s := openTemp(t, path)
+	if err := s.AppendTurn(ctx, "k1", bot.Turn{Question: "q3"}); err != nil {
+		t.Fatal(err)
+	}
+	for key, want := range map[string][]string{"k1": {"q1", "q2 « minuteur »", "q3"}, "k2": {"q1", "q2 « minuteur »"}} {
+		turns, err := s.Conversation(ctx, key)
+		var got []string
+		for _, tr := range turns {
+			got = append(got, tr.Question)
+		}
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("Conversation(%s) = %q, %v; want %q", key, got, err, want)
+		}
+		if len(turns) > 0 && turns[0].Answer.Answer != "a1" {
+			t.Errorf("Conversation(%s): first answer %+v, want a1", key, turns[0].Answer)
+		}
 	}
 }

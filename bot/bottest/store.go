@@ -118,16 +118,17 @@ func (s *Store) Conversation(ctx context.Context, key string) ([]bot.Turn, error
 	return append([]bot.Turn(nil), s.convs[key]...), nil
 }
 
-func (s *Store) PutConversation(ctx context.Context, key string, turns []bot.Turn) error {
+func (s *Store) AppendTurn(ctx context.Context, key string, t bot.Turn) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.Err != nil {
 		return s.Err
 	}
+	turns := append(s.convs[key], t)
 	if len(turns) > bot.MaxTurns {
-		turns = turns[len(turns)-bot.MaxTurns:]
+		turns = append([]bot.Turn(nil), turns[len(turns)-bot.MaxTurns:]...)
 	}
-	s.convs[key] = append([]bot.Turn(nil), turns...)
+	s.convs[key] = turns
 	return nil
 }
 
@@ -215,8 +216,8 @@ func (s *Store) FinishSlot(ctx context.Context, d bot.Delivery) error {
 	if s.Err != nil {
 		return s.Err
 	}
-	if d.State != bot.StatePosted && d.State != bot.StateFailed {
-		return fmt.Errorf("bottest: finish slot with state %q, want posted or failed", d.State)
+	if d.State != bot.StatePosted && d.State != bot.StateFailed && d.State != bot.StateSkipped {
+		return fmt.Errorf("bottest: finish slot with state %q, want posted, failed or skipped", d.State)
 	}
 	i := s.find(d.SubscriptionID, utcSecond(d.Slot))
 	if i < 0 {
@@ -269,6 +270,26 @@ func (s *Store) newest(subID int64, keep func(bot.Delivery) bool) (bot.Delivery,
 		return bot.Delivery{}, bot.ErrNotFound
 	}
 	return *best, nil
+}
+
+func (s *Store) ExpiredClaims(ctx context.Context, subID int64, limit int) ([]bot.Delivery, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.Err != nil {
+		return nil, s.Err
+	}
+	now := s.now()
+	var out []bot.Delivery
+	for _, d := range s.ledger[subID] {
+		if d.State == bot.StateClaimed && !d.LeaseUntil.After(now) {
+			out = append(out, d)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Slot.Before(out[j].Slot) })
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
 }
 
 func (s *Store) LastDelivery(ctx context.Context, subID int64) (bot.Delivery, error) {
@@ -368,6 +389,13 @@ func (s *Store) Install(ctx context.Context, platform, team string) (bot.Install
 }
 
 func (s *Store) Ping(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.Err
+}
+
+// Heartbeat fails with Err, like every call: memory keeps what it is given.
+func (s *Store) Heartbeat(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.Err

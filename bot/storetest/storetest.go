@@ -35,6 +35,7 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"SubscriptionBadScope", testSubscriptionBadScope},
 		{"Conversation", testConversation},
 		{"ConversationBounded", testConversationBounded},
+		{"ConversationConcurrentAppends", testConversationConcurrent},
 		{"FirstSeen", testFirstSeen},
 		{"FirstSeenConcurrent", testFirstSeenConcurrent},
 		{"ClaimFirst", testClaimFirst},
@@ -46,7 +47,9 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"ClaimBadArguments", testClaimBadArguments},
 		{"FinishSlot", testFinishSlot},
 		{"FinishSlotLostClaim", testFinishSlotLost},
+		{"FinishSlotSkipped", testFinishSlotSkipped},
 		{"SkipSlot", testSkipSlot},
+		{"ExpiredClaims", testExpiredClaims},
 		{"ReleaseClaims", testReleaseClaims},
 		{"LedgerOrdering", testLedgerOrdering},
 		{"Installs", testInstalls},
@@ -77,6 +80,7 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"DeleteFeed", testDeleteFeed},
 		{"TimesUTCSeconds", testTimes},
 		{"Ping", testPing},
+		{"Heartbeat", testHeartbeat},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -327,71 +331,6 @@ func testSubscriptionBadScope(t *testing.T, s bot.Store) {
 		if _, err := s.PutSubscription(ctx(t), bot.Subscription{Scope: sc, Schedule: "@daily"}); err == nil {
 			t.Errorf("PutSubscription(%+v) succeeded, want an error", sc)
 		}
-	}
-}
-
-func turn(q, a string) bot.Turn {
-	return bot.Turn{Question: q, Answer: briefs.Answer{
-		Question: q, Answered: a != "", Answer: a,
-		Citations: []briefs.Citation{{Source: "000_c1f63e7485ba089f", Text: a}},
-	}}
-}
-
-func testConversation(t *testing.T, s bot.Store) {
-	if got, err := s.Conversation(ctx(t), "none"); err != nil || len(got) != 0 {
-		t.Fatalf("Conversation(none) = %v, %v; want empty", got, err)
-	}
-	turns := []bot.Turn{
-		turn("How much did the devices unit lose?", "over $25 billion"),
-		turn("and in 2021?", ""),
-		turn("Qui l’a dit ? « minuteur » 🎙️", "a smart timer"),
-	}
-	if err := s.PutConversation(ctx(t), "slack/T1/D1/1.0", turns); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.PutConversation(ctx(t), "slack/T2/D1/1.0", turns[:1]); err != nil {
-		t.Fatal(err)
-	}
-	got, err := s.Conversation(ctx(t), "slack/T1/D1/1.0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(got, turns) {
-		t.Errorf("round trip:\n got %+v\nwant %+v", got, turns)
-	}
-	// Replacing overwrites the whole history; other keys stay.
-	if err := s.PutConversation(ctx(t), "slack/T1/D1/1.0", turns[2:]); err != nil {
-		t.Fatal(err)
-	}
-	if got, _ := s.Conversation(ctx(t), "slack/T1/D1/1.0"); !reflect.DeepEqual(got, turns[2:]) {
-		t.Errorf("after replace got %+v, want %+v", got, turns[2:])
-	}
-	if got, _ := s.Conversation(ctx(t), "slack/T2/D1/1.0"); !reflect.DeepEqual(got, turns[:1]) {
-		t.Errorf("other key got %+v, want %+v", got, turns[:1])
-	}
-	if err := s.PutConversation(ctx(t), "slack/T1/D1/1.0", nil); err != nil {
-		t.Fatal(err)
-	}
-	if got, err := s.Conversation(ctx(t), "slack/T1/D1/1.0"); err != nil || len(got) != 0 {
-		t.Errorf("after putting no turns got %v, %v; want empty", got, err)
-	}
-}
-
-func testConversationBounded(t *testing.T, s bot.Store) {
-	var turns []bot.Turn
-	for i := range bot.MaxTurns + 7 {
-		turns = append(turns, turn(fmt.Sprintf("question %d", i), fmt.Sprintf("answer %d", i)))
-	}
-	if err := s.PutConversation(ctx(t), "k", turns); err != nil {
-		t.Fatal(err)
-	}
-	got, err := s.Conversation(ctx(t), "k")
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := turns[len(turns)-bot.MaxTurns:]
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("got %d turns from %q, want the last %d from %q", len(got), got[0].Question, len(want), want[0].Question)
 	}
 }
 
@@ -646,7 +585,7 @@ func testFinishSlot(t *testing.T, s bot.Store) {
 	}
 	// Failed keeps its error; an invalid outcome state is refused.
 	f := mustClaim(t, s, sub.ID, t0.Add(time.Hour), "r1", time.Hour)
-	for _, st := range []bot.DeliveryState{bot.StateClaimed, bot.StateSkipped, ""} {
+	for _, st := range []bot.DeliveryState{bot.StateClaimed, "", "lost"} {
 		f.State = st
 		if err := s.FinishSlot(ctx(t), f); err == nil {
 			t.Errorf("FinishSlot with state %q succeeded, want an error", st)

@@ -102,7 +102,9 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	ready := func(ctx context.Context) error {
 		ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 		defer cancel()
-		if err := st.Ping(ctx); err != nil {
+		// Heartbeat writes and reads back: a SQLite file deleted under the
+		// process still answers Ping but keeps nothing.
+		if err := st.Heartbeat(ctx); err != nil {
 			return fmt.Errorf("store unreachable")
 		}
 		if b.Corpus() == nil || len(b.Corpus().Articles()) == 0 {
@@ -144,7 +146,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 
 	owner := replicaID()
 	sched := bot.NewScheduler(bot.SchedulerConfig{Store: st, Posters: posters, Bot: b, Clock: bot.SystemClock{},
-		Catchup: cfg.Catchup, Owner: owner, Logger: log, Metrics: metrics})
+		Catchup: cfg.Catchup, Owner: owner, Logger: log, Metrics: metrics, Drain: cfg.Drain})
 
 	workCtx, stopWork := context.WithCancel(context.Background())
 	defer stopWork()
@@ -157,9 +159,11 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 			errc <- fmt.Errorf("serve: http: %w", err)
 		}
 	}()
+	schedDone := make(chan struct{})
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
+		defer close(schedDone)
 		if err := sched.Run(workCtx); err != nil && !errors.Is(err, context.Canceled) {
 			errc <- fmt.Errorf("serve: scheduler: %w", err)
 		}
@@ -200,6 +204,9 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	case <-drainCtx.Done():
 		log.Warn("shutdown timed out; exiting with work in flight")
 	}
+	// The store closes (deferred) only after the scheduler has returned:
+	// it cancels its posts at the drain and then records their outcomes.
+	<-schedDone
 	logStopErrors(log, errc)
 	log.Info("stopped")
 	return runErr

@@ -30,10 +30,11 @@ func CheckClaim(owner string, lease time.Duration) error {
 	return nil
 }
 
-// CheckFinish refuses to finish a claim in a state other than posted or failed.
+// CheckFinish refuses to finish a claim in a state other than posted,
+// failed or skipped.
 func CheckFinish(state bot.DeliveryState) error {
-	if state != bot.StatePosted && state != bot.StateFailed {
-		return fmt.Errorf("state %q is not posted or failed", state)
+	if state != bot.StatePosted && state != bot.StateFailed && state != bot.StateSkipped {
+		return fmt.Errorf("state %q is not posted, failed or skipped", state)
 	}
 	return nil
 }

@@ -12,7 +12,8 @@ import (
 // per store handle (so per process or replica).
 const (
 	EventRetention        = 48 * time.Hour
-	ConversationRetention = 30 * 24 * time.Hour
+	ConversationRetention = 30 * 24 * time.Hour // of each turn
+	HeartbeatRetention    = 24 * time.Hour      // of a store handle's heartbeat row
 	PruneEvery            = time.Hour
 )
 
@@ -36,25 +37,17 @@ func (p *Pruner) Due(now time.Time) bool {
 	return true
 }
 
-// LastTurns is what a conversation keeps: its last bot.MaxTurns turns.
-func LastTurns(turns []bot.Turn) []bot.Turn {
-	if len(turns) > bot.MaxTurns {
-		return turns[len(turns)-bot.MaxTurns:]
-	}
-	return turns
-}
-
-// EncodeTurns is the stored form of a conversation's turns.
-func EncodeTurns(turns []bot.Turn) (string, error) {
-	data, err := json.Marshal(turns)
+// EncodeTurn is the stored form of one conversation turn.
+func EncodeTurn(t bot.Turn) (string, error) {
+	data, err := json.Marshal(t)
 	return string(data), err
 }
 
-// DecodeTurns reads what EncodeTurns stored.
-func DecodeTurns(data []byte) ([]bot.Turn, error) {
-	var turns []bot.Turn
-	if err := json.Unmarshal(data, &turns); err != nil {
-		return nil, err
+// DecodeTurn reads what EncodeTurn stored.
+func DecodeTurn(data []byte) (bot.Turn, error) {
+	var t bot.Turn
+	if err := json.Unmarshal(data, &t); err != nil {
+		return bot.Turn{}, err
 	}
-	return turns, nil
+	return t, nil
 }

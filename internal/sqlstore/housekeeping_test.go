@@ -1,7 +1,6 @@
 package sqlstore
 
 import (
-	"fmt"
 	"reflect"
 	"sync"
 	"sync/atomic"
@@ -53,51 +52,18 @@ func TestPrunerConcurrent(t *testing.T) {
 	}
 }
 
-func turns(n int) []bot.Turn {
-	ts := make([]bot.Turn, n)
-	for i := range ts {
-		ts[i] = bot.Turn{Question: fmt.Sprintf("q%d", i), Answer: briefs.Answer{}}
-	}
-	return ts
-}
-
-func TestLastTurns(t *testing.T) {
-	tests := []struct {
-		n         int
-		wantLen   int
-		wantFirst string
-	}{
-		{0, 0, ""},
-		{1, 1, "q0"},
-		{bot.MaxTurns, bot.MaxTurns, "q0"},
-		{bot.MaxTurns + 1, bot.MaxTurns, "q1"},
-		{bot.MaxTurns + 7, bot.MaxTurns, "q7"},
-	}
-	for _, tt := range tests {
-		in := turns(tt.n)
-		got := LastTurns(in)
-		if len(got) != tt.wantLen {
-			t.Errorf("LastTurns(%d turns) kept %d, want %d", tt.n, len(got), tt.wantLen)
-			continue
-		}
-		if tt.wantLen > 0 && (got[0].Question != tt.wantFirst || got[len(got)-1].Question != in[len(in)-1].Question) {
-			t.Errorf("LastTurns(%d turns) kept %s..%s, want %s..%s", tt.n, got[0].Question, got[len(got)-1].Question, tt.wantFirst, in[len(in)-1].Question)
-		}
-	}
-}
-
-func TestTurnsRoundTrip(t *testing.T) {
-	in := turns(3)
-	in[1].Answer = briefs.Answer{Question: "q1", Answered: true, Answer: "Amazon's devices unit lost over $25 billion.", Citations: []briefs.Citation{{Source: "amazon-devices", Text: "lost over $25 billion"}}}
-	data, err := EncodeTurns(in)
+func TestTurnRoundTrip(t *testing.T) {
+	in := bot.Turn{Question: "q1", Answer: briefs.Answer{Question: "q1", Answered: true, Answer: "Amazon's devices unit lost over $25 billion.",
+		Citations: []briefs.Citation{{Source: "amazon-devices", Text: "lost over $25 billion"}}}}
+	data, err := EncodeTurn(in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := DecodeTurns([]byte(data))
+	got, err := DecodeTurn([]byte(data))
 	if err != nil || !reflect.DeepEqual(got, in) {
 		t.Errorf("round trip: got %+v, %v; want %+v", got, err, in)
 	}
-	if _, err := DecodeTurns([]byte("{not json")); err == nil {
-		t.Errorf("DecodeTurns accepted broken JSON")
+	if _, err := DecodeTurn([]byte("{not json")); err == nil {
+		t.Errorf("DecodeTurn accepted broken JSON")
 	}
 }
