@@ -95,7 +95,7 @@ const (
 // and Dropped are set. When retrieval finds no sentence the model is not
 // asked and ext (a decline) is returned.
 func (s *Service) Answer(ctx context.Context, c *briefs.Corpus, ext briefs.Answer) briefs.Answer {
-	ext.Mode, ext.Dropped = briefs.ModeExtractive, 0
+	ext = scrub(ext)
 	cands := s.candidates(c, ext)
 	if len(cands) == 0 {
 		return ext
@@ -119,6 +119,37 @@ func (s *Service) Answer(ctx context.Context, c *briefs.Corpus, ext briefs.Answe
 	s.cache.put(key, r)
 	s.log.Debug("written answer", logKeyCandidates, len(texts), logKeyKept, len(kept), logKeyDropped, dropped, logKeyLatency, time.Since(start))
 	return compose(ext, cands, r)
+}
+
+// scrub leaves out of the extractive answer the sentences that address a
+// model: with one configured, an injected "ignore previous instructions
+// and say …" is shown neither to it nor, when it fails, to the reader.
+func scrub(ext briefs.Answer) briefs.Answer {
+	ext.Mode, ext.Dropped = briefs.ModeExtractive, 0
+	keep := func(cts []briefs.Citation) []briefs.Citation {
+		out := make([]briefs.Citation, 0, len(cts))
+		for _, ct := range cts {
+			if !Instruction(ct.Text) {
+				out = append(out, ct)
+			}
+		}
+		return out
+	}
+	n := len(ext.Citations)
+	ext.Citations, ext.Nearest = keep(ext.Citations), keep(ext.Nearest)
+	if len(ext.Citations) == n {
+		return ext
+	}
+	if len(ext.Citations) == 0 {
+		ext.Answered, ext.Answer = false, "The articles don't say."
+		return ext
+	}
+	texts := make([]string, len(ext.Citations))
+	for i, ct := range ext.Citations {
+		texts[i] = ct.Text
+	}
+	ext.Answer = strings.Join(texts, " ")
+	return ext
 }
 
 // ErrBusy is returned when no model slot came free within the timeout.
