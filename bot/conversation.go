@@ -70,6 +70,7 @@ func (b *Bot) answer(ctx context.Context, req Request, q string) (Reply, string,
 	} else {
 		ans = c.Ask(q)
 	}
+	ans = b.write(ctx, c, ans) // written answers, when a model is configured
 	if b.store != nil {
 		turns = append(turns, Turn{Question: q, Answer: ans})
 		if len(turns) > maxTurns {
