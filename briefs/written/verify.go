@@ -332,12 +332,25 @@ func wordsSupported(claim string, cited []*sentenceInfo) Reason {
 			return BadNegation
 		}
 	}
+	share, ok := support(claim, cited)
+	if !ok {
+		return NoText
+	}
+	if share < MinSupport {
+		return Unsupported
+	}
+	return Supported
+}
+
+// support is the share of the claim's distinct content words found in its
+// cited sentences; false when it has none.
+func support(claim string, cited []*sentenceInfo) (float64, bool) {
 	terms := map[string]bool{}
 	for _, t := range text.Terms(claim) {
 		terms[t] = true
 	}
 	if len(terms) == 0 {
-		return NoText
+		return 0, false
 	}
 	have := 0
 	for t := range terms {
@@ -348,10 +361,7 @@ func wordsSupported(claim string, cited []*sentenceInfo) Reason {
 			}
 		}
 	}
-	if float64(have) < MinSupport*float64(len(terms)) {
-		return Unsupported
-	}
-	return Supported
+	return float64(have) / float64(len(terms)), true
 }
 
 // negation reports a word that turns a statement into its opposite.
