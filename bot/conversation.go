@@ -74,6 +74,7 @@ func (b *Bot) answer(ctx context.Context, req Request, q string) (Reply, string,
 	} else {
 		ans = c.Ask(q)
 	}
+	ans = b.write(ctx, c, ans) // written answers, when a model is configured
 	if b.store != nil {
 		// Appended, not rewritten: a message answered meanwhile in the
 		// same thread keeps its turn.

@@ -33,6 +33,9 @@ type Config struct {
 	// MinInterval is the most frequent digest schedule allowed
 	// (default one minute).
 	MinInterval time.Duration
+	// Writer, when set, writes answers with a language model; without
+	// one answers are extractive only.
+	Writer AnswerWriter
 }
 
 // Bot answers requests from every platform. It is safe for concurrent use.
@@ -45,6 +48,7 @@ type Bot struct {
 	log         *slog.Logger
 	metrics     Metrics
 	minInterval time.Duration
+	writer      AnswerWriter
 }
 
 // New returns a Bot over cfg.
@@ -55,6 +59,7 @@ func New(cfg Config) *Bot {
 		log:         cfg.Logger,
 		metrics:     cfg.Metrics,
 		minInterval: cfg.MinInterval,
+		writer:      cfg.Writer,
 	}
 	if b.clock == nil {
 		b.clock = SystemClock{}

@@ -241,6 +241,17 @@ func AnswerReply(c *briefs.Corpus, a briefs.Answer) Reply {
 		items = append(items, Item{Text: cit.Text, Refs: []int{ct.ref(cit.Source)}})
 		joined = append(joined, cit.Text)
 	}
+	if a.Mode == briefs.ModeWritten {
+		// The model's words are marked as such, and its sources follow
+		// verbatim, so a reader can check each claim against them.
+		r.Sections = []Section{
+			{Heading: writtenHeading, Text: a.Answer},
+			{Heading: writtenSources, Items: items},
+		}
+		r.Citations = ct.list
+		r.Buttons = append([]Button{{Label: "Sources", Action: ActionSources}}, shareButton("ask "+a.Question)...)
+		return r
+	}
 	// The answer is usually the cited sentences themselves; only show it
 	// apart when it says something the citations don't.
 	if strings.Join(strings.Fields(a.Answer), " ") != strings.Join(strings.Fields(strings.Join(joined, " ")), " ") && strings.TrimSpace(a.Answer) != "" {
@@ -251,6 +262,12 @@ func AnswerReply(c *briefs.Corpus, a briefs.Answer) Reply {
 	r.Buttons = append([]Button{{Label: "Sources", Action: ActionSources}}, shareButton("ask "+a.Question)...)
 	return r
 }
+
+// The labels of a written answer.
+const (
+	writtenHeading = "Written by a language model from the articles (each claim checked against them):"
+	writtenSources = "Its sources, verbatim:"
+)
 
 // failure is a refusal the user can act on.
 func failure(text string) Reply {

@@ -83,4 +83,12 @@ type Answer struct {
 	// Nearest are the closest sentences, verbatim, when the question is
 	// declined (so a reader sees what the articles do say); else empty.
 	Nearest []Citation `json:"nearest"`
+	// Mode is ModeWritten when a language model wrote the answer from
+	// the cited sentences and every claim passed verification,
+	// ModeExtractive when a model is configured but the answer is the
+	// engine's own; empty (and absent from JSON) with no model.
+	Mode string `json:"-"`
+	// Dropped counts the model's claims that verification removed; in
+	// JSON only when Mode is set.
+	Dropped int `json:"-"`
 }

@@ -282,8 +282,12 @@ func cmdAsk(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	w, err := newWriter(e.cfg, newLogger(e.stderr, e.cfg), nil)
+	if err != nil {
+		return err
+	}
 	if q != "" {
-		ans := cleanAnswer(c.Ask(q))
+		ans := answerOne(ctx, w, c, q)
 		if *f.json {
 			return printJSON(e.stdout, ans, false)
 		}
@@ -292,13 +296,13 @@ func cmdAsk(ctx context.Context, e *env, args []string) error {
 	}
 	// One question per line, one result per line, each written as soon as
 	// its line is read so a caller can converse over a pipe.
-	return askLines(ctx, e, c, *f.json)
+	return askLines(ctx, e, c, w, *f.json)
 }
 
 // askLines answers stdin line by line until EOF or until ctx is done (the
 // first Ctrl-C). A read from a terminal cannot be interrupted, so a
 // goroutine reads and is left blocked at exit when ctx ends first.
-func askLines(ctx context.Context, e *env, c *briefs.Corpus, asJSON bool) error {
+func askLines(ctx context.Context, e *env, c *briefs.Corpus, w bot.AnswerWriter, asJSON bool) error {
 	type readResult struct {
 		line string
 		err  error
@@ -326,7 +330,7 @@ func askLines(ctx context.Context, e *env, c *briefs.Corpus, asJSON bool) error 
 		case rr = <-lines:
 		}
 		if q := strings.TrimSpace(rr.line); q != "" {
-			ans := cleanAnswer(c.Ask(q))
+			ans := answerOne(ctx, w, c, q)
 			var werr error
 			if asJSON {
 				werr = printJSON(e.stdout, ans, false)
@@ -452,7 +456,12 @@ func cmdShell(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	fetch := newFetcher(cfg)
-	b := bot.New(bot.Config{Library: lib, Fetcher: fetch, Store: st, Clock: bot.SystemClock{}, Logger: log, MinInterval: cfg.MinInterval})
+	w, err := newWriter(cfg, log, nil)
+	if err != nil {
+		return err
+	}
+	b := bot.New(bot.Config{Library: lib, Fetcher: fetch, Store: st, Clock: bot.SystemClock{}, Logger: log, MinInterval: cfg.MinInterval,
+		Writer: w})
 	sh := shell.New(shell.Config{
 		In: e.stdin, Out: e.stdout, Handler: b, Logger: log,
 		Interactive: isTerminal(e.stdin) && isTerminal(e.stdout),

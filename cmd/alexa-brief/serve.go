@@ -61,8 +61,12 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	fetch := newFetcher(cfg)
+	w, err := newWriter(cfg, log, metrics)
+	if err != nil {
+		return err
+	}
 	b := bot.New(bot.Config{Library: lib, Fetcher: fetch, Store: st, Clock: bot.SystemClock{}, Logger: log,
-		Metrics: metrics, MinInterval: cfg.MinInterval})
+		Metrics: metrics, MinInterval: cfg.MinInterval, Writer: w})
 
 	mux := http.NewServeMux()
 	posters := map[string]bot.Poster{}
