@@ -25,6 +25,15 @@ type Metrics interface {
 	// Unverified counts a request refused for a missing, wrong or stale
 	// signature. Adapters sample their log lines; this counts every one.
 	Unverified(platform string)
+	// OutboxEvents counts n accepted events reaching outcome: "answered",
+	// "failed" (the reply could not be posted), "expired" (older than the
+	// freshness window before a worker got to it), "busy" (refused with a
+	// short busy reply, the backlog being full) or "dropped" (refused
+	// while even the busy replies were backed up, so nothing was posted).
+	OutboxEvents(platform, outcome string, n int)
+	// OutboxBacklog records the events waiting or being answered, as the
+	// adapter last counted them.
+	OutboxBacklog(platform string, n int)
 }
 
 // NopMetrics discards everything; the zero value is ready.
@@ -38,3 +47,5 @@ func (NopMetrics) Retried(string)                                       {}
 func (NopMetrics) Waited(string, time.Duration)                         {}
 func (NopMetrics) Connection(string, bool)                              {}
 func (NopMetrics) Unverified(string)                                    {}
+func (NopMetrics) OutboxEvents(string, string, int)                     {}
+func (NopMetrics) OutboxBacklog(string, int)                            {}

@@ -161,14 +161,15 @@ func (s *Store) FirstSeen(ctx context.Context, platform, eventID string) (bool, 
 	return n == 1, nil
 }
 
-// prune forgets old event ids and idle conversations, at most hourly; a
-// failure only delays it.
+// prune forgets old event ids with their finished outbox rows, and idle
+// conversations, at most hourly; a failure only delays it.
 func (s *Store) prune(ctx context.Context) {
 	now := s.now()
 	if !s.pruner.Due(now) {
 		return
 	}
 	s.writer.ExecContext(ctx, "DELETE FROM events WHERE seen_at < ?", now.Add(-sqlstore.EventRetention).Unix())
+	s.writer.ExecContext(ctx, "DELETE FROM outbox WHERE state IN ('done', 'expired') AND updated_at < ?", now.Add(-sqlstore.EventRetention).Unix())
 	s.writer.ExecContext(ctx, "DELETE FROM conversations WHERE updated_at < ?", now.Add(-sqlstore.ConversationRetention).Unix())
 }
 
