@@ -28,6 +28,15 @@ type Metrics interface {
 	// ConversationNotSaved counts an answer given whose exchange the store
 	// did not keep: a follow-up to it will lack its context.
 	ConversationNotSaved(platform string)
+	// OutboxEvents counts n accepted events reaching outcome: "answered",
+	// "failed" (the reply could not be posted), "expired" (older than the
+	// freshness window before a worker got to it), "busy" (refused with a
+	// short busy reply, the backlog being full) or "dropped" (refused
+	// while even the busy replies were backed up, so nothing was posted).
+	OutboxEvents(platform, outcome string, n int)
+	// OutboxBacklog records the events waiting or being answered, as the
+	// adapter last counted them.
+	OutboxBacklog(platform string, n int)
 }
 
 // NopMetrics discards everything; the zero value is ready.
@@ -42,3 +51,5 @@ func (NopMetrics) Waited(string, time.Duration)                         {}
 func (NopMetrics) Connection(string, bool)                              {}
 func (NopMetrics) Unverified(string)                                    {}
 func (NopMetrics) ConversationNotSaved(string)                          {}
+func (NopMetrics) OutboxEvents(string, string, int)                     {}
+func (NopMetrics) OutboxBacklog(string, int)                            {}

@@ -74,11 +74,13 @@ type Install struct {
 // Store is everything the core keeps. adapters/sqlite and adapters/postgres
 // implement it and pass the same conformance suite (bot/storetest). The
 // stored corpus, the channels' stories and the feeds are the smaller
-// interfaces of stories.go, for code that needs only them.
+// interfaces of stories.go, and the queue of accepted events is Outbox
+// (outbox.go), for code that needs only them.
 type Store interface {
 	ArticleStore
 	ChannelStories
 	FeedStore
+	Outbox
 
 	// Subscriptions: one per scope; Put replaces an existing one, keeping
 	// its ID (and so its ledger) and setting CreatedAt to s.CreatedAt, or to

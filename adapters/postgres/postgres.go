@@ -128,21 +128,22 @@ func (s *Store) clean(err error) error {
 
 func migrations() ([]sqlstore.Migration, error) { return sqlstore.Migrations(migrationFiles) }
 
-// SchemaVersion is the newest migration this binary knows.
+// SchemaVersion is the newest migration this binary knows (its number:
+// numbers may have gaps, see sqlstore.Migrations).
 func SchemaVersion() int {
 	ms, _ := migrations()
-	return len(ms)
+	return sqlstore.Newest(ms)
 }
 
 // migrate applies pending migrations up to version, one transaction each;
 // the advisory lock makes replicas starting together take turns, and each
-// re-reads the version once it holds the lock.
+// re-reads the applied versions once it holds the lock.
 func (s *Store) migrate(ctx context.Context, version int) error {
 	ms, err := migrations()
 	if err != nil {
 		return err
 	}
-	ms = ms[:min(version, len(ms))]
+	ms = sqlstore.UpTo(ms, version)
 	for {
 		done, err := s.migrateOne(ctx, ms)
 		if err != nil || done {
@@ -166,11 +167,15 @@ func (s *Store) migrateOne(ctx context.Context, ms []sqlstore.Migration) (bool, 
 		applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`); err != nil {
 		return false, err
 	}
-	var cur int
-	if err := tx.QueryRow(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&cur); err != nil {
+	rows, err := tx.Query(ctx, "SELECT version FROM schema_migrations")
+	if err != nil {
 		return false, err
 	}
-	m, done, err := sqlstore.Pending(ms, cur)
+	applied, err := pgx.CollectRows(rows, pgx.RowTo[int])
+	if err != nil {
+		return false, err
+	}
+	m, done, err := sqlstore.Pending(ms, applied)
 	if err != nil {
 		return false, err
 	}

@@ -138,13 +138,14 @@ func (s *Store) FirstSeen(ctx context.Context, platform, eventID string) (bool, 
 	return tag.RowsAffected() == 1, nil
 }
 
-// prune forgets old event ids, conversation turns and heartbeats of
+// prune forgets old event ids with their finished outbox rows, conversation turns and heartbeats of
 // handles gone, at most hourly per replica; a failure only delays it.
 func (s *Store) prune(ctx context.Context) {
 	if !s.pruner.Due(time.Now()) {
 		return
 	}
 	s.pool.Exec(ctx, "DELETE FROM events WHERE seen_at < now() - $1 * interval '1 second'", int64(sqlstore.EventRetention.Seconds()))
+	s.pool.Exec(ctx, "DELETE FROM outbox WHERE state IN ('done', 'expired') AND updated_at < now() - $1 * interval '1 second'", int64(sqlstore.EventRetention.Seconds()))
 	s.pool.Exec(ctx, "DELETE FROM conversation_turns WHERE created_at < now() - $1 * interval '1 second'", int64(sqlstore.ConversationRetention.Seconds()))
 	s.pool.Exec(ctx, "DELETE FROM heartbeats WHERE at < now() - $1 * interval '1 second'", int64(sqlstore.HeartbeatRetention.Seconds()))
 }

@@ -40,8 +40,8 @@ func TestUpgradeFromVersion1(t *testing.T) {
 
 	s := openURL(t, url)
 	var n int
-	if err := s.pool.QueryRow(ctx, "SELECT COUNT(*) FROM schema_migrations").Scan(&n); err != nil || n != SchemaVersion() {
-		t.Fatalf("schema_migrations: %d rows, %v; want %d", n, err, SchemaVersion())
+	if ms, _ := migrations(); s.pool.QueryRow(ctx, "SELECT COUNT(*) FROM schema_migrations").Scan(&n) != nil || n != len(ms) {
+		t.Fatalf("schema_migrations: %d rows; want %d", n, len(ms))
 	}
 	as, err := s.Articles(ctx)
 	if err != nil {

@@ -30,6 +30,8 @@ type Metrics struct {
 	connection  *prom.GaugeVec
 	unverified  *prom.CounterVec
 	unsaved     *prom.CounterVec
+	outbox      *prom.CounterVec
+	backlog     *prom.GaugeVec
 }
 
 var _ bot.Metrics = (*Metrics)(nil)
@@ -63,12 +65,16 @@ func New(version, commit string) *Metrics {
 			Help: "Requests refused with 401 for a missing, wrong or stale signature (their log lines are sampled)."}, []string{"platform"}),
 		unsaved: prom.NewCounterVec(prom.CounterOpts{Namespace: namespace, Name: "conversations_not_saved_total",
 			Help: "Answers given whose exchange the store failed to save (a follow-up lacks its context)."}, []string{"platform"}),
+		outbox: prom.NewCounterVec(prom.CounterOpts{Namespace: namespace, Name: "outbox_events_total",
+			Help: "Accepted events by how they ended: answered, failed (reply not posted), expired (past the freshness window), busy (refused with a busy reply), dropped (refused, busy reply not sent)."}, []string{"platform", "outcome"}),
+		backlog: prom.NewGaugeVec(prom.GaugeOpts{Namespace: namespace, Name: "outbox_backlog",
+			Help: "Accepted events waiting for an answer or being answered, as last counted."}, []string{"platform"}),
 	}
 	build := prom.NewGaugeVec(prom.GaugeOpts{Namespace: namespace, Name: "build_info",
 		Help: "Build information; the value is always 1."}, []string{"version", "commit"})
 	build.WithLabelValues(version, commit).Set(1)
 	m.reg.MustRegister(m.commands, m.latency, m.declined, m.digests, m.apiCalls, m.rateLimited,
-		m.retries, m.waits, m.connection, m.unverified, m.unsaved, build,
+		m.retries, m.waits, m.connection, m.unverified, m.unsaved, m.outbox, m.backlog, build,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -113,3 +119,11 @@ func (m *Metrics) Connection(platform string, up bool) {
 
 func (m *Metrics) Unverified(platform string)           { m.unverified.WithLabelValues(platform).Inc() }
 func (m *Metrics) ConversationNotSaved(platform string) { m.unsaved.WithLabelValues(platform).Inc() }
+
+func (m *Metrics) OutboxEvents(platform, outcome string, n int) {
+	m.outbox.WithLabelValues(platform, outcome).Add(float64(n))
+}
+
+func (m *Metrics) OutboxBacklog(platform string, n int) {
+	m.backlog.WithLabelValues(platform).Set(float64(n))
+}

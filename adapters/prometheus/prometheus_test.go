@@ -27,6 +27,9 @@ func TestMetricNamesAndLabels(t *testing.T) {
 		m.Unverified(bot.PlatformSlack)
 	}
 	m.ConversationNotSaved(bot.PlatformSlack)
+	m.OutboxEvents(bot.PlatformSlack, "answered", 5)
+	m.OutboxEvents(bot.PlatformSlack, "expired", 2)
+	m.OutboxBacklog(bot.PlatformSlack, 17)
 
 	rec := httptest.NewRecorder()
 	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
@@ -46,6 +49,9 @@ func TestMetricNamesAndLabels(t *testing.T) {
 		`alexa_brief_connection_up{platform="discord"} 0`,
 		`alexa_brief_unverified_requests_total{platform="slack"} 3`,
 		`alexa_brief_conversations_not_saved_total{platform="slack"} 1`,
+		`alexa_brief_outbox_events_total{outcome="answered",platform="slack"} 5`,
+		`alexa_brief_outbox_events_total{outcome="expired",platform="slack"} 2`,
+		`alexa_brief_outbox_backlog{platform="slack"} 17`,
 		`alexa_brief_build_info{commit="abc",version="v1.2.3"} 1`,
 		`go_goroutines`,
 		`process_resident_memory_bytes`,
@@ -62,6 +68,8 @@ func TestMetricNamesAndLabels(t *testing.T) {
 func TestMetricsLint(t *testing.T) {
 	m := New("dev", "")
 	m.CommandHandled(bot.PlatformShell, "brief", "ok", time.Millisecond)
+	m.OutboxEvents(bot.PlatformSlack, "expired", 1)
+	m.OutboxBacklog(bot.PlatformSlack, 1)
 	problems, err := testutil.GatherAndLint(m.Registry())
 	if err != nil {
 		t.Fatal(err)

@@ -14,46 +14,8 @@ import (
 
 	"github.com/alexa-brief/alexa-brief/adapters/slack/slacktest"
 	"github.com/alexa-brief/alexa-brief/bot"
+	"github.com/alexa-brief/alexa-brief/bot/bottest"
 )
-
-// memStore is the adapter's Store subset in memory.
-type memStore struct {
-	mu       sync.Mutex
-	seen     map[string]bool
-	installs map[string]bot.Install
-}
-
-func newMemStore() *memStore {
-	return &memStore{seen: map[string]bool{}, installs: map[string]bot.Install{}}
-}
-
-func (s *memStore) FirstSeen(_ context.Context, platform, id string) (bool, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	k := platform + "/" + id
-	if s.seen[k] {
-		return false, nil
-	}
-	s.seen[k] = true
-	return true, nil
-}
-
-func (s *memStore) PutInstall(_ context.Context, in bot.Install) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.installs[in.Platform+"/"+in.Team] = in
-	return nil
-}
-
-func (s *memStore) Install(_ context.Context, platform, team string) (bot.Install, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	in, ok := s.installs[platform+"/"+team]
-	if !ok {
-		return bot.Install{}, bot.ErrNotFound
-	}
-	return in, nil
-}
 
 // countMetrics counts what the adapter reports.
 type countMetrics struct {
@@ -63,6 +25,22 @@ type countMetrics struct {
 	waits                   []time.Duration
 	calls                   map[string]int
 	connectionsUp, connDown int
+	outbox                  map[string]int // outcome → events
+}
+
+func (m *countMetrics) OutboxEvents(_, outcome string, n int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.outbox == nil {
+		m.outbox = map[string]int{}
+	}
+	m.outbox[outcome] += n
+}
+
+func (m *countMetrics) outcomes(outcome string) int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.outbox[outcome]
 }
 
 func (m *countMetrics) APICall(_, method string, status int) {
@@ -125,16 +103,24 @@ type env struct {
 	api     *slacktest.Server
 	a       *Adapter
 	h       *recorder
-	st      *memStore
+	st      *bottest.Store
 	metrics *countMetrics
 	srv     *httptest.Server
-	slept   []time.Duration
-	sleptMu sync.Mutex
+	clock   *fakeClock
+	// storeClock is the store's: it judges leases and ages, and stands
+	// still unless a test moves it.
+	storeClock *bottest.Clock
+	cfg        Config // as given to New, before defaults
+	slept      []time.Duration
+	sleptMu    sync.Mutex
 }
 
-// newEnv starts the fake API and the adapter's endpoints on 127.0.0.1.
-// The poster sleeps on a fake clock shared with the fake API, so rate
-// limits are enforced without the test waiting for them.
+// newEnv starts the fake API and the adapter's endpoints on 127.0.0.1,
+// over an empty in-memory store, with the outbox's workers running (the
+// part of Run the HTTP endpoints need; Socket Mode tests call Run, which
+// starts them only once). The poster sleeps on a fake clock shared with
+// the fake API, so rate limits are enforced without the test waiting for
+// them.
 func newEnv(t *testing.T, h *recorder, mutate func(*Config, *slacktest.Options)) *env {
 	t.Helper()
 	clock := &fakeClock{t: time.Unix(1_800_000_000, 0)}
@@ -146,17 +132,35 @@ func newEnv(t *testing.T, h *recorder, mutate func(*Config, *slacktest.Options))
 	api := slacktest.New(opts)
 	t.Cleanup(api.Close)
 	cfg.APIURL = api.URL()
+	sc := bottest.NewClock(time.Unix(1_800_000_000, 0).UTC())
+	return startEnv(t, h, cfg, api, bottest.NewStore(sc.Now), sc, clock)
+}
+
+// restart is another adapter (a new process, or another replica) over the
+// same fake API, store and clock, configured as e was and then by mutate.
+func (e *env) restart(h *recorder, mutate func(*Config)) *env {
+	e.t.Helper()
+	cfg := e.cfg
+	cfg.Owner = ""
+	if mutate != nil {
+		mutate(&cfg)
+	}
+	return startEnv(e.t, h, cfg, e.api, e.st, e.storeClock, e.clock)
+}
+
+func startEnv(t *testing.T, h *recorder, cfg Config, api *slacktest.Server, st *bottest.Store, sc *bottest.Clock, clock *fakeClock) *env {
+	t.Helper()
 	m := &countMetrics{}
+	given := cfg
 	cfg.Metrics = m
 	if h == nil {
 		h = &recorder{}
 	}
-	st := newMemStore()
 	a, err := New(cfg, h, st)
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, api: api, a: a, h: h, st: st, metrics: m}
+	e := &env{t: t, api: api, a: a, h: h, st: st, metrics: m, clock: clock, storeClock: sc, cfg: given}
 	a.limits = newLimiter(clock.Now)
 	a.sleep = func(ctx context.Context, d time.Duration) error {
 		e.sleptMu.Lock()
@@ -172,9 +176,10 @@ func newEnv(t *testing.T, h *recorder, mutate func(*Config, *slacktest.Options))
 	if err != nil {
 		t.Fatal(err)
 	}
+	a.startOutbox()
 	e.srv = &httptest.Server{Listener: l, Config: &http.Server{Handler: mux}}
 	e.srv.Start()
-	t.Cleanup(func() { e.srv.Close(); a.Wait() })
+	t.Cleanup(func() { e.srv.Close(); a.Wait(); a.drain() })
 	return e
 }
 

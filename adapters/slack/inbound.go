@@ -190,9 +190,14 @@ func (a *Adapter) serveEvents(w http.ResponseWriter, r *http.Request, body []byt
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = w.Write([]byte(env.Challenge))
 	case "event_callback":
-		// Ack at once (Slack retries after 3 s); answer in the background.
+		// The 200 tells Slack the event is delivered, so it goes out only
+		// once the event is stored; the outbox's workers answer it.
+		if !a.accept(r.Context(), body, r.Header.Get("X-Slack-Retry-Num")) {
+			// No X-Slack-No-Retry: a retry may find the store back.
+			http.Error(w, "event not stored; please retry", http.StatusServiceUnavailable)
+			return
+		}
 		w.WriteHeader(http.StatusOK)
-		a.eventCallback(body, r.Header.Get("X-Slack-Retry-Num"))
 	case "app_rate_limited":
 		a.log.Warn("slack: events rate limited by Slack (over 30,000 events per hour)")
 		w.WriteHeader(http.StatusOK)
@@ -225,57 +230,13 @@ type callback struct {
 	} `json:"authorizations"`
 }
 
-// eventCallback answers a DM or mention in the background, once per
-// event_id across replicas.
-func (a *Adapter) eventCallback(raw []byte, retryNum string) {
-	var cb callback
-	if err := json.Unmarshal(raw, &cb); err != nil || cb.Type != "event_callback" {
-		a.log.Warn("slack: unreadable event callback")
-		return
-	}
-	a.async(func(ctx context.Context) {
-		req, threadTS, ok := a.eventRequest(ctx, cb)
-		if !ok {
-			return
-		}
-		log := a.log.With(keyTeam, cb.TeamID, keyChannel, req.Channel, keyEventID, cb.EventID)
-		if cb.EventID != "" {
-			first, err := a.st.FirstSeen(ctx, platform, cb.EventID)
-			if err != nil {
-				// Answering without the ledger could answer twice; Slack's
-				// retries are acked already, so the event is dropped.
-				log.Error("slack: event dedup failed; not answering", keyError, err)
-				return
-			}
-			if !first {
-				log.Debug("slack: duplicate event ignored", keyRetry, retryNum)
-				return
-			}
-		}
-		rep := a.h.Handle(ctx, req)
-		key := "" // marks the reply so a retry after a lost answer finds it
-		if cb.EventID != "" {
-			key = replyKeyPrefix + cb.EventID
-		}
-		if _, err := a.postMessages(ctx, cb.TeamID, cb.EnterpriseID, req.Channel, threadTS, render(rep), key); err != nil {
-			log.Error("slack: reply failed", keyError, err)
-		}
-	})
-}
-
 var mentionRe = regexp.MustCompile(`<@[UW][A-Z0-9]+(\|[^>]*)?>`)
 
-// eventRequest turns an event into a request, or reports that it is not
-// for the bot: messages from bots (itself included), edits and other
-// subtypes, and channel messages that do not mention it.
-func (a *Adapter) eventRequest(ctx context.Context, cb callback) (req bot.Request, threadTS string, ok bool) {
+// eventRequest turns a DM or a mention into a request, or reports that
+// the event is neither. The caller has already left out bots' messages and
+// subtypes (see Adapter.eventPayload).
+func eventRequest(cb callback) (req bot.Request, threadTS string, ok bool) {
 	ev := cb.Event
-	if ev.BotID != "" || ev.SubType != "" || ev.User == "" || ev.Channel == "" {
-		return req, "", false
-	}
-	if a.isBotUser(ctx, cb, ev.User) {
-		return req, "", false
-	}
 	req = bot.Request{
 		Kind:    bot.KindMessage,
 		Scope:   bot.Scope{Platform: platform, Team: cb.TeamID, Channel: ev.Channel},
@@ -302,15 +263,10 @@ func (a *Adapter) eventRequest(ctx context.Context, cb callback) (req bot.Reques
 	return req, "", false
 }
 
-// isBotUser reports whether user is this app's bot in the event's
-// workspace: from the event's authorizations, the install, or auth.test.
-func (a *Adapter) isBotUser(ctx context.Context, cb callback, user string) bool {
-	for _, au := range cb.Authorizations {
-		if au.IsBot && au.UserID == user {
-			return true
-		}
-	}
-	if in, err := a.st.Install(ctx, platform, cb.TeamID); err == nil && in.BotUserID != "" {
+// isBotUser reports whether user is this app's bot in the workspace, from
+// the install or auth.test: the checks the event itself cannot answer.
+func (a *Adapter) isBotUser(ctx context.Context, team, user string) bool {
+	if in, err := a.st.Install(ctx, platform, team); err == nil && in.BotUserID != "" {
 		return in.BotUserID == user
 	}
 	id, err := a.botUserID(ctx)

@@ -14,6 +14,8 @@ const (
 	keyWait     = "wait"
 	keyError    = "err"
 	keyRetry    = "retry"
+	keyBacklog  = "backlog"
+	keyExpired  = "expired"
 	// keySuppressed is how many like lines a sampled log left out since
 	// its last one.
 	keySuppressed = "suppressed"

@@ -60,6 +60,13 @@ func (a *Adapter) Post(ctx context.Context, sc bot.Scope, r bot.Reply, key strin
 // postMessages posts msgs in order to channel (in thread threadTS when
 // set); enterprise, when known, finds an org-wide Enterprise Grid install.
 func (a *Adapter) postMessages(ctx context.Context, team, enterprise, channel, threadTS string, msgs []message, key string) (string, error) {
+	return a.postReply(ctx, team, enterprise, channel, threadTS, msgs, key, false)
+}
+
+// postReply is postMessages for a post that may have been made before
+// (maybePosted: an outbox event claimed again after its owner stopped):
+// with a key, each part is looked for in the channel before it is posted.
+func (a *Adapter) postReply(ctx context.Context, team, enterprise, channel, threadTS string, msgs []message, key string, maybePosted bool) (string, error) {
 	token, err := a.token(ctx, team, enterprise)
 	if err != nil {
 		return "", err
@@ -83,8 +90,13 @@ func (a *Adapter) postMessages(ctx context.Context, team, enterprise, channel, t
 			opts = append(opts, slack.MsgOptionMetadata(slack.SlackMetadata{EventType: metaType(key), EventPayload: payload}))
 		}
 		var ts string
-		uncertain := false
+		uncertain := maybePosted
 		since := a.limits.now().Add(-time.Minute) // the limiter's clock is the wall clock Slack's ts follow
+		if maybePosted {
+			// The earlier owner posted within the lease and freshness
+			// window before this claim.
+			since = a.limits.now().Add(-a.cfg.Freshness - a.lease)
+		}
 		part := i + 1
 		if len(msgs) == 1 {
 			part = 0

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/alexa-brief/alexa-brief/adapters/slack/slacktest"
+	"github.com/alexa-brief/alexa-brief/bot/bottest"
 )
 
 // slashForm is a slash command payload with its own trigger_id.
@@ -115,15 +116,13 @@ func TestSlashCommandReplayKey(t *testing.T) {
 	e := newEnv(t, nil, nil)
 	readBody(t, e.post("/slack/commands", "application/x-www-form-urlencoded", slashForm(e, "unsubscribe", "123.456.key"), nil))
 	e.a.Wait()
-	e.st.mu.Lock()
-	defer e.st.mu.Unlock()
-	if !e.st.seen["slack/slack-trigger:123.456.key"] {
-		t.Errorf("ledger %v, want slack/slack-trigger:123.456.key", e.st.seen)
+	if first, err := e.st.FirstSeen(context.Background(), "slack", "slack-trigger:123.456.key"); err != nil || first {
+		t.Errorf("ledger lacks slack/slack-trigger:123.456.key (FirstSeen = %v, %v)", first, err)
 	}
 }
 
 // brokenLedger fails every FirstSeen.
-type brokenLedger struct{ *memStore }
+type brokenLedger struct{ *bottest.Store }
 
 func (brokenLedger) FirstSeen(context.Context, string, string) (bool, error) {
 	return false, errors.New("database is locked")
@@ -134,6 +133,7 @@ func (brokenLedger) FirstSeen(context.Context, string, string) (bool, error) {
 func TestSlashCommandReplayStoreDown(t *testing.T) {
 	h := &recorder{}
 	e := newEnv(t, h, nil)
+	e.a.drain() // slash commands only: stop the outbox's workers, which read a.st
 	e.a.st = brokenLedger{e.st}
 	for _, tt := range []struct {
 		text    string
@@ -224,7 +224,7 @@ func TestRejectedSignaturesSampled(t *testing.T) {
 	clock := &fakeClock{t: time.Unix(1_800_000_000, 0)}
 	m := &unverifiedCount{}
 	a, err := New(Config{SigningSecret: testSecret, BotToken: "xoxb-test", Logger: slog.New(logs), Metrics: m, Now: clock.Now},
-		&recorder{}, newMemStore())
+		&recorder{}, bottest.NewStore(nil))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,10 +3,12 @@
 // Block Kit rendering, a rate-limited poster and OAuth v2 install.
 //
 // HTTP and Socket Mode share one code path: both hand the same payloads
-// to command, eventCallback and interaction.
+// to command, accept (which stores events in the outbox, outbox.go) and
+// interaction.
 package slack
 
 import (
+	"cmp"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -31,8 +33,9 @@ type Handler interface {
 }
 
 // Store is the part of bot.Store the adapter uses: event dedup across
-// replicas and per-workspace installs.
+// replicas, the outbox of accepted events, and per-workspace installs.
 type Store interface {
+	bot.Outbox
 	FirstSeen(ctx context.Context, platform, eventID string) (bool, error)
 	PutInstall(ctx context.Context, in bot.Install) error
 	Install(ctx context.Context, platform, team string) (bot.Install, error)
@@ -53,6 +56,22 @@ type Config struct {
 	// StateSecret signs the OAuth state cookie; derived from ClientSecret
 	// when nil.
 	StateSecret []byte
+
+	// The outbox (outbox.go). Workers is how many accepted events are
+	// answered at once (default 4); Backlog how many may wait before new
+	// ones get a busy reply instead (default 1000); Freshness how old an
+	// unanswered event may grow before it is expired unanswered (default
+	// 10m). Owner names this process in the store's claims (default host,
+	// pid and a random suffix).
+	Workers   int
+	Backlog   int
+	Freshness time.Duration
+	Owner     string
+	// ShutdownTimeout bounds how long Run, once cancelled, goes on
+	// answering stored events and finishing commands in hand (default
+	// 15s); cmd passes ALEXA_BRIEF_SHUTDOWN_TIMEOUT. Events not answered
+	// by then stay stored.
+	ShutdownTimeout time.Duration
 }
 
 // Adapter is the Slack side of alexa-brief. It is safe for concurrent use.
@@ -73,6 +92,18 @@ type Adapter struct {
 	cancelWork context.CancelFunc
 	wg         sync.WaitGroup
 
+	// The outbox's goroutines (outbox.go): a fixed pool, whatever the
+	// traffic. drainNow starts their drain; wake rouses an idle worker;
+	// answering and busyWork count what Wait waits for.
+	outboxMu  sync.Mutex
+	drainNow  context.CancelFunc
+	outboxUp  bool // started and not yet drained
+	outboxWG  sync.WaitGroup
+	wake      chan struct{}
+	busy      chan busyNote
+	answering atomic.Int64
+	busyWork  atomic.Int64
+
 	// sampled writes at most a line a second per kind for floods of
 	// rejected or replayed requests; metrics count every one.
 	sampled *logsample.Sampler
@@ -85,11 +116,14 @@ type Adapter struct {
 	socketFatal atomic.Pointer[string] // an app token error, cleared on connect
 
 	// Test hooks: the inline deadline for slash commands, the timeout of
-	// one API attempt, how the poster sleeps and jitters.
+	// one API attempt, how the poster sleeps and jitters, the outbox's
+	// lease and idle poll, and the drain's timer.
 	inlineDeadline time.Duration
 	attemptTimeout time.Duration
 	sleep          func(ctx context.Context, d time.Duration) error
 	jitter         func(d time.Duration) time.Duration
+	lease, poll    time.Duration
+	after          func(d time.Duration) <-chan time.Time
 }
 
 // Platform is the adapter's platform name.
@@ -99,8 +133,6 @@ const (
 	defaultAPIURL = "https://slack.com/api/"
 	// Slack gives a slash command 3 s; keep margin for the network.
 	defaultInlineDeadline = 2500 * time.Millisecond
-	// drainTimeout bounds how long Run waits for in-flight work at shutdown.
-	drainTimeout = 15 * time.Second
 )
 
 var (
@@ -135,6 +167,16 @@ func New(cfg Config, h Handler, st Store) (*Adapter, error) {
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
 	}
+	if cfg.Workers < 0 || cfg.Backlog < 0 || cfg.Freshness < 0 || cfg.ShutdownTimeout < 0 {
+		return nil, errors.New("slack: new: workers, backlog, freshness and shutdown timeout may not be negative")
+	}
+	cfg.Workers = cmp.Or(cfg.Workers, defaultWorkers)
+	cfg.Backlog = cmp.Or(cfg.Backlog, defaultBacklog)
+	cfg.Freshness = cmp.Or(cfg.Freshness, defaultFreshness)
+	cfg.ShutdownTimeout = cmp.Or(cfg.ShutdownTimeout, defaultShutdown)
+	if cfg.Owner == "" {
+		cfg.Owner = defaultOwner()
+	}
 	if cfg.StateSecret == nil && cfg.ClientSecret != "" {
 		m := hmac.New(sha256.New, []byte(cfg.ClientSecret))
 		m.Write([]byte("alexa-brief slack oauth state"))
@@ -163,6 +205,11 @@ func New(cfg Config, h Handler, st Store) (*Adapter, error) {
 		attemptTimeout: defaultAttemptTimeout,
 		sleep:          sleepCtx,
 		jitter:         defaultJitter,
+		wake:           make(chan struct{}, cfg.Workers),
+		busy:           make(chan busyNote, busyQueue),
+		lease:          outboxLease,
+		poll:           outboxPoll,
+		after:          time.After,
 	}
 	return a, nil
 }
@@ -176,16 +223,21 @@ func (a *Adapter) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /slack/oauth/callback", a.serveOAuthCallback)
 }
 
-// Run learns the bot user with auth.test, runs Socket Mode when an app
+// Run learns the bot user with auth.test, starts the outbox's workers
+// (which first expire the events too old to answer, then answer those
+// still pending, whoever accepted them), runs Socket Mode when an app
 // token is set (reconnecting with backoff), and otherwise waits for ctx.
-// On cancellation it stops taking work and waits for what is in flight
-// (bounded), then returns nil.
+// On cancellation it stops taking work, answers the events already
+// stored and finishes what is in flight, up to the shutdown timeout;
+// events it has not answered by then are put back for the next start (or
+// another replica). It returns nil.
 func (a *Adapter) Run(ctx context.Context) error {
 	if a.cfg.BotToken != "" {
 		if _, err := a.botUserID(ctx); err != nil && ctx.Err() == nil {
 			a.log.Warn("slack: auth.test failed; will retry on first event", keyError, err)
 		}
 	}
+	a.startOutbox()
 	var err error
 	if a.cfg.AppToken != "" {
 		err = a.runSocket(ctx)
@@ -196,22 +248,26 @@ func (a *Adapter) Run(ctx context.Context) error {
 	return err
 }
 
-// drain waits for in-flight work, cancelling it when it runs too long.
-func (a *Adapter) drain() {
-	done := make(chan struct{})
-	go func() { a.wg.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(drainTimeout):
-		a.log.Warn("slack: in-flight work did not finish in time; cancelling it")
-		a.cancelWork()
-		<-done
+// drain stops the outbox and waits for in-flight work, cancelling it when
+// it runs past the shutdown timeout.
+func (a *Adapter) drain() { a.stopOutbox() }
+
+// Wait blocks until the work started by earlier requests is done: delayed
+// slash command replies and actions, and, while Run runs the outbox, every
+// stored event answered and every busy reply posted.
+func (a *Adapter) Wait() {
+	for {
+		a.wg.Wait()
+		a.outboxMu.Lock()
+		running := a.outboxUp
+		a.outboxMu.Unlock()
+		if !running || a.outboxIdle() {
+			a.wg.Wait()
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
-
-// Wait blocks until the work started by earlier requests (delayed slash
-// command replies, event answers) is done.
-func (a *Adapter) Wait() { a.wg.Wait() }
 
 // Ready reports a configuration problem found at run time (a revoked
 // token), or Socket Mode being down.

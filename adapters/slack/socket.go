@@ -111,9 +111,12 @@ func (a *Adapter) socketEvent(ctx context.Context, sm *socketmode.Client, evt so
 		if evt.Request == nil {
 			return
 		}
-		// eventCallback only parses and hands off, so the ack still goes
-		// out at once; dispatching first means Wait covers the work.
-		a.eventCallback(evt.Request.Payload, strconv.Itoa(evt.Request.RetryAttempt))
+		// As over HTTP, the ack means delivered: it goes out once the
+		// event is stored (a bounded wait), and not at all when it could
+		// not be, so that Slack sends the envelope again.
+		if !a.accept(ctx, evt.Request.Payload, strconv.Itoa(evt.Request.RetryAttempt)) {
+			return
+		}
 		a.ack(ctx, sm, evt.Request, nil)
 	case socketmode.EventTypeInteractive:
 		if evt.Request == nil {

@@ -142,10 +142,11 @@ func migrations() ([]sqlstore.Migration, error) {
 	return ms, nil
 }
 
-// SchemaVersion is the newest migration this binary knows.
+// SchemaVersion is the newest migration this binary knows (its number:
+// numbers may have gaps, see sqlstore.Migrations).
 func SchemaVersion() int {
 	ms, _ := migrations()
-	return len(ms)
+	return sqlstore.Newest(ms)
 }
 
 // migrate applies the pending migrations up to version, each in its own transaction with
@@ -156,7 +157,7 @@ func (s *Store) migrate(ctx context.Context, version int) error {
 	if err != nil {
 		return err
 	}
-	ms = ms[:min(version, len(ms))]
+	ms = sqlstore.UpTo(ms, version)
 	for {
 		done, err := s.migrateOne(ctx, ms)
 		if err != nil {
@@ -180,11 +181,18 @@ func (s *Store) migrateOne(ctx context.Context, ms []sqlstore.Migration) (done b
 		applied_at INTEGER NOT NULL)`); err != nil {
 		return false, errors.New(reason(err))
 	}
-	var cur int
-	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&cur); err != nil {
+	rows, err := tx.QueryContext(ctx, "SELECT version FROM schema_migrations")
+	if err != nil {
 		return false, err
 	}
-	m, done, err := sqlstore.Pending(ms, cur)
+	applied, err := collect(rows, func(r sqlstore.Row) (int, error) {
+		var v int
+		return v, r.Scan(&v)
+	})
+	if err != nil {
+		return false, err
+	}
+	m, done, err := sqlstore.Pending(ms, applied)
 	if err != nil {
 		return false, err
 	}

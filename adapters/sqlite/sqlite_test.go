@@ -134,13 +134,18 @@ func TestMigrationsRecorded(t *testing.T) {
 	if err := s.reader.QueryRow("SELECT COUNT(*), MAX(version) FROM schema_migrations").Scan(&n, &max); err != nil {
 		t.Fatal(err)
 	}
-	if n != SchemaVersion() || max != SchemaVersion() || SchemaVersion() < 1 {
-		t.Errorf("schema_migrations has %d rows up to %d, want %d", n, max, SchemaVersion())
+	ms, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Numbers may have gaps (sqlstore.Migrations): one row per file, up to the newest.
+	if n != len(ms) || max != SchemaVersion() || SchemaVersion() < 1 {
+		t.Errorf("schema_migrations has %d rows up to %d, want %d up to %d", n, max, len(ms), SchemaVersion())
 	}
 	// Reopening migrates nothing more.
 	s2 := openTemp(t, path)
-	if err := s2.reader.QueryRow("SELECT COUNT(*) FROM schema_migrations").Scan(&n); err != nil || n != SchemaVersion() {
-		t.Errorf("after reopen %d rows, %v; want %d", n, err, SchemaVersion())
+	if err := s2.reader.QueryRow("SELECT COUNT(*) FROM schema_migrations").Scan(&n); err != nil || n != len(ms) {
+		t.Errorf("after reopen %d rows, %v; want %d", n, err, len(ms))
 	}
 }
 

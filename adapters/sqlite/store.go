@@ -63,7 +63,9 @@ func scanDelivery(row sqlstore.Row) (bot.Delivery, error) {
 // collect reads every row with scan and closes rows.
 // queryAll runs a query on the reader and scans every row; what names the
 // records in the error.
-func queryAll[T any](ctx context.Context, db *sql.DB, what string, scan func(sqlstore.Row) (T, error), query string, args ...any) ([]T, error) {
+func queryAll[T any](ctx context.Context, db interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, what string, scan func(sqlstore.Row) (T, error), query string, args ...any) ([]T, error) {
 	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: %s: %w", what, err)
@@ -169,7 +171,7 @@ func (s *Store) FirstSeen(ctx context.Context, platform, eventID string) (bool, 
 	return n == 1, nil
 }
 
-// prune forgets old event ids, conversation turns and other handles'
+// prune forgets old event ids with their finished outbox rows, conversation turns and other handles'
 // heartbeats, at most hourly; a failure only delays it.
 func (s *Store) prune(ctx context.Context) {
 	now := s.now()
@@ -177,6 +179,7 @@ func (s *Store) prune(ctx context.Context) {
 		return
 	}
 	s.writer.ExecContext(ctx, "DELETE FROM events WHERE seen_at < ?", now.Add(-sqlstore.EventRetention).Unix())
+	s.writer.ExecContext(ctx, "DELETE FROM outbox WHERE state IN ('done', 'expired') AND updated_at < ?", now.Add(-sqlstore.EventRetention).Unix())
 	s.writer.ExecContext(ctx, "DELETE FROM conversation_turns WHERE created_at < ?", now.Add(-sqlstore.ConversationRetention).Unix())
 	s.writer.ExecContext(ctx, "DELETE FROM heartbeats WHERE at < ?", now.Add(-sqlstore.HeartbeatRetention).Unix())
 }

@@ -25,6 +25,7 @@ type Store struct {
 	ledger   map[int64][]bot.Delivery
 	installs map[string]bot.Install
 	corpus
+	outbox
 	now func() time.Time
 
 	Err error

@@ -78,6 +78,13 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"FinishFeedItem", testFinishFeedItem},
 		{"MarkFeedItems", testMarkFeedItems},
 		{"DeleteFeed", testDeleteFeed},
+		{"OutboxEnqueueClaimFinish", testOutboxEnqueueClaimFinish},
+		{"OutboxOldestFirst", testOutboxOldestFirst},
+		{"OutboxBadInput", testOutboxBadInput},
+		{"OutboxConcurrentClaimersOneEach", testOutboxConcurrentClaimers},
+		{"OutboxExpiredLeaseTakenOver", testOutboxExpiredLeaseTakenOver},
+		{"OutboxRelease", testOutboxRelease},
+		{"OutboxFreshness", testOutboxFreshness},
 		{"TimesUTCSeconds", testTimes},
 		{"Ping", testPing},
 		{"Heartbeat", testHeartbeat},
@@ -127,6 +134,7 @@ func RunReplicas(t *testing.T, open func(t *testing.T, n int) []bot.Store) {
 		}
 	})
 	runCorpusReplicas(t, open)
+	runOutboxReplicas(t, open)
 }
 
 func ctx(t *testing.T) context.Context { return t.Context() }

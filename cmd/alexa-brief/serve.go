@@ -75,7 +75,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		a, err := slack.New(slack.Config{
 			SigningSecret: cfg.Slack.SigningSecret, BotToken: cfg.Slack.BotToken, AppToken: cfg.Slack.AppToken,
 			ClientID: cfg.Slack.ClientID, ClientSecret: cfg.Slack.ClientSecret, APIURL: cfg.Slack.APIURL,
-			Logger: log.With("platform", bot.PlatformSlack), Metrics: metrics,
+			Logger: log.With("platform", bot.PlatformSlack), Metrics: metrics, ShutdownTimeout: cfg.Drain,
 		}, b, st)
 		if err != nil {
 			return usagef("%v", err)

@@ -1,0 +1,30 @@
+-- Version 4: the outbox of accepted platform events (issue 13), the same
+-- shape as the SQLite one. Numbered 4, not 3: version 3 is developed on
+-- another branch at the same time, and the runner applies whichever is
+-- missing (sqlstore.Migrations).
+--
+-- An event is stored here before the platform gets its acknowledgement,
+-- and a fixed pool of workers on every replica claims and answers it
+-- (FOR UPDATE SKIP LOCKED); the primary key is the platform's event id, as
+-- in the events table it is recorded in. The payload is the adapter's JSON,
+-- kept verbatim (TEXT, not JSONB, which would rewrite it).
+CREATE TABLE outbox (
+    platform    TEXT        NOT NULL,
+    event_id    TEXT        NOT NULL,
+    payload     TEXT        NOT NULL,
+    state       TEXT        NOT NULL DEFAULT 'pending'
+        CHECK (state IN ('pending', 'claimed', 'done', 'expired')),
+    owner       TEXT        NOT NULL DEFAULT '',
+    lease_until TIMESTAMPTZ,
+    attempts    INTEGER     NOT NULL DEFAULT 0,
+    created_at  TIMESTAMPTZ NOT NULL,
+    updated_at  TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (platform, event_id)
+);
+
+-- What claims, expiry and the backlog count read: the events still open,
+-- oldest first. Done and expired rows stay out of it.
+CREATE INDEX outbox_open ON outbox (platform, created_at) WHERE state IN ('pending', 'claimed');
+
+-- Pruning finished rows with the events they were recorded as.
+CREATE INDEX outbox_updated ON outbox (updated_at) WHERE state IN ('done', 'expired');
