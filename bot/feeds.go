@@ -111,7 +111,9 @@ func (p *FeedPoller) Add(ctx context.Context, rawURL, story, match string, backf
 
 // Run polls every feed that is due until ctx is done.
 func (p *FeedPoller) Run(ctx context.Context) error {
-	tick := min(p.cfg.Interval, MinFeedInterval)
+	// Ticks at half the interval (at most 5 s) keep a feed's polls within
+	// half a tick of its interval.
+	tick := min(p.cfg.Interval/2, MinFeedInterval/2)
 	t := time.NewTicker(tick)
 	defer t.Stop()
 	for {
@@ -156,8 +158,10 @@ func (p *FeedPoller) PollDue(ctx context.Context) int {
 // A failure backs the feed off: each one in a row doubles the wait, up to
 // a day.
 func (p *FeedPoller) Poll(ctx context.Context, f Feed) (FeedReport, error) {
-	fd, err := p.cfg.Fetcher.Feed(ctx, f.URL, f.ETag, f.LastModified)
+	// The next poll counts from this one's start: counted from its end, a
+	// feed would just miss a tick and wait a whole tick more.
 	now := p.cfg.Clock.Now()
+	fd, err := p.cfg.Fetcher.Feed(ctx, f.URL, f.ETag, f.LastModified)
 	if err != nil {
 		f.Failures++
 		f.LastError = err.Error()

@@ -59,6 +59,11 @@ type Library struct {
 	// sigs holds the near-duplicate signature of every article; a full
 	// reload rebuilds it, additions add to it.
 	sigs *near.Index
+	// warmCh asks Watch's loop for a warm-up (capacity 1: requests
+	// coalesce); used holds the stories a request has built.
+	warmCh chan struct{}
+	usedMu sync.Mutex
+	used   map[string]bool
 }
 
 // libState is one consistent view of the library; it is replaced, never
@@ -110,7 +115,7 @@ func NewLibrary(ctx context.Context, cfg LibraryConfig) (*Library, error) {
 	if cfg.BaseOrigin == "" {
 		cfg.BaseOrigin = OriginEmbedded
 	}
-	l := &Library{cfg: cfg, log: cfg.Logger}
+	l := &Library{cfg: cfg, log: cfg.Logger, warmCh: make(chan struct{}, 1), used: map[string]bool{}}
 	if l.log == nil {
 		l.log = slog.New(slog.DiscardHandler)
 	}
@@ -136,6 +141,7 @@ func (l *Library) Refresh(ctx context.Context) error {
 
 // Watch refreshes the library every interval until ctx is done: how a
 // replica sees what another one ingested. Failures are logged and retried.
+// Between refreshes it warms the stories in use after an update.
 func (l *Library) Watch(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -147,6 +153,8 @@ func (l *Library) Watch(ctx context.Context, every time.Duration) {
 			if err := l.Refresh(ctx); err != nil && ctx.Err() == nil {
 				l.log.Warn("library refresh failed", "err", err)
 			}
+		case <-l.warmCh:
+			l.warm(ctx)
 		}
 	}
 }
@@ -259,37 +267,42 @@ func (st *libState) extend(rev Revision, arts []StoredArticle, sigs *near.Index,
 }
 
 // install makes st the library's state; each story's next corpus starts
-// from the one old built. The stories in use (those old had built) are
-// rebuilt in the background, brief included, so the first request after
-// an update does not wait for them.
+// from the one old built. Watch's loop then rebuilds the stories in use in
+// the background (see warm).
 func (l *Library) install(st, old *libState) {
-	var used []string
 	if old != nil {
 		old.mu.Lock()
 		for id, sc := range old.corpora {
 			next := &storyCorpus{}
 			next.prev.Store(sc)
 			st.corpora[id] = next
-			if sc.built.Load() != nil {
-				used = append(used, id)
-			}
 		}
 		old.mu.Unlock()
 	}
 	l.state.Store(st)
-	if len(used) > 0 {
-		go l.warm(st, used)
+	select {
+	case l.warmCh <- struct{}{}:
+	default: // a warm-up is due already; it takes the latest state
 	}
 }
 
-// warm builds the corpora and briefs of stories in state st, unless a
-// newer state replaced it meanwhile (its own warm-up takes over).
-func (l *Library) warm(st *libState, stories []string) {
+// warm builds the corpus and brief of every story a request has asked for,
+// in the latest state, so the first request after an update does not wait
+// for them. One warm-up runs at a time (Watch's loop) and always takes the
+// newest state: updates arriving faster than a build coalesce.
+func (l *Library) warm(ctx context.Context) {
+	l.usedMu.Lock()
+	stories := make([]string, 0, len(l.used))
+	for id := range l.used {
+		stories = append(stories, id)
+	}
+	l.usedMu.Unlock()
+	slices.Sort(stories)
 	for _, id := range stories {
-		if l.state.Load() != st {
+		if ctx.Err() != nil {
 			return
 		}
-		if c, err := l.Corpus(context.Background(), id); err == nil {
+		if c, err := l.Corpus(ctx, id); err == nil {
 			c.Brief(0)
 		}
 	}
@@ -333,6 +346,9 @@ func (l *Library) Corpus(ctx context.Context, story string) (*briefs.Corpus, err
 	if len(idx) == 0 {
 		return nil, fmt.Errorf("%w: %q", ErrEmptyStory, story)
 	}
+	l.usedMu.Lock()
+	l.used[story] = true
+	l.usedMu.Unlock()
 	st.mu.Lock()
 	sc := st.corpora[story]
 	if sc == nil {
