@@ -6,6 +6,15 @@ package bot
 
 import "time"
 
+// ConfigError is a failure that retrying cannot fix: credentials a
+// platform refused, a setting it rejects. Adapters return it from Run;
+// the command exits with code 2 (bad configuration) on it, so a
+// supervisor does not restart into the same refusal.
+type ConfigError struct{ Err error }
+
+func (e *ConfigError) Error() string { return e.Err.Error() }
+func (e *ConfigError) Unwrap() error { return e.Err }
+
 // Platform names as stored and as shown in logs and metrics.
 const (
 	PlatformShell   = "shell"
@@ -81,6 +90,11 @@ type Section struct {
 type Item struct {
 	Text string `json:"text"`
 	Refs []int  `json:"refs,omitempty"`
+	// User is a platform user id the item ends with (who set a digest
+	// up): adapters render it as a mention their platform shows as a name
+	// (Slack <@U…>, Discord <@…>), the shell as it is. Text stays free of
+	// markup, which the core never writes.
+	User string `json:"user,omitempty"`
 }
 
 // Quote is a quotation block.

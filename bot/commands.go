@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
+	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -285,11 +287,29 @@ func (b *Bot) cmdAsk(ctx context.Context, req Request, arg string) (Reply, strin
 func scopeOK(sc Scope) bool { return sc.Platform != "" && sc.Channel != "" }
 
 // when formats an instant for people, in the schedule's zone.
-func when(t time.Time, loc *time.Location) string {
+func when(t time.Time, loc *time.Location) string { return whenAt(t, loc, false) }
+
+// whenAt is when, with the seconds when asked.
+func whenAt(t time.Time, loc *time.Location, seconds bool) string {
 	if loc == nil {
 		loc = time.UTC
 	}
+	if seconds {
+		return t.In(loc).Format("Mon 2 Jan 2006 15:04:05 MST")
+	}
 	return t.In(loc).Format("Mon 2 Jan 2006 15:04 MST")
+}
+
+// needSeconds reports whether a list of runs must show seconds: runs off
+// the minute or under a minute apart ("@every 2s") would otherwise all
+// read as the same minute.
+func needSeconds(ts []time.Time) bool {
+	for i, t := range ts {
+		if t.Second() != 0 || i > 0 && t.Sub(ts[i-1]) < time.Minute {
+			return true
+		}
+	}
+	return false
 }
 
 func (b *Bot) cmdSubscribe(ctx context.Context, req Request, arg string) (Reply, string, error) {
@@ -321,13 +341,18 @@ func (b *Bot) cmdSubscribe(ctx context.Context, req Request, arg string) (Reply,
 	if err := b.store.Heartbeat(ctx); err != nil {
 		return Reply{}, outcomeError, fmt.Errorf("bot: subscribe: %w", err)
 	}
-	var next []Item
+	var runs []time.Time
 	for t, i := now, 0; i < 3; i++ {
 		t = sched.Next(t)
 		if t.IsZero() {
 			break
 		}
-		next = append(next, Item{Text: when(t, sched.Location())})
+		runs = append(runs, t)
+	}
+	var next []Item
+	seconds := needSeconds(runs)
+	for _, t := range runs {
+		next = append(next, Item{Text: whenAt(t, sched.Location(), seconds)})
 	}
 	return Reply{
 		Title: "Subscribed",
@@ -383,7 +408,7 @@ func (b *Bot) cmdSchedule(ctx context.Context, req Request, arg string) (Reply, 
 			anchor = last.Slot
 		}
 		if next := sched.NextAfter(anchor, b.clock.Now()); !next.IsZero() {
-			items = append(items, Item{Text: "Next run: " + when(next, sched.Location())})
+			items = append(items, Item{Text: "Next run: " + whenAt(next, sched.Location(), needSeconds([]time.Time{next}))})
 		} else {
 			items = append(items, Item{Text: "Next run: never (the schedule has no future time)"})
 		}
@@ -397,14 +422,31 @@ func (b *Bot) cmdSchedule(ctx context.Context, req Request, arg string) (Reply, 
 			line += " (late)"
 		}
 		if last.Error != "" {
-			line += ": " + shorten(last.Error, 200)
+			line += ": " + shorten(deliveryError(last.Error), 200)
 		}
 		items = append(items, Item{Text: line})
 	}
 	if sub.CreatedBy != "" {
-		items = append(items, Item{Text: "Set up by " + sub.CreatedBy + " on " + when(sub.CreatedAt, time.UTC)})
+		// The user goes last, as a mention the adapter renders: Slack and
+		// Discord show a name where the text could only hold a raw id.
+		items = append(items, Item{Text: "Set up on " + when(sub.CreatedAt, time.UTC) + " by", User: sub.CreatedBy})
 	}
 	return Reply{Title: "Digest schedule", Sections: []Section{{Items: items}}}, outcomeOK, nil
+}
+
+// internalError matches an error chain as Go code writes it ("library:
+// briefs: article …"): a package prefix.
+var internalError = regexp.MustCompile(`^[a-z][a-z0-9_]*: `)
+
+// deliveryError is what a channel is told about a failed delivery: what the
+// platform answered ("slack: not_in_channel", which a member can fix) or the
+// scheduler's own sentence, but not an internal error chain, which means
+// nothing to users, may name files and servers, and is in the log anyway.
+func deliveryError(msg string) string {
+	if strings.HasPrefix(msg, PlatformSlack+": ") || strings.HasPrefix(msg, PlatformDiscord+": ") || !internalError.MatchString(msg) {
+		return msg
+	}
+	return "an internal error (the operator's log has the details)"
 }
 
 // upperFirst starts an error message as a sentence.

@@ -17,7 +17,6 @@ import (
 const (
 	digestNewFigures = 8
 	digestNewQuotes  = 3
-	digestFooterURLs = 5
 )
 
 // coverage is what a posted digest covered, stored in
@@ -170,18 +169,19 @@ func composeDigest(c *briefs.Corpus, sub Subscription, since *Delivery, slot tim
 			r.Sections = append(r.Sections, Section{Heading: "Key points", Items: items})
 		}
 		if br.Quote != nil {
-			r.Sections = append(r.Sections, Section{Quote: &Quote{Text: br.Quote.Text, Speaker: br.Quote.Speaker, Refs: []int{ct.ref(br.Quote.Source)}}})
+			r.Sections = append(r.Sections, Section{Quote: &Quote{Text: quoteText(br.Quote.Text), Speaker: br.Quote.Speaker, Refs: []int{ct.ref(br.Quote.Source)}}})
 		}
 	}
 	if len(r.Sections) == 0 {
 		r.Sections = []Section{{Text: "The articles hold nothing to brief yet."}}
 	}
-	// Every article is a source of the digest, cited or not.
+	// Every article is a source of the digest, cited or not. Every
+	// adapter shows the citations, so the footer does not list them again.
 	for _, s := range c.Sources() {
 		ct.ref(s.ID)
 	}
 	r.Citations = ct.list
-	r.Footer = sourcesFooter(ct.list)
+	r.Footer = articleCount(c)
 	r.Buttons = []Button{
 		{Label: "Key figures", Action: ActionFacts},
 		{Label: "More quotes", Action: ActionQuotes},
@@ -243,7 +243,7 @@ func newSections(c *briefs.Corpus, ch change, ct *citer, heading string) []Secti
 		if n == digestNewQuotes || !ch.fresh[q.Source] {
 			continue
 		}
-		out = append(out, Section{Quote: &Quote{Text: q.Text, Speaker: q.Speaker, Refs: []int{ct.ref(q.Source)}}})
+		out = append(out, Section{Quote: &Quote{Text: quoteText(q.Text), Speaker: q.Speaker, Refs: []int{ct.ref(q.Source)}}})
 		n++
 	}
 	return out
@@ -265,37 +265,6 @@ func inAny(s string, texts []string) bool {
 		}
 	}
 	return false
-}
-
-// sourcesFooter links the sources in the footer, which every adapter shows
-// even where it drops the citation list: the URL, or the title when the
-// article has none.
-func sourcesFooter(cs []Citation) string {
-	var links []string
-	seen := map[string]bool{}
-	for _, c := range cs {
-		l := c.URL
-		if l == "" {
-			l = shorten(firstNonEmpty(c.Title, c.ID), 60)
-		}
-		if !seen[l] {
-			seen[l] = true
-			links = append(links, l)
-		}
-	}
-	more := 0
-	if len(links) > digestFooterURLs {
-		more = len(links) - digestFooterURLs
-		links = links[:digestFooterURLs]
-	}
-	if len(links) == 0 {
-		return ""
-	}
-	s := "Sources: " + strings.Join(links, " · ")
-	if more > 0 {
-		s += fmt.Sprintf(" · and %d more", more)
-	}
-	return s
 }
 
 func firstNonEmpty(v, def string) string {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -224,13 +225,13 @@ func (b *Bot) dispatch(ctx context.Context, req Request, res *result) Reply {
 
 // command runs "/alexa-brief <text>".
 func (b *Bot) command(ctx context.Context, req Request, text string, res *result) Reply {
-	text, ok := clean(text)
+	cleaned, ok := clean(text)
 	if !ok {
-		res.command = "unknown"
+		res.command = overlongCommand(text)
 		res.outcome = outcomeBadInput
 		return tooLong(maxTextRunes)
 	}
-	name, arg := splitCommand(text)
+	name, arg := splitCommand(stripMentions(cleaned))
 	if name == "" {
 		name = "brief"
 	}
@@ -279,10 +280,14 @@ func (b *Bot) message(ctx context.Context, req Request, res *result) Reply {
 	res.command = "dm"
 	text, ok := clean(req.Text)
 	if !ok {
+		if rest, isCmd := cutCommandPrefix(strings.TrimSpace(req.Text)); isCmd {
+			res.command = overlongCommand(rest)
+		}
 		res.outcome = outcomeBadInput
 		return tooLong(maxTextRunes)
 	}
-	if rest, isCmd := strings.CutPrefix(text, commandPrefix); isCmd && (rest == "" || rest[0] == ' ') {
+	text = stripMentions(text)
+	if rest, isCmd := cutCommandPrefix(text); isCmd {
 		return b.command(ctx, req, rest, res)
 	}
 	if text == "" {
@@ -290,7 +295,8 @@ func (b *Bot) message(ctx context.Context, req Request, res *result) Reply {
 		return failure("Ask me anything about the story, or type `help`.")
 	}
 	name, arg := splitCommand(text)
-	if spec, found := lookup(strings.TrimRight(name, "?!.")); found {
+	word := strings.TrimRight(name, "?!.")
+	if spec, found := lookup(word); found {
 		switch {
 		case arg == "" && readOnly[spec.cmd.Name]:
 			res.command = spec.cmd.Name
@@ -300,6 +306,10 @@ func (b *Bot) message(ctx context.Context, req Request, res *result) Reply {
 			// questions, not the ask command's aliases.
 			res.command = "ask"
 			return b.run(ctx, req, spec, arg, res)
+		case slashOnly(spec.cmd, word, arg):
+			res.command = spec.cmd.Name
+			res.outcome = outcomeBadInput
+			return slashHint(spec.cmd, arg)
 		}
 	}
 	reply, outcome, err := b.answer(ctx, req, text)
@@ -416,6 +426,71 @@ func clean(s string) (string, bool) {
 		return r
 	}, s)
 	return strings.Join(strings.Fields(s), " "), true
+}
+
+// cutCommandPrefix reports whether text is "/alexa-brief" or starts with
+// "/alexa-brief ", in any case (the command words are case-insensitive,
+// so the prefix is too), and returns what follows it.
+func cutCommandPrefix(text string) (rest string, ok bool) {
+	if len(text) < len(commandPrefix) || !strings.EqualFold(text[:len(commandPrefix)], commandPrefix) {
+		return "", false
+	}
+	rest = text[len(commandPrefix):]
+	return rest, rest == "" || rest[0] == ' '
+}
+
+// leadingMentions matches user mentions opening a text: Slack's <@U123>
+// or <@U123|name>, Discord's <@123> or <@!123>. People address the bot
+// by name before the command out of habit ("/alexa-brief @alexa-brief
+// facts"), which would otherwise be read as the command word.
+var leadingMentions = regexp.MustCompile(`^(<@!?[A-Za-z0-9]+(\|[^>]*)?>\s*)+`)
+
+func stripMentions(text string) string { return leadingMentions.ReplaceAllString(text, "") }
+
+// overlongCommand names the command of a text too long to handle, for the
+// metrics and the log line: its first word when that is a command word,
+// else "unknown".
+func overlongCommand(raw string) string {
+	head, _ := clean(raw[:min(len(raw), 256)]) // short: only the first word counts
+	name, _ := splitCommand(stripMentions(head))
+	if spec, found := lookup(name); found {
+		return spec.cmd.Name
+	}
+	return "unknown"
+}
+
+// slashOnly reports whether a direct message that starts with the word of
+// a command changing the channel (subscribe, unsubscribe, follow, add) is
+// that command typed without the slash, rather than a question that
+// happens to start with it ("follow up on…", "add up the losses?").
+func slashOnly(c Command, word, arg string) bool {
+	switch c.Name {
+	case "subscribe":
+		return true
+	case "unsubscribe":
+		return arg == "" || word != "stop"
+	case "follow":
+		return !strings.Contains(arg, " ")
+	case "add":
+		first, _, _ := strings.Cut(arg, " ")
+		return arg == "" || looksLikeURL.MatchString(first)
+	}
+	return false
+}
+
+// looksLikeURL matches a web address as people type one, with or without
+// the scheme.
+var looksLikeURL = regexp.MustCompile(`(?i)^(<?https?://|www\.|[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}(/|$))`)
+
+// slashHint points a command typed without the slash to its slash form: a
+// direct message is read as a question, and answering "subscribe daily
+// 09:00" from the articles helps nobody.
+func slashHint(c Command, arg string) Reply {
+	usage := commandPrefix + " " + c.Usage
+	if c.Arg != "" && arg != "" {
+		usage = commandPrefix + " " + c.Name + " " + shorten(arg, 200)
+	}
+	return failure(fmt.Sprintf("That looks like the `%s` command, which needs the slash command: `%s`. Anything else typed here is taken as a question.", c.Name, usage))
 }
 
 // splitCommand splits cleaned text into its lower-cased first word and the

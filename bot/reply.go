@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"strings"
+	"unicode"
 
 	"github.com/alexa-brief/alexa-brief/briefs"
 )
@@ -58,6 +59,15 @@ func (ct *citer) refs(ids []string) []int {
 	return out
 }
 
+// quoteText is a quote as a reply shows it. A quote closed before the
+// comma that joins it to its attribution (“… carry this alone,” Vasquez
+// said) keeps that comma in the verbatim text; shown between quote marks
+// it reads as a stray. Trimming the end keeps it a substring of the
+// article; --json keeps the text verbatim.
+func quoteText(s string) string {
+	return strings.TrimRightFunc(strings.TrimRight(strings.TrimSpace(s), ","), unicode.IsSpace)
+}
+
 // shareButton reposts cmd for the whole channel, when cmd is short enough
 // to travel in a button.
 func shareButton(cmd string) []Button {
@@ -93,7 +103,7 @@ func BriefReply(c *briefs.Corpus, maxPoints int) Reply {
 	}
 	r := Reply{Title: title, Sections: []Section{{Heading: "Key points", Items: items}}}
 	if br.Quote != nil {
-		r.Sections = append(r.Sections, Section{Quote: &Quote{Text: br.Quote.Text, Speaker: br.Quote.Speaker, Refs: []int{ct.ref(br.Quote.Source)}}})
+		r.Sections = append(r.Sections, Section{Quote: &Quote{Text: quoteText(br.Quote.Text), Speaker: br.Quote.Speaker, Refs: []int{ct.ref(br.Quote.Source)}}})
 	}
 	if len(items) == 0 {
 		r.Sections[0] = Section{Text: "The articles hold nothing to brief yet."}
@@ -118,7 +128,7 @@ func QuotesReply(c *briefs.Corpus, limit int) Reply {
 			r.Footer = fmt.Sprintf("%d more quotes not shown", len(qs)-limit)
 			break
 		}
-		r.Sections = append(r.Sections, Section{Quote: &Quote{Text: q.Text, Speaker: q.Speaker, Refs: []int{ct.ref(q.Source)}}})
+		r.Sections = append(r.Sections, Section{Quote: &Quote{Text: quoteText(q.Text), Speaker: q.Speaker, Refs: []int{ct.ref(q.Source)}}})
 	}
 	if len(qs) == 0 {
 		r.Sections = []Section{{Text: "The articles quote nobody directly."}}

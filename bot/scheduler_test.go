@@ -515,8 +515,8 @@ func TestSchedulerDigestContent(t *testing.T) {
 	first := run(0)
 	for ch, r := range first {
 		text := digestText(r)
-		if !strings.Contains(text, "Key points") || !r.InChannel || !strings.HasPrefix(r.Footer, "Sources: ") || len(r.Citations) != 1 {
-			t.Errorf("%s first digest: want key points, in channel, sources footer, 1 citation:\n%s", ch, text)
+		if !strings.Contains(text, "Key points") || !r.InChannel || !strings.HasPrefix(r.Footer, "From 1 article") || len(r.Citations) != 1 {
+			t.Errorf("%s first digest: want key points, in channel, article count footer, 1 citation:\n%s", ch, text)
 		}
 		if strings.Contains(text, "New since") || strings.Contains(text, "Nothing new") {
 			t.Errorf("%s first digest compares with nothing:\n%s", ch, text)

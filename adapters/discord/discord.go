@@ -74,6 +74,9 @@ type Adapter struct {
 	running int        // interaction work still going after its HTTP answer
 	selfID  string     // our bot user id, from the gateway's READY
 	gateErr error      // set when Discord refused the bot token
+	// gateDown says why the gateway is not connected ("" while it is):
+	// direct messages, which arrive only over it, go unanswered meanwhile.
+	gateDown string
 }
 
 // Log keys.
@@ -131,6 +134,9 @@ func New(cfg Config, h Handler, st Store) (*Adapter, error) {
 		sampled:     logsample.New(time.Second, cfg.Now),
 	}
 	a.idle = sync.NewCond(&a.mu)
+	if cfg.BotToken != "" {
+		a.gateDown = "gateway not connected yet"
+	}
 	return a, nil
 }
 
@@ -147,13 +153,20 @@ func (a *Adapter) Routes(mux *http.ServeMux) {
 	mux.Handle("/discord/interactions", http.HandlerFunc(a.serveInteractions))
 }
 
-// Ready reports whether the adapter can serve. Only a bot token Discord
-// refused makes it unready: a gateway that is (re)connecting does not, as
-// interactions over HTTP and posting keep working meanwhile.
+// Ready reports whether the adapter can serve: not with a bot token
+// Discord refused, nor while the gateway is not connected (when a bot token
+// configures one), since direct messages then go unanswered. Interactions
+// over HTTP and posting may still work; the reason says what is missing.
 func (a *Adapter) Ready() error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return a.gateErr
+	if a.gateErr != nil {
+		return a.gateErr
+	}
+	if a.cfg.BotToken != "" && a.gateDown != "" {
+		return errors.New("discord: " + a.gateDown)
+	}
+	return nil
 }
 
 // Run keeps the gateway connection for direct messages (and interactions in

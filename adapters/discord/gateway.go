@@ -103,14 +103,15 @@ func (a *Adapter) runGateway(ctx context.Context) error {
 		if refused(err) {
 			err = fmt.Errorf("discord: gateway: Discord refused the bot token (check DISCORD_BOT_TOKEN): %w", err)
 			a.setGateErr(err)
-			return err
+			return &bot.ConfigError{Err: err}
 		}
 		if errors.Is(err, errBadShard) {
 			// Retrying cannot fix the configuration.
 			err = fmt.Errorf("discord: gateway: %w", err)
 			a.setGateErr(err)
-			return err
+			return &bot.ConfigError{Err: err}
 		}
+		a.setGateDown("gateway not connected: " + err.Error())
 		a.log.Error("discord: gateway connection failed; retrying", keyErr, err, "in", wait)
 		t := time.NewTimer(wait)
 		select {
@@ -157,14 +158,17 @@ func (a *Adapter) addHandlers(ctx context.Context, s *discordgo.Session) {
 	})
 	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Connect) {
 		log.Info("discord: gateway connected")
+		a.setGateDown("")
 		a.m.Connection(bot.PlatformDiscord, true)
 	})
 	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) {
 		log.Warn("discord: gateway disconnected; discordgo reconnects and resumes")
+		a.setGateDown("gateway disconnected; reconnecting")
 		a.m.Connection(bot.PlatformDiscord, false)
 	})
 	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) {
 		log.Info("discord: gateway session resumed")
+		a.setGateDown("")
 		a.m.Connection(bot.PlatformDiscord, true)
 	})
 	s.AddHandler(func(_ *discordgo.Session, e *discordgo.MessageCreate) {
@@ -206,6 +210,13 @@ const errAlreadyAcknowledged = 40060
 func (a *Adapter) setGateErr(err error) {
 	a.mu.Lock()
 	a.gateErr = err
+	a.mu.Unlock()
+}
+
+// setGateDown records why the gateway is down, "" once it is up.
+func (a *Adapter) setGateDown(why string) {
+	a.mu.Lock()
+	a.gateDown = why
 	a.mu.Unlock()
 }
 

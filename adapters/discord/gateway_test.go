@@ -3,6 +3,7 @@ package discord
 import (
 	"context"
 	"crypto/ed25519"
+	"errors"
 	"net/http"
 	"strings"
 	"sync"
@@ -182,8 +183,9 @@ func TestRunWithoutGateway(t *testing.T) {
 	}
 }
 
-// A token Discord refuses ends Run with an error naming the variable and
-// makes the adapter unready; an unreachable gateway is retried until ctx ends.
+// A token Discord refuses ends Run with a configuration error naming the
+// variable and makes the adapter unready; an unreachable gateway is
+// retried until ctx ends, the adapter unready meanwhile with the reason.
 func TestRunGatewayErrors(t *testing.T) {
 	fake := discordtest.New(discordtest.Options{})
 	defer fake.Close()
@@ -197,6 +199,10 @@ func TestRunGatewayErrors(t *testing.T) {
 	}
 	if bad.Ready() == nil {
 		t.Error("ready with a refused token")
+	}
+	var ce *bot.ConfigError
+	if !errors.As(err, &ce) {
+		t.Errorf("Run = %T %v, want a *bot.ConfigError (exit 2)", err, err)
 	}
 	// One prefix: cmd adds its own context around "discord: gateway: …".
 	if got := strings.Count(err.Error(), "discord: "); got != 1 {
@@ -226,8 +232,16 @@ func TestRunGatewayErrors(t *testing.T) {
 	for fake.Stats().Requests < 2 { // GET /gateway/bot, then GET /gateway before the dial
 		time.Sleep(time.Millisecond)
 	}
-	if err := good.Ready(); err != nil {
-		t.Errorf("Ready = %v while the gateway is retried", err)
+	// The fake refuses the websocket: the gateway stays down, and Ready
+	// says so once the first attempt failed.
+	var readyErr error
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if readyErr = good.Ready(); readyErr != nil && strings.Contains(readyErr.Error(), "gateway not connected: ") {
+			break
+		}
+	}
+	if readyErr == nil || !strings.Contains(readyErr.Error(), "gateway not connected: ") {
+		t.Errorf("Ready = %v while the gateway is retried, want \"gateway not connected: …\"", readyErr)
 	}
 	cancel()
 	if err := <-done; err != nil {

@@ -2,6 +2,7 @@ package discord
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -117,9 +118,67 @@ var markdown = strings.NewReplacer(
 // escape makes article and user text display literally: Discord markdown
 // would otherwise turn "*" into italics or "[x](y)" into a disguised link.
 // Backticks stay: the core marks commands as `code`, which Slack and
-// Discord both show. Mentions need no escaping here: embeds never ping and
-// allowed_mentions covers content.
-func escape(s string) string { return markdown.Replace(s) }
+// Discord both show. Inside a code span markdown is not read and a
+// backslash shows as one (`CRON\_TZ`), so spans are copied as they are.
+// Mentions need no escaping here: embeds never ping and allowed_mentions
+// covers content.
+func escape(s string) string {
+	var b strings.Builder
+	for s != "" {
+		open := strings.IndexByte(s, '`')
+		if open < 0 {
+			b.WriteString(markdown.Replace(s))
+			break
+		}
+		b.WriteString(markdown.Replace(s[:open]))
+		s = s[open:]
+		run := len(s) - len(strings.TrimLeft(s, "`"))
+		end := closingRun(s[run:], run)
+		if end < 0 {
+			// No closing run of the same length: the backticks are
+			// literal, and what follows is text.
+			b.WriteString(s[:run])
+			s = s[run:]
+			continue
+		}
+		span := run + end + run
+		b.WriteString(s[:span])
+		s = s[span:]
+	}
+	return b.String()
+}
+
+// closingRun returns the offset in s of the first run of exactly n
+// backticks (as CommonMark closes a code span), or -1.
+func closingRun(s string, n int) int {
+	for i := 0; i < len(s); {
+		j := strings.IndexByte(s[i:], '`')
+		if j < 0 {
+			return -1
+		}
+		start := i + j
+		k := start
+		for k < len(s) && s[k] == '`' {
+			k++
+		}
+		if k-start == n {
+			return start
+		}
+		i = k
+	}
+	return -1
+}
+
+// mention renders an item's user: a Discord mention (shown as the name,
+// pinging nobody under allowed_mentions) for a user id, else plain text.
+func mention(user string) string {
+	if snowflake.MatchString(user) {
+		return "<@" + user + ">"
+	}
+	return escape(user)
+}
+
+var snowflake = regexp.MustCompile(`^[0-9]{1,20}$`)
 
 func refs(ns []int) string {
 	var b strings.Builder
@@ -162,7 +221,11 @@ func pieces(r bot.Reply) []piece {
 			sep = "\n"
 		}
 		for _, it := range s.Items {
-			add("• "+escape(it.Text)+refs(it.Refs), sep)
+			line := "• " + escape(it.Text)
+			if it.User != "" {
+				line += " " + mention(it.User)
+			}
+			add(line+refs(it.Refs), sep)
 			sep = "\n"
 		}
 		if q := s.Quote; q != nil {

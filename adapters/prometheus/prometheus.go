@@ -3,6 +3,7 @@
 package prometheus
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -126,4 +127,23 @@ func (m *Metrics) OutboxEvents(platform, outcome string, n int) {
 
 func (m *Metrics) OutboxBacklog(platform string, n int) {
 	m.backlog.WithLabelValues(platform).Set(float64(n))
+}
+
+// PlatformReady exports ready as the gauge platform_ready{platform}: 1 while
+// the platform can serve (what /readyz checks), 0 while not. ready is
+// called at every scrape, so the gauge is never stale. A platform is
+// registered once; a second registration is an error.
+func (m *Metrics) PlatformReady(platform string, ready func() bool) error {
+	g := prom.NewGaugeFunc(prom.GaugeOpts{Namespace: namespace, Name: "platform_ready",
+		Help:        "1 while the platform is ready to serve (as /readyz reports it), else 0.",
+		ConstLabels: prom.Labels{"platform": platform}}, func() float64 {
+		if ready() {
+			return 1
+		}
+		return 0
+	})
+	if err := m.reg.Register(g); err != nil {
+		return fmt.Errorf("prometheus: platform_ready %s: %w", platform, err)
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package shell
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -37,7 +38,11 @@ func Format(r bot.Reply) string {
 			sb.WriteString(text + "\n")
 		}
 		for _, it := range s.Items {
-			sb.WriteString("  • " + it.Text + refs(it.Refs) + "\n")
+			line := "  • " + it.Text
+			if it.User != "" {
+				line += " " + it.User
+			}
+			sb.WriteString(line + refs(it.Refs) + "\n")
 		}
 		if q := s.Quote; q != nil {
 			sb.WriteString("  “" + q.Text + "”")
@@ -74,4 +79,72 @@ func refs(ns []int) string {
 		sb.WriteString("[" + strconv.Itoa(n) + "]")
 	}
 	return sb.String()
+}
+
+// Wrap breaks the lines of s wider than width columns at spaces, and
+// indents each continuation under the text of its line: after a list
+// bullet, a refusal's "! ", an opening quote mark or a citation number.
+// A word wider than width (a URL) stays whole, as a cut one would no
+// longer work; a rule of "─" is shortened instead. A width of 0 or less
+// leaves s as it is.
+func Wrap(s string, width int) string {
+	if width <= 0 {
+		return s
+	}
+	var sb strings.Builder
+	for _, line := range strings.SplitAfter(s, "\n") {
+		body, nl := strings.CutSuffix(line, "\n")
+		sb.WriteString(wrapLine(body, width))
+		if nl {
+			sb.WriteByte('\n')
+		}
+	}
+	return sb.String()
+}
+
+func wrapLine(line string, width int) string {
+	if utf8.RuneCountInString(line) <= width {
+		return line
+	}
+	if strings.Trim(line, "─") == "" {
+		return strings.Repeat("─", width)
+	}
+	lead := line[:len(line)-len(strings.TrimLeft(line, " "))]
+	words := strings.Fields(line)
+	hang := strings.Repeat(" ", hangingIndent(line, lead))
+	var sb strings.Builder
+	cur, n := lead+words[0], utf8.RuneCountInString(lead+words[0])
+	for _, w := range words[1:] {
+		wn := utf8.RuneCountInString(w)
+		if n+1+wn <= width {
+			cur, n = cur+" "+w, n+1+wn
+			continue
+		}
+		sb.WriteString(cur + "\n")
+		cur, n = hang+w, len(hang)+wn
+	}
+	sb.WriteString(cur)
+	return sb.String()
+}
+
+// citationMark is a source line's "[n] ".
+var citationMark = regexp.MustCompile(`^\[[0-9]+\] `)
+
+// hangingIndent is where continuation lines start: under the text that
+// follows the line's bullet, refusal mark, opening quote mark or
+// citation number.
+func hangingIndent(line, lead string) int {
+	rest := line[len(lead):]
+	n := len(lead)
+	switch {
+	case strings.HasPrefix(rest, "• "), strings.HasPrefix(rest, "! "):
+		n += 2
+	case strings.HasPrefix(rest, "“"):
+		n++
+	default:
+		if m := citationMark.FindString(rest); m != "" {
+			n += len(m)
+		}
+	}
+	return n
 }

@@ -16,6 +16,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/term"
+
 	"github.com/alexa-brief/alexa-brief/bot"
 )
 
@@ -33,9 +35,15 @@ type Config struct {
 	Channel string // default "shell"
 	User    string // default "you"
 	Logger  *slog.Logger
-	// Interactive prints a banner and a prompt: set it when In is a
-	// terminal. Piped sessions get replies only.
+	// Interactive prints a banner and a prompt, and gives the line editing
+	// and history of a terminal (arrows, Ctrl-A/E, Up for the previous
+	// line): set it when In and Out are a terminal in raw mode. Piped
+	// sessions read plain lines and get replies only.
 	Interactive bool
+	// Size reports the terminal's width and height when Interactive. It is
+	// asked before each write, so a resized window is followed; nil, or a
+	// width of 0, leaves lines unwrapped.
+	Size func() (width, height int)
 }
 
 // Defaults of Config.
@@ -48,7 +56,7 @@ const (
 const (
 	slashCommand = "/alexa-brief"
 	prompt       = "> "
-	banner       = "alexa-brief local chat. Ask a question about the story, or type /alexa-brief help.\nCtrl-D (or /quit) leaves.\n"
+	banner       = "alexa-brief local chat. Ask a question about the story, or type /alexa-brief help.\nUp and Down recall earlier lines; Ctrl-D (or /quit) leaves.\n"
 )
 
 var _ bot.Poster = (*Adapter)(nil)
@@ -62,6 +70,11 @@ type Adapter struct {
 	// shell starts afresh instead of following up on yesterday's session
 	// kept in the database.
 	session string
+
+	// term edits input lines and redraws the prompt around output printed
+	// meanwhile (a digest firing while the user types); nil when not
+	// interactive.
+	term *term.Terminal
 
 	mu  sync.Mutex // serialises writes to Out: replies and digests
 	seq int        // message ids handed out, under mu
@@ -82,7 +95,15 @@ func New(cfg Config) *Adapter {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Adapter{cfg: cfg, log: log, session: "session-" + strconv.FormatInt(time.Now().UnixNano(), 36)}
+	a := &Adapter{cfg: cfg, log: log, session: "session-" + strconv.FormatInt(time.Now().UnixNano(), 36)}
+	if cfg.Interactive {
+		// Made here, not in Run: the scheduler may Post before Run starts.
+		a.term = term.NewTerminal(struct {
+			io.Reader
+			io.Writer
+		}{cfg.In, cfg.Out}, prompt)
+	}
+	return a
 }
 
 // Scope is the channel the shell chats in.
@@ -96,18 +117,29 @@ func (a *Adapter) Scope() bot.Scope {
 // goroutine that ends at EOF or with the process; Run itself returns as
 // soon as ctx is done.
 func (a *Adapter) Run(ctx context.Context) error {
-	if a.cfg.Interactive {
-		a.write(banner + prompt)
+	readLine := a.readTerminal
+	if a.term == nil {
+		r := bufio.NewReader(a.cfg.In)
+		readLine = func() (string, error) { return r.ReadString('\n') }
+	} else {
+		a.write(banner)
 	}
 	lines := make(chan string)
+	handled := make(chan struct{}, 1)
 	readErr := make(chan error, 1)
 	go func() {
-		r := bufio.NewReader(a.cfg.In)
 		for {
-			line, err := r.ReadString('\n')
+			line, err := readLine()
 			if line != "" {
 				select {
 				case lines <- line:
+				case <-ctx.Done():
+					return
+				}
+				// The next read waits for the answer, so that a terminal
+				// prints its next prompt below the reply.
+				select {
+				case <-handled:
 				case <-ctx.Done():
 					return
 				}
@@ -126,8 +158,12 @@ func (a *Adapter) Run(ctx context.Context) error {
 			// Lines sent before the error were received first: the
 			// channel is unbuffered.
 			if errors.Is(err, io.EOF) {
-				if a.cfg.Interactive {
-					a.write("\n")
+				if a.term != nil {
+					// Past the terminal, which would redraw the prompt
+					// below: the session ends on the line after it.
+					a.mu.Lock()
+					_, _ = io.WriteString(a.cfg.Out, "\r\n")
+					a.mu.Unlock()
 				}
 				return nil
 			}
@@ -136,11 +172,18 @@ func (a *Adapter) Run(ctx context.Context) error {
 			if !a.line(ctx, line) {
 				return nil
 			}
-			if a.cfg.Interactive {
-				a.write(prompt)
-			}
+			handled <- struct{}{}
 		}
 	}
+}
+
+// readTerminal reads one edited line; the terminal prints the prompt.
+func (a *Adapter) readTerminal() (string, error) {
+	line, err := a.term.ReadLine()
+	if errors.Is(err, term.ErrPasteIndicator) {
+		err = nil // a pasted line is a line like any other
+	}
+	return line, err
 }
 
 // line handles one input line; it returns false when the user quits.
@@ -160,7 +203,7 @@ func (a *Adapter) line(ctx context.Context, line string) bool {
 		CanManage:    true, // the shell's user owns the local channel
 		EventID:      id,
 	}
-	switch rest, isCmd := strings.CutPrefix(text, slashCommand); {
+	switch rest, isCmd := cutSlashCommand(text); {
 	case isCmd && (rest == "" || rest[0] == ' ' || rest[0] == '\t'):
 		req.Kind, req.Text = bot.KindCommand, strings.TrimSpace(rest)
 	case text == "/quit" || text == "/exit":
@@ -189,25 +232,39 @@ func (a *Adapter) Post(ctx context.Context, sc bot.Scope, r bot.Reply, key strin
 	a.seq++
 	id := "shell-" + strconv.Itoa(a.seq)
 	a.mu.Unlock()
-	head := "── digest for #" + a.cfg.Channel + " ──\n"
-	if a.cfg.Interactive {
-		// The user may be halfway through typing at the prompt.
-		head = "\n" + head
-	}
-	out := head + Format(r) + "\n"
-	if a.cfg.Interactive {
-		out += prompt
-	}
+	// On a terminal the digest prints above the prompt and the line being
+	// typed, which the terminal redraws under it.
+	out := "── digest for #" + a.cfg.Channel + " ──\n" + Format(r) + "\n"
 	if err := a.write(out); err != nil {
 		return "", fmt.Errorf("shell: post: %w", err)
 	}
 	return id, nil
 }
 
-// write prints s at once, whole, and flushes it when Out buffers.
+// cutSlashCommand cuts the slash command off text in any case:
+// "/ALEXA-BRIEF facts" is the command, as its words are case-insensitive.
+func cutSlashCommand(text string) (rest string, ok bool) {
+	if len(text) < len(slashCommand) || !strings.EqualFold(text[:len(slashCommand)], slashCommand) {
+		return "", false
+	}
+	return text[len(slashCommand):], true
+}
+
+// write prints s at once, whole, and flushes it when Out buffers. On a
+// terminal it goes through the line editor, wrapped to the width.
 func (a *Adapter) write(s string) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	if a.term != nil {
+		if a.cfg.Size != nil {
+			if w, h := a.cfg.Size(); w > 0 {
+				_ = a.term.SetSize(w, h) // only fails on a write error, which the write below reports
+				s = Wrap(s, w)
+			}
+		}
+		_, err := a.term.Write([]byte(s))
+		return err
+	}
 	if _, err := io.WriteString(a.cfg.Out, s); err != nil {
 		return err
 	}

@@ -108,9 +108,12 @@ func TestInteractivePrompt(t *testing.T) {
 	if err := sh.Run(context.Background()); err != nil {
 		t.Fatalf("Run: %v", err)
 	}
+	// The terminal echoes the typed line after its prompt, prints the
+	// reply above the next prompt and leaves that prompt's line at EOF.
 	got := out.String()
-	if !strings.HasPrefix(got, "alexa-brief local chat") || strings.Count(got, "> ") != 2 {
-		t.Errorf("got %q, want the banner and a prompt before each line", got)
+	if !strings.HasPrefix(got, "alexa-brief local chat") || !strings.Contains(got, "\r\n> /alexa-brief\r\n") ||
+		!strings.Contains(got, "reply ") || !strings.HasSuffix(got, "> \r\n") {
+		t.Errorf("got %q, want the banner, a prompt before the line, the reply and a last prompt", got)
 	}
 }
 

@@ -3,6 +3,7 @@ package slack
 import (
 	"fmt"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -42,6 +43,17 @@ type message struct {
 // as control characters, so <!channel> becomes &lt;!channel&gt; and pings
 // nobody.
 func escape(s string) string { return slackutilsx.EscapeMessage(s) }
+
+// mention renders an item's user: a Slack mention (shown as the name) for
+// a user id, else inert text.
+func mention(user string) string {
+	if userID.MatchString(user) {
+		return "<@" + user + ">"
+	}
+	return escape(user)
+}
+
+var userID = regexp.MustCompile(`^[UW][A-Z0-9]{2,}$`)
 
 // unescape undoes Slack's escaping of incoming message text.
 func unescape(s string) string {
@@ -157,7 +169,11 @@ func paragraphs(s bot.Section) []string {
 		ps = append(ps, escape(s.Text))
 	}
 	for _, it := range s.Items {
-		ps = append(ps, "• "+escape(it.Text)+refs(it.Refs))
+		line := "• " + escape(it.Text)
+		if it.User != "" {
+			line += " " + mention(it.User)
+		}
+		ps = append(ps, line+refs(it.Refs))
 	}
 	if q := s.Quote; q != nil {
 		line := "“" + escape(q.Text) + "”"

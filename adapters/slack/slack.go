@@ -112,6 +112,7 @@ type Adapter struct {
 	botUser atomic.Pointer[string] // the default token's bot user id, from auth.test
 
 	socketUp    atomic.Bool
+	socketEver  atomic.Bool            // Socket Mode has connected since Run started
 	fatal       atomic.Pointer[string] // a bot token error Ready reports
 	socketFatal atomic.Pointer[string] // an app token error, cleared on connect
 
@@ -233,7 +234,14 @@ func (a *Adapter) Routes(mux *http.ServeMux) {
 // another replica). It returns nil.
 func (a *Adapter) Run(ctx context.Context) error {
 	if a.cfg.BotToken != "" {
-		if _, err := a.botUserID(ctx); err != nil && ctx.Err() == nil {
+		_, err := a.botUserID(ctx)
+		if code, ok := refusedAuth(err); ok {
+			// At start-up a refused token is a configuration error, not
+			// an outage to wait out.
+			a.drain()
+			return &bot.ConfigError{Err: fmt.Errorf("slack: Slack refused SLACK_BOT_TOKEN (auth.test: %s): check the bot token", code)}
+		}
+		if err != nil && ctx.Err() == nil {
 			a.log.Warn("slack: auth.test failed; will retry on first event", keyError, err)
 		}
 	}
@@ -337,15 +345,28 @@ func (a *Adapter) botUserID(ctx context.Context) (string, error) {
 	}
 	res, err := a.client(a.cfg.BotToken).AuthTestContext(ctx)
 	if err != nil {
-		var se slack.SlackErrorResponse
-		if errors.As(err, &se) && (se.Err == "invalid_auth" || se.Err == "token_revoked" || se.Err == "account_inactive") {
-			msg := "bot token rejected by auth.test: " + se.Err + " (check SLACK_BOT_TOKEN)"
+		if code, ok := refusedAuth(err); ok {
+			msg := "bot token rejected by auth.test: " + code + " (check SLACK_BOT_TOKEN)"
 			a.fatal.Store(&msg)
 		}
 		return "", fmt.Errorf("slack: auth.test: %w", err)
 	}
 	a.botUser.Store(&res.UserID)
 	return res.UserID, nil
+}
+
+// refusedAuth reports whether err is Slack refusing a token, and its error
+// code: retrying with the same token cannot help.
+func refusedAuth(err error) (string, bool) {
+	var se slack.SlackErrorResponse
+	if !errors.As(err, &se) {
+		return "", false
+	}
+	switch se.Err {
+	case "invalid_auth", "not_authed", "account_inactive", "token_revoked":
+		return se.Err, true
+	}
+	return "", false
 }
 
 // countingTransport counts every HTTP call in Metrics.APICall, labelled by

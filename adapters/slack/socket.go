@@ -3,12 +3,15 @@ package slack
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strconv"
 	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
+
+	"github.com/alexa-brief/alexa-brief/bot"
 )
 
 // maxReconnectWait caps the wait between Socket Mode runs that failed.
@@ -39,10 +42,14 @@ func (a *Adapter) runSocket(ctx context.Context) error {
 			return nil
 		}
 		failures++
-		var se slack.SlackErrorResponse
-		if errors.As(err, &se) && (se.Err == "invalid_auth" || se.Err == "not_authed" || se.Err == "token_revoked" || se.Err == "account_inactive") {
-			msg := "socket mode: app token rejected: " + se.Err + " (check SLACK_APP_TOKEN and its connections:write scope)"
+		if code, ok := refusedAuth(err); ok {
+			msg := "socket mode: app token rejected: " + code + " (check SLACK_APP_TOKEN and its connections:write scope)"
 			a.socketFatal.Store(&msg)
+			if !a.socketEver.Load() {
+				// Refused before it ever connected: the token is wrong,
+				// not revoked while serving, and waiting will not fix it.
+				return &bot.ConfigError{Err: fmt.Errorf("slack: Slack refused SLACK_APP_TOKEN (apps.connections.open: %s): check the app-level token and its connections:write scope", code)}
+			}
 		}
 		wait := min(a.jitter(backoff(failures)), maxReconnectWait)
 		a.log.Warn("slack: socket mode stopped; reconnecting", keyError, err, keyWait, wait, keyAttempt, failures)
@@ -60,6 +67,7 @@ func (a *Adapter) setSocket(up bool, cause error) {
 	}
 	a.metrics.Connection(platform, up)
 	if up {
+		a.socketEver.Store(true)
 		a.socketFatal.Store(nil)
 		a.log.Info("slack: socket mode connected")
 		return

@@ -3,7 +3,9 @@ package slack
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -172,8 +174,10 @@ func (m *connMetrics) counts() (int, int) {
 	return m.connectionsUp, m.connDown
 }
 
-// TestReady: a revoked bot token or a rejected app token makes Ready fail
-// with the reason; the socket loop waits before trying again.
+// TestReady: a bot token or app token Slack refuses at start-up ends Run
+// with a configuration error (exit 2); a bot token found revoked later, or
+// an app token revoked after Socket Mode connected, makes Ready fail with
+// the reason while the adapter keeps serving and retrying.
 func TestReady(t *testing.T) {
 	e := newEnv(t, nil, func(c *Config, _ *slacktest.Options) { c.BotToken = "xoxb-revoked" })
 	if err := e.a.Ready(); err != nil {
@@ -186,22 +190,56 @@ func TestReady(t *testing.T) {
 		t.Errorf("Ready = %v, want invalid_auth", err)
 	}
 
-	e = newEnv(t, nil, func(c *Config, _ *slacktest.Options) { c.AppToken = "xapp-wrong" })
-	waiting := make(chan struct{})
-	e.a.sleep = func(ctx context.Context, _ time.Duration) error {
-		close(waiting)
-		<-ctx.Done()
-		return ctx.Err()
+	tests := []struct {
+		name     string
+		mutate   func(*Config, *slacktest.Options)
+		variable string
+	}{
+		{"bot token", func(c *Config, _ *slacktest.Options) { c.BotToken = "xoxb-revoked" }, "SLACK_BOT_TOKEN"},
+		{"app token", func(c *Config, _ *slacktest.Options) { c.AppToken = "xapp-wrong" }, "SLACK_APP_TOKEN"},
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- e.a.Run(ctx) }()
-	<-waiting // the loop gave up on this attempt and is backing off
-	if err := e.a.Ready(); err == nil || !strings.Contains(err.Error(), "invalid_auth") {
-		t.Errorf("Ready = %v, want the app token's invalid_auth", err)
+	for _, tt := range tests {
+		t.Run("refused at start: "+tt.name, func(t *testing.T) {
+			e := newEnv(t, nil, tt.mutate)
+			e.a.sleep = func(ctx context.Context, _ time.Duration) error {
+				t.Error("Run backs off to retry a refused token")
+				return errors.New("stop")
+			}
+			err := e.a.Run(context.Background())
+			var ce *bot.ConfigError
+			if !errors.As(err, &ce) || !strings.Contains(err.Error(), tt.variable) {
+				t.Errorf("Run = %v, want a *bot.ConfigError naming %s", err, tt.variable)
+			}
+			if err != nil && strings.Contains(err.Error(), "revoked") || err != nil && strings.Contains(err.Error(), "wrong") {
+				t.Errorf("Run = %v shows the token", err)
+			}
+		})
 	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Errorf("Run = %v, want nil", err)
-	}
+
+	t.Run("app token revoked while connected", func(t *testing.T) {
+		e := newEnv(t, nil, func(c *Config, _ *slacktest.Options) { c.AppToken = slacktest.DefaultAppToken })
+		waiting := make(chan struct{})
+		var once sync.Once
+		e.a.sleep = func(ctx context.Context, _ time.Duration) error {
+			once.Do(func() { close(waiting) })
+			<-ctx.Done()
+			return ctx.Err()
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- e.a.Run(ctx) }()
+		if err := e.api.WaitConnections(ctx, 1); err != nil {
+			t.Fatal(err)
+		}
+		e.api.RevokeAppToken(slacktest.DefaultAppToken)
+		e.api.DropConnections()
+		<-waiting // the loop gave up on this attempt and is backing off
+		if err := e.a.Ready(); err == nil || !strings.Contains(err.Error(), "invalid_auth") {
+			t.Errorf("Ready = %v, want the app token's invalid_auth", err)
+		}
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run = %v, want nil", err)
+		}
+	})
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -15,6 +16,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/term"
 
 	"github.com/alexa-brief/alexa-brief/adapters/shell"
 	"github.com/alexa-brief/alexa-brief/bot"
@@ -127,7 +130,9 @@ func baseArticles(dir string) ([]briefs.Article, error) {
 		if errors.Is(err, briefs.ErrEmpty) || errors.Is(err, briefs.ErrNotUTF8) || strings.Contains(err.Error(), "duplicate article id") {
 			hint = "fix or remove that file: every .txt and .md file under the folder is an article, in UTF-8, and ids (file names) are unique"
 		}
-		return nil, usagef("corpus %s: %v (%s)", dir, err, hint)
+		// The engine's package prefix means nothing to the person fixing
+		// the folder.
+		return nil, usagef("corpus %s: %s (%s)", dir, strings.TrimPrefix(err.Error(), "briefs: "), hint)
 	}
 	return arts, nil
 }
@@ -414,14 +419,57 @@ func cmdVersion(ctx context.Context, e *env, args []string) error {
 	return err
 }
 
-// isTerminal reports whether r is a character device (a terminal).
+// isTerminal reports whether r is a terminal (not merely a character
+// device: /dev/null is one too).
 func isTerminal(r any) bool {
 	f, ok := r.(*os.File)
-	if !ok {
-		return false
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// shellTerminal is the shell's terminal, when stdin and stdout are one.
+type shellTerminal struct {
+	interactive bool
+	size        func() (width, height int)
+	restore     func()
+}
+
+// openTerminal puts a terminal on stdin into raw mode, which line editing
+// needs (keys arrive one by one, and the editor echoes them); restore
+// puts it back. Piped input or output, or a terminal that refuses raw
+// mode, keeps plain line reading.
+func openTerminal(e *env) shellTerminal {
+	none := shellTerminal{restore: func() {}}
+	if !isTerminal(e.stdin) || !isTerminal(e.stdout) {
+		return none
 	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	in, out := e.stdin.(*os.File), e.stdout.(*os.File)
+	old, err := term.MakeRaw(int(in.Fd()))
+	if err != nil {
+		return none
+	}
+	return shellTerminal{
+		interactive: true,
+		size: func() (int, int) {
+			w, h, err := term.GetSize(int(out.Fd()))
+			if err != nil {
+				return 0, 0
+			}
+			return w, h
+		},
+		restore: func() { _ = term.Restore(int(in.Fd()), old) },
+	}
+}
+
+// crlfWriter ends lines with CR LF: a terminal in raw mode does not return
+// the cursor to the start of the line on LF, so log lines written to it
+// meanwhile would step across the screen.
+type crlfWriter struct{ w io.Writer }
+
+func (c crlfWriter) Write(p []byte) (int, error) {
+	if _, err := c.w.Write(bytes.ReplaceAll(p, []byte("\n"), []byte("\r\n"))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 func cmdShell(ctx context.Context, e *env, args []string) error {
@@ -444,7 +492,13 @@ func cmdShell(ctx context.Context, e *env, args []string) error {
 	if strings.TrimSpace(e.getenv("LOG_LEVEL")) == "" {
 		cfg.LogLevel = slog.LevelWarn
 	}
-	log := newLogger(e.stderr, cfg)
+	tty := openTerminal(e)
+	defer tty.restore()
+	logOut := e.stderr
+	if tty.interactive && isTerminal(e.stderr) {
+		logOut = crlfWriter{e.stderr}
+	}
+	log := newLogger(logOut, cfg)
 
 	st, err := openStore(ctx, e)
 	if err != nil {
@@ -464,7 +518,7 @@ func cmdShell(ctx context.Context, e *env, args []string) error {
 		Writer: w})
 	sh := shell.New(shell.Config{
 		In: e.stdin, Out: e.stdout, Handler: b, Logger: log,
-		Interactive: isTerminal(e.stdin) && isTerminal(e.stdout),
+		Interactive: tty.interactive, Size: tty.size,
 	})
 
 	// The scheduler posts digests due for the shell's channel while the

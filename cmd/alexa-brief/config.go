@@ -16,7 +16,10 @@ import (
 // Config is every setting, read from the environment in one place with its
 // defaults; flags of individual subcommands override fields afterwards.
 type Config struct {
-	Addr        string        // ALEXA_BRIEF_ADDR
+	Addr string // ALEXA_BRIEF_ADDR, else ":"+PORT
+	// AddrFrom names the setting Addr came from, for error messages:
+	// "ALEXA_BRIEF_ADDR", "PORT", or "" for the default.
+	AddrFrom    string
 	DatabaseURL string        // DATABASE_URL: path, sqlite:PATH or postgres://…
 	CorpusDir   string        // ALEXA_BRIEF_CORPUS
 	Catchup     time.Duration // ALEXA_BRIEF_CATCHUP
@@ -102,7 +105,7 @@ func (c Config) HasPlatform() bool { return c.SlackEnabled() || c.DiscordEnabled
 func LoadConfig(getenv func(string) string) (Config, error) {
 	get := func(k string) string { return strings.TrimSpace(getenv(k)) }
 	c := Config{
-		Addr:        or(get("ALEXA_BRIEF_ADDR"), defaultAddr),
+		Addr:        defaultAddr,
 		DatabaseURL: or(get("DATABASE_URL"), defaultDatabaseURL),
 		CorpusDir:   get("ALEXA_BRIEF_CORPUS"),
 		LogFormat:   strings.ToLower(or(get("LOG_FORMAT"), "text")),
@@ -149,8 +152,19 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return c, fmt.Errorf("LOG_FORMAT: %q is not text or json", c.LogFormat)
 	}
-	if err := checkAddr(c.Addr); err != nil {
-		return c, fmt.Errorf("ALEXA_BRIEF_ADDR: %w", err)
+	// PORT is what most platforms (Heroku, Cloud Run, Render…) set; an
+	// explicit ALEXA_BRIEF_ADDR wins.
+	switch addr, port := get("ALEXA_BRIEF_ADDR"), get("PORT"); {
+	case addr != "":
+		if err := checkAddr(addr); err != nil {
+			return c, fmt.Errorf("ALEXA_BRIEF_ADDR: %w", err)
+		}
+		c.Addr, c.AddrFrom = addr, "ALEXA_BRIEF_ADDR"
+	case port != "":
+		if n, err := strconv.ParseUint(port, 10, 16); err != nil || n == 0 {
+			return c, fmt.Errorf("PORT: %q is not a port number from 1 to 65535 (or set ALEXA_BRIEF_ADDR to host:port)", port)
+		}
+		c.Addr, c.AddrFrom = ":"+port, "PORT"
 	}
 	if err := checkDatabaseURL(c.DatabaseURL); err != nil {
 		return c, err

@@ -238,13 +238,33 @@ func TestE2EDiscordServe(t *testing.T) {
 		"DISCORD_BOT_TOKEN="+fake.Token(), "DATABASE_URL="+db)
 	base, cmd, stderr := startServe(t, env...)
 
-	// The gateway asked the fake, not Discord, where to connect; that it
-	// cannot connect leaves the interactions endpoint ready.
+	// The gateway asked the fake, not Discord, where to connect. The fake
+	// refuses the websocket: /readyz and the platform_ready gauge say
+	// Discord is not ready, and why, while interactions keep working.
 	waitUntil(t, "the gateway's request to the fake", func() bool { return fake.Stats().Requests > 0 })
-	if resp, err := http.Get(base + "/readyz"); err != nil || resp.StatusCode != http.StatusOK {
-		t.Errorf("/readyz with the gateway down: %v %v, want 200", resp.StatusCode, err)
-	} else {
-		resp.Body.Close()
+	var ready struct {
+		Status    string            `json:"status"`
+		Reason    string            `json:"reason"`
+		Platforms map[string]string `json:"platforms"`
+	}
+	var readyCode int
+	waitUntil(t, "/readyz to report the gateway", func() bool {
+		resp, err := http.Get(base + "/readyz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		readyCode = resp.StatusCode
+		if err := json.NewDecoder(resp.Body).Decode(&ready); err != nil {
+			t.Fatal(err)
+		}
+		return strings.HasPrefix(ready.Platforms["discord"], "gateway not connected: ")
+	})
+	if readyCode != http.StatusServiceUnavailable || ready.Status != "not ready" || !strings.HasPrefix(ready.Reason, "discord not ready: gateway not connected") {
+		t.Errorf("/readyz with the gateway down: %d %+v, want 503 saying the Discord gateway is not connected", readyCode, ready)
+	}
+	if got := metricSum(t, base, "alexa_brief_platform_ready", `platform="discord"`); got != 0 {
+		t.Errorf("alexa_brief_platform_ready{platform=\"discord\"} = %v, want 0", got)
 	}
 
 	t.Run("PING", func(t *testing.T) {
@@ -456,7 +476,8 @@ func TestE2EDigestDiscord(t *testing.T) {
 }
 
 // TestE2EDiscordRefusedToken: a bot token Discord refuses stops serve with
-// exit 1 and an error naming the variable, not the token.
+// exit 2 (a configuration error, which systemd does not restart) and an
+// error naming the variable, not the token.
 func TestE2EDiscordRefusedToken(t *testing.T) {
 	fake := discordtest.New(discordtest.Options{})
 	defer fake.Close()
@@ -465,8 +486,8 @@ func TestE2EDiscordRefusedToken(t *testing.T) {
 		"DATABASE_URL="+filepath.Join(t.TempDir(), "refused.db"),
 		"DISCORD_APP_ID="+fake.AppID(), "DISCORD_API_URL="+fake.URL(), "DISCORD_BOT_TOKEN="+wrong)
 	_, errOut, code := runCLI(t, env, "serve")
-	if code != 1 || !strings.Contains(errOut, "DISCORD_BOT_TOKEN") {
-		t.Errorf("exit %d, want 1 with an error naming DISCORD_BOT_TOKEN:\n%s", code, errOut)
+	if code != 2 || !strings.Contains(errOut, "DISCORD_BOT_TOKEN") {
+		t.Errorf("exit %d, want 2 with an error naming DISCORD_BOT_TOKEN:\n%s", code, errOut)
 	}
 	if strings.Contains(errOut, wrong) {
 		t.Errorf("the refused token is in the output:\n%s", errOut)

@@ -83,8 +83,9 @@ func TestServeEndpointsAndGracefulShutdown(t *testing.T) {
 		contains string
 	}{
 		{"/healthz", 200, `"ok"`},
-		{"/readyz", 200, `"ready"`},
+		{"/readyz", 200, `{"status":"ready","platforms":{"discord":"ready"}}`},
 		{"/metrics", 200, "alexa_brief_build_info"},
+		{"/metrics", 200, `alexa_brief_platform_ready{platform="discord"} 1`},
 	} {
 		resp, err := http.Get(base + tc.path)
 		if err != nil {
@@ -151,7 +152,8 @@ func TestServeCheck(t *testing.T) {
 		wantCode int
 		wantText string
 	}{
-		{"ok", nil, 0, "configuration ok"},
+		{"ok", []string{"DISCORD_PUBLIC_KEY=" + testDiscordPub, "DISCORD_APP_ID=1234"}, 0, "configuration ok"},
+		{"no platform", nil, 2, "no platform configured"},
 		{"slack without secret", []string{"SLACK_BOT_TOKEN=xoxb-1"}, 2, "SLACK_SIGNING_SECRET"},
 		{"bad key", []string{"DISCORD_PUBLIC_KEY=nothex", "DISCORD_APP_ID=1"}, 2, "DISCORD_PUBLIC_KEY"},
 		{"bad db url", []string{"DATABASE_URL=mysql://x"}, 2, "DATABASE_URL"},
@@ -159,7 +161,8 @@ func TestServeCheck(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cmd := exec.Command(bin, "serve", "--check")
-			cmd.Env = append(os.Environ(), "DATABASE_URL="+filepath.Join(t.TempDir(), "c.db"))
+			cmd.Env = append(os.Environ(), noPlatformEnv...)
+			cmd.Env = append(cmd.Env, "DATABASE_URL="+filepath.Join(t.TempDir(), "c.db"), "ALEXA_BRIEF_ADDR="+freeAddr(t))
 			cmd.Env = append(cmd.Env, tt.env...)
 			out, _ := cmd.CombinedOutput()
 			if got := cmd.ProcessState.ExitCode(); got != tt.wantCode || !strings.Contains(string(out), tt.wantText) {

@@ -170,7 +170,9 @@ func TestServeCheckModelSettings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := append([]string{"DATABASE_URL=" + t.TempDir() + "/c.db"}, tt.env...)
+			// --check needs a platform and a free address.
+			env := append([]string{"DATABASE_URL=" + t.TempDir() + "/c.db", "ALEXA_BRIEF_ADDR=127.0.0.1:0",
+				"DISCORD_PUBLIC_KEY=" + testDiscordPub, "DISCORD_APP_ID=1234"}, tt.env...)
 			out, stderr, code := runEnv(t, bin, t.TempDir(), "", env, "serve", "--check")
 			if code != tt.wantCode || !strings.Contains(out+stderr, tt.wantText) {
 				t.Errorf("exit %d %q %q, want %d containing %q", code, out, stderr, tt.wantCode, tt.wantText)

@@ -156,7 +156,10 @@ func exitCode(stderr io.Writer, err error) int {
 	}
 	fmt.Fprintf(stderr, "alexa-brief: %v\n", err)
 	var ue usageError
-	if errors.As(err, &ue) {
+	var ce *bot.ConfigError
+	if errors.As(err, &ue) || errors.As(err, &ce) {
+		// A platform refusing the credentials is a configuration error
+		// too: a supervisor restarting on 1 would only be refused again.
 		return exitUsage
 	}
 	return exitFail

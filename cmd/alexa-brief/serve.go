@@ -41,11 +41,23 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	}
 	cfg := e.cfg
 	cfg.Addr = *addr
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "addr" {
+			cfg.AddrFrom = "--addr"
+		}
+	})
 	if err := checkAddr(cfg.Addr); err != nil {
-		return usagef("serve: --addr %v", err)
+		return usagef("serve: --addr: %v", err)
 	}
 	if err := cfg.validateServe(); err != nil {
 		return usageError{err.Error()}
+	}
+	if *check && !cfg.HasPlatform() {
+		// Serving no platform answers nobody: a check that passes would
+		// only hide a missing or misspelt variable.
+		return usagef("serve --check: no platform configured: for Slack set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET " +
+			"(or SLACK_APP_TOKEN for Socket Mode); for Discord set DISCORD_APP_ID with DISCORD_PUBLIC_KEY " +
+			"(interactions endpoint) and/or DISCORD_BOT_TOKEN (gateway)")
 	}
 	log := newLogger(e.stderr, cfg)
 	ver, rev, _ := buildInfo()
@@ -75,7 +87,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		a, err := slack.New(slack.Config{
 			SigningSecret: cfg.Slack.SigningSecret, BotToken: cfg.Slack.BotToken, AppToken: cfg.Slack.AppToken,
 			ClientID: cfg.Slack.ClientID, ClientSecret: cfg.Slack.ClientSecret, APIURL: cfg.Slack.APIURL,
-			Logger: log.With("platform", bot.PlatformSlack), Metrics: metrics, ShutdownTimeout: cfg.Drain,
+			// The adapter labels its lines platform=slack itself.
+			Logger: log, Metrics: metrics, ShutdownTimeout: cfg.Drain,
 		}, b, st)
 		if err != nil {
 			return usagef("%v", err)
@@ -98,44 +111,39 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		comps = append(comps, component{bot.PlatformDiscord, a.Run, a.Ready})
 	}
 	if *check {
-		fmt.Fprintf(e.stdout, "configuration ok: store %s, %d articles, platforms %s\n",
-			storeKind(cfg.DatabaseURL), len(lib.Articles("")), platformNames(comps))
+		// Listening is the one thing serve does that the checks above do
+		// not cover: a port in use or not allowed fails here, not later.
+		ln, err := listen(cfg)
+		if err != nil {
+			return err
+		}
+		ln.Close()
+		fmt.Fprintf(e.stdout, "configuration ok: store %s, %d articles, platforms %s, listen %s\n",
+			storeKind(cfg.DatabaseURL), len(lib.Articles("")), platformNames(comps), cfg.Addr)
 		return nil
 	}
 
-	ready := func(ctx context.Context) error {
-		ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-		defer cancel()
-		// Heartbeat writes and reads back: a SQLite file deleted under the
-		// process still answers Ping but keeps nothing.
-		if err := st.Heartbeat(ctx); err != nil {
-			return fmt.Errorf("store unreachable")
+	for _, c := range comps {
+		if err := metrics.PlatformReady(c.name, func() bool { return c.ready() == nil }); err != nil {
+			log.Warn("platform readiness metric", logKeyErr, err)
 		}
-		if b.Corpus() == nil || len(b.Corpus().Articles()) == 0 {
-			return fmt.Errorf("corpus not loaded")
-		}
-		for _, c := range comps {
-			if err := c.ready(); err != nil {
-				return fmt.Errorf("%s not ready", c.name)
-			}
-		}
-		return nil
 	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		if err := ready(r.Context()); err != nil {
-			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "not ready", "reason": err.Error()})
-			return
+		body := readiness(r.Context(), st, b, comps)
+		status := http.StatusOK
+		if body.Status != "ready" {
+			status = http.StatusServiceUnavailable
 		}
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+		writeJSON(w, status, body)
 	})
 	mux.Handle("GET /metrics", metrics.Handler())
 
-	ln, err := net.Listen("tcp", cfg.Addr)
+	ln, err := listen(cfg)
 	if err != nil {
-		return fmt.Errorf("serve: listen on %s (ALEXA_BRIEF_ADDR): %w", cfg.Addr, err)
+		return err
 	}
 	// Requests keep a context of their own so that a signal lets them finish.
 	srv := &http.Server{
@@ -214,6 +222,58 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	logStopErrors(log, errc)
 	log.Info("stopped")
 	return runErr
+}
+
+// listen opens cfg.Addr; its error names the setting the address came
+// from, which is the one to change.
+func listen(cfg Config) (net.Listener, error) {
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		from := cfg.AddrFrom
+		if from == "" {
+			from = "the default; set --addr, ALEXA_BRIEF_ADDR or PORT"
+		}
+		return nil, fmt.Errorf("serve: listen on %s (%s): %w", cfg.Addr, from, err)
+	}
+	return ln, nil
+}
+
+// readyBody is the /readyz answer: Reason says what is not ready first
+// (the store, the corpus, else a platform); Platforms says, for every
+// configured platform, "ready" or what it lacks.
+type readyBody struct {
+	Status    string            `json:"status"`
+	Reason    string            `json:"reason,omitempty"`
+	Platforms map[string]string `json:"platforms"`
+}
+
+func readiness(ctx context.Context, st bot.Store, b *bot.Bot, comps []component) readyBody {
+	body := readyBody{Status: "ready", Platforms: map[string]string{}}
+	var reasons []string
+	for _, c := range comps {
+		if err := c.ready(); err != nil {
+			// The adapters prefix their errors with their name, which
+			// the key already says.
+			msg := strings.TrimPrefix(err.Error(), c.name+": ")
+			body.Platforms[c.name] = msg
+			reasons = append(reasons, c.name+" not ready: "+msg)
+		} else {
+			body.Platforms[c.name] = "ready"
+		}
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	// Heartbeat writes and reads back: a SQLite file deleted under the
+	// process still answers Ping but keeps nothing.
+	if err := st.Heartbeat(ctx); err != nil {
+		reasons = append([]string{"store unreachable"}, reasons...)
+	} else if b.Corpus() == nil || len(b.Corpus().Articles()) == 0 {
+		reasons = append([]string{"corpus not loaded"}, reasons...)
+	}
+	if len(reasons) > 0 {
+		body.Status, body.Reason = "not ready", reasons[0]
+	}
+	return body
 }
 
 // logStopErrors logs the errors components returned while stopping (a

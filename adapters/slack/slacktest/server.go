@@ -140,8 +140,10 @@ type Server struct {
 	responses   map[string]*responseURL
 	seq         int
 
-	lost   map[*http.Request]*Fault
-	socket socketState
+	lost map[*http.Request]*Fault
+	// revoked app tokens, which apps.connections.open refuses from then on
+	revoked map[string]bool
+	socket  socketState
 }
 
 type responseURL struct {

@@ -61,7 +61,24 @@ func (s *socketState) notify() {
 	s.changed = make(chan struct{})
 }
 
+// RevokeAppToken makes apps.connections.open refuse tok (invalid_auth)
+// from now on, as Slack does for a token revoked while the app runs.
+func (s *Server) RevokeAppToken(tok string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.revoked == nil {
+		s.revoked = map[string]bool{}
+	}
+	s.revoked[tok] = true
+}
+
 func (s *Server) appTokenOK(tok string) bool {
+	s.mu.Lock()
+	revoked := s.revoked[tok]
+	s.mu.Unlock()
+	if revoked {
+		return false
+	}
 	toks := s.opts.AppTokens
 	if len(toks) == 0 {
 		toks = []string{DefaultAppToken}
