@@ -839,7 +839,7 @@ func testArticles(t *testing.T, s bot.Store) {
 	}
 	a, b := emb[0], emb[1]
 	a.Author, a.Published, a.Source = "A. Writer", "2022-11-21", "Example News"
-	short := briefs.Article{ID: "z-short", Title: "Short", Text: "Alexa is a smart timer."}
+	short := briefs.Article{ID: "z-short", Title: "Short", Text: "The ferry is a slow boat."}
 	steps := []struct {
 		name string
 		a    briefs.Article

@@ -37,7 +37,7 @@ func testStoryRoundTrip(t *testing.T, s bot.Store) {
 		t.Errorf("update = %+v, %v; want %+v", upd, err, want)
 	}
 	// The default story may be stored, for its title.
-	def, err := s.PutStory(ctx(t), bot.Story{ID: bot.DefaultStory, Title: "Amazon's devices unit"})
+	def, err := s.PutStory(ctx(t), bot.Story{ID: bot.DefaultStory, Title: "The harbour bridge"})
 	if err != nil {
 		t.Fatal(err)
 	}
