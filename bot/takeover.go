@@ -14,22 +14,14 @@ import (
 // shutdown lets it finish; Run cancels it after the drain). The error is a
 // store or platform-history error: the slot is left for a later pass.
 func (s *Scheduler) postSlot(ctx, posts context.Context, sub Subscription, poster Poster, slot time.Time, late bool, log *slog.Logger) (PassSummary, error) {
-	var sum PassSummary
 	log = log.With(logSlot, slot.Format(time.RFC3339))
 	if ctx.Err() != nil {
 		// Stopping: start no new slot.
-		return sum, nil
+		return PassSummary{}, nil
 	}
-	d, ok, err := s.cfg.Store.ClaimSlot(ctx, sub.ID, slot, s.cfg.Owner, s.cfg.Lease)
-	switch {
-	case errors.Is(err, ErrNotFound):
-		return sum, nil // unsubscribed meanwhile
-	case err != nil:
-		sum.Errors++
-		return sum, fmt.Errorf("claim: %w", err)
-	case !ok:
-		sum.Already++
-		return sum, nil
+	d, ok, sum, err := s.claimSlot(ctx, sub, slot)
+	if !ok {
+		return sum, err
 	}
 	// From here the slot is ours: finish it even if ctx ends. The post must
 	// end within the lease (or another replica could take the slot over
@@ -96,21 +88,13 @@ func (s *Scheduler) postSlot(ctx, posts context.Context, sub Subscription, poste
 // catch-up window): posted if the platform has its post, else skipped with
 // reason. A live claim is left to its owner (already).
 func (s *Scheduler) resolveClaim(ctx, posts context.Context, sub Subscription, poster Poster, slot time.Time, reason string, log *slog.Logger) (PassSummary, error) {
-	var sum PassSummary
 	log = log.With(logSlot, slot.Format(time.RFC3339))
 	if ctx.Err() != nil {
-		return sum, nil
+		return PassSummary{}, nil
 	}
-	d, ok, err := s.cfg.Store.ClaimSlot(ctx, sub.ID, slot, s.cfg.Owner, s.cfg.Lease)
-	switch {
-	case errors.Is(err, ErrNotFound):
-		return sum, nil
-	case err != nil:
-		sum.Errors++
-		return sum, fmt.Errorf("claim: %w", err)
-	case !ok:
-		sum.Already++
-		return sum, nil
+	d, ok, sum, err := s.claimSlot(ctx, sub, slot)
+	if !ok {
+		return sum, err
 	}
 	work, cancel := context.WithTimeout(posts, s.cfg.Lease*4/5)
 	defer cancel()
@@ -128,6 +112,23 @@ func (s *Scheduler) resolveClaim(ctx, posts context.Context, sub Subscription, p
 	}
 	d.State, d.Error = StateSkipped, reason
 	return s.finish(ctx, sub, d, log)
+}
+
+// claimSlot takes the slot for this owner. ok is false when there is
+// nothing to do: unsubscribed meanwhile, held by another owner or settled
+// (counted in sum as already), or a store error.
+func (s *Scheduler) claimSlot(ctx context.Context, sub Subscription, slot time.Time) (d Delivery, ok bool, sum PassSummary, err error) {
+	d, ok, err = s.cfg.Store.ClaimSlot(ctx, sub.ID, slot, s.cfg.Owner, s.cfg.Lease)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return d, false, sum, nil // unsubscribed meanwhile
+	case err != nil:
+		sum.Errors++
+		return d, false, sum, fmt.Errorf("claim: %w", err)
+	case !ok:
+		sum.Already++
+	}
+	return d, ok, sum, nil
 }
 
 // takeover decides a slot an earlier owner may have posted (Attempts > 1):
