@@ -77,12 +77,12 @@ func (l *Library) Ingest(ctx context.Context, a StoredArticle, story string) (In
 		}
 		a.URL = u
 	}
-	if _, err := briefs.New([]briefs.Article{a.Article}); err != nil {
+	c, err := briefs.New([]briefs.Article{a.Article})
+	if err != nil {
 		return IngestResult{}, fmt.Errorf("ingest: %w", err)
 	}
 	if a.Title == "" {
-		c, _ := briefs.New([]briefs.Article{a.Article})
-		a.Title = c.Articles()[0].Title
+		a.Title = c.Articles()[0].Title // derived as the corpus derives it
 	}
 	res, err := l.ingest(ctx, a, story)
 	if err != nil {

@@ -64,6 +64,8 @@ type Library struct {
 	warmCh chan struct{}
 	usedMu sync.Mutex
 	used   map[string]bool
+	// baseIDs are the ids of cfg.Base, which are not stored.
+	baseIDs map[string]bool
 }
 
 // libState is one consistent view of the library; it is replaced, never
@@ -115,7 +117,10 @@ func NewLibrary(ctx context.Context, cfg LibraryConfig) (*Library, error) {
 	if cfg.BaseOrigin == "" {
 		cfg.BaseOrigin = OriginEmbedded
 	}
-	l := &Library{cfg: cfg, log: cfg.Logger, warmCh: make(chan struct{}, 1), used: map[string]bool{}}
+	l := &Library{cfg: cfg, log: cfg.Logger, warmCh: make(chan struct{}, 1), used: map[string]bool{}, baseIDs: map[string]bool{}}
+	for _, a := range cfg.Base {
+		l.baseIDs[a.ID] = true
+	}
 	if l.log == nil {
 		l.log = slog.New(slog.DiscardHandler)
 	}
@@ -339,7 +344,7 @@ func (l *Library) Corpus(ctx context.Context, story string) (*briefs.Corpus, err
 		story = DefaultStory
 	}
 	st := l.state.Load()
-	if !st.hasStory(story) {
+	if _, ok := st.story(story); !ok {
 		return nil, fmt.Errorf("%w: %q", ErrUnknownStory, story)
 	}
 	idx := st.members[story]
@@ -412,13 +417,14 @@ func sameText(c *briefs.Corpus, arts []briefs.Article) bool {
 	return true
 }
 
-func (st *libState) hasStory(id string) bool {
+// story finds a story by id.
+func (st *libState) story(id string) (Story, bool) {
 	for _, s := range st.stories {
 		if s.ID == id {
-			return true
+			return s, true
 		}
 	}
-	return false
+	return Story{}, false
 }
 
 // Stories lists the stories, default first, with their article counts.
@@ -432,14 +438,7 @@ func (l *Library) Stories() []StoryInfo {
 }
 
 // Story returns a story's record.
-func (l *Library) Story(id string) (Story, bool) {
-	for _, s := range l.state.Load().stories {
-		if s.ID == id {
-			return s, true
-		}
-	}
-	return Story{}, false
-}
+func (l *Library) Story(id string) (Story, bool) { return l.state.Load().story(id) }
 
 // Articles lists a story's articles with where they came from and their
 // copies ("" lists every article, base and stored).
@@ -467,9 +466,7 @@ func (l *Library) Article(id string) (StoredArticle, bool) {
 
 // IsBase reports whether id is one of the base articles, which are not
 // stored and cannot be removed.
-func (l *Library) IsBase(id string) bool {
-	return slices.ContainsFunc(l.cfg.Base, func(a briefs.Article) bool { return a.ID == id })
-}
+func (l *Library) IsBase(id string) bool { return l.baseIDs[id] }
 
 // Matching lists the stories whose match rule an article meets (its title
 // and text), by id.
@@ -491,14 +488,6 @@ func (l *Library) HasStore() bool { return l.cfg.Store != nil && !l.cfg.Flat }
 // Version is the library's store revision: it moves whenever an article,
 // copy or story changes.
 func (l *Library) Version() int64 { return l.state.Load().rev.N }
-
-// storyTitle is a story's title for replies.
-func (l *Library) storyTitle(id string) string {
-	if s, ok := l.Story(id); ok && s.Title != "" {
-		return s.Title
-	}
-	return id
-}
 
 // storyList is "a, b and c" of story ids, for replies.
 func storyList(ids []string) string {
