@@ -94,7 +94,8 @@ func (b *Bot) cmdAdd(ctx context.Context, req Request, arg string) (Reply, strin
 	}
 	res, err := b.lib.IngestURL(ctx, b.fetch, url, story, OriginURL)
 	if err != nil {
-		msg, ok := userError(err)
+		msg, ok := UserError(err)
+		msg = upperFirst(msg)
 		if !ok {
 			return Reply{}, outcomeError, fmt.Errorf("bot: add %s: %w", url, err)
 		}
@@ -126,19 +127,29 @@ func addReply(res IngestResult) Reply {
 	return r
 }
 
-// userError is the message of an error a user caused (a bad or refused
-// URL, an unknown story, a page that is no article), and false for
-// internal failures, which get the generic reply.
-func userError(err error) (string, bool) {
+// InputError is bad input a user gave the stories API (a flag out of
+// range, a rule that does not compile): its text is safe to show.
+type InputError struct{ Msg string }
+
+func (e *InputError) Error() string { return e.Msg }
+
+// UserError is the message of an error a user caused (a bad or refused
+// URL, a page that is no article, an unknown story, bad input), and false
+// for internal failures, which get a generic reply. Chat and the command
+// line both classify with it.
+func UserError(err error) (string, bool) {
 	var fe *FetchError
 	var ue *URLError
+	var ie *InputError
 	switch {
 	case errors.As(err, &fe):
-		return upperFirst(fe.Reason), true
+		return fe.Reason, true
 	case errors.As(err, &ue):
-		return upperFirst(ue.Error()), true
+		return ue.Error(), true
+	case errors.As(err, &ie):
+		return ie.Error(), true
 	case errors.Is(err, ErrUnknownStory), errors.Is(err, ErrEmptyStory), errors.Is(err, briefs.ErrEmpty), errors.Is(err, briefs.ErrNotUTF8):
-		return upperFirst(err.Error()), true
+		return err.Error(), true
 	}
 	return "", false
 }

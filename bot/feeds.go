@@ -79,11 +79,11 @@ func (p *FeedPoller) Add(ctx context.Context, rawURL, story, match string, backf
 	}
 	if match != "" {
 		if _, err := CompileMatch(match); err != nil {
-			return Feed{}, FeedReport{}, fmt.Errorf("--match %q is not a valid regular expression: %v", match, err)
+			return Feed{}, FeedReport{}, &InputError{fmt.Sprintf("--match %q is not a valid regular expression: %v", match, err)}
 		}
 	}
 	if backfill < 0 {
-		return Feed{}, FeedReport{}, fmt.Errorf("--backfill %d: must be 0 or more", backfill)
+		return Feed{}, FeedReport{}, &InputError{fmt.Sprintf("--backfill %d: must be 0 or more", backfill)}
 	}
 	fd, err := p.cfg.Fetcher.Feed(ctx, u, "", "")
 	if err != nil {

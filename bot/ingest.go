@@ -250,16 +250,16 @@ func (l *Library) RemoveArticle(ctx context.Context, id string) (bool, error) {
 // its rule matches; it returns how many it linked.
 func (l *Library) AddStory(ctx context.Context, s Story) (Story, int, error) {
 	if !l.HasStore() {
-		return Story{}, 0, errors.New("stories need a store and no --corpus folder")
+		return Story{}, 0, &InputError{"stories need a store and no --corpus folder"}
 	}
 	if s.ID == DefaultStory {
-		return Story{}, 0, fmt.Errorf("%q is the embedded corpus's story; choose another id", DefaultStory)
+		return Story{}, 0, &InputError{fmt.Sprintf("%q is the embedded corpus's story; choose another id", DefaultStory)}
 	}
 	var re *regexp.Regexp
 	if s.Match != "" {
 		r, err := CompileMatch(s.Match)
 		if err != nil {
-			return Story{}, 0, fmt.Errorf("--match %q is not a valid regular expression: %v", s.Match, err)
+			return Story{}, 0, &InputError{fmt.Sprintf("--match %q is not a valid regular expression: %v", s.Match, err)}
 		}
 		re = r
 	}

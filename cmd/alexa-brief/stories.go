@@ -94,13 +94,13 @@ func withLibrary(ctx context.Context, e *env, fn func(st bot.Store, lib *bot.Lib
 // its safe message.
 func userFacing(err error) error {
 	var fe *bot.FetchError
-	var ue *bot.URLError
 	switch {
 	case errors.As(err, &fe):
 		return usagef("%s: %s", fe.URL, fe.Reason)
-	case errors.As(err, &ue):
-		return usagef("%v", ue)
-	case errors.Is(err, bot.ErrUnknownStory), errors.Is(err, bot.ErrNotFound):
+	case errors.Is(err, bot.ErrNotFound):
+		return usagef("%v", err)
+	}
+	if _, ok := bot.UserError(err); ok {
 		return usagef("%v", err)
 	}
 	return err
@@ -169,10 +169,7 @@ func cmdStories(ctx context.Context, e *env, args []string) error {
 		return withLibrary(ctx, e, func(st bot.Store, lib *bot.Library) error {
 			s, linked, err := lib.AddStory(ctx, bot.Story{ID: id, Title: strings.TrimSpace(*title), Match: *match})
 			if err != nil {
-				if s.ID == "" {
-					return usagef("stories add: %v", err)
-				}
-				return err
+				return userFacing(fmt.Errorf("stories add: %w", err))
 			}
 			fmt.Fprintf(e.stdout, "story %s: %s (%d stored articles matched)\n", s.ID, s.Title, linked)
 			return nil
@@ -299,18 +296,12 @@ func cmdFeeds(ctx context.Context, e *env, args []string) error {
 			if len(rest) != 1 {
 				return usagef("feeds add: name one feed URL\n%s", usageFeeds)
 			}
-			// Checked here, not only in FeedPoller.Add, whose errors for
-			// them are plain ones: bad flags are bad usage (exit 2).
-			if *backfill < 0 {
-				return usagef("feeds add: --backfill %d: must be 0 or more\n%s", *backfill, usageFeeds)
-			}
-			if *match != "" {
-				if _, err := bot.CompileMatch(*match); err != nil {
-					return usagef("feeds add: --match %q is not a valid regular expression: %v", *match, err)
-				}
-			}
 			p := bot.NewFeedPoller(bot.FeedPollerConfig{Library: lib, Fetcher: newFetcher(e.cfg), Store: st, Interval: e.cfg.FeedInterval, Owner: replicaID()})
 			f, rep, err := p.Add(ctx, rest[0], strings.ToLower(*story), *match, *backfill)
+			var ie *bot.InputError
+			if errors.As(err, &ie) {
+				return usagef("feeds add: %v\n%s", ie, usageFeeds)
+			}
 			if err != nil {
 				return userFacing(fmt.Errorf("feeds add: %w", err))
 			}
