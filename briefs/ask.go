@@ -49,6 +49,8 @@ type result struct {
 	missing []string // names of the question the corpus never mentions
 	// unknownFocus: the corpus never uses the head noun of "what is the X".
 	unknownFocus bool
+	// untyped: a date or a figure is wanted and no candidate holds one.
+	untyped bool
 	empty        bool // the question has nothing to look for
 	sure         bool // the top sentence answers by rule ("what did X say")
 	lead         bool // the story's lead answers a question about the whole story
@@ -98,22 +100,19 @@ func (c *Corpus) search(q rank.Question, exclude func(int) bool) result {
 	var res result
 	// A name or number the corpus never mentions: whatever the nearest
 	// sentence says, it is not about what was asked.
+	// A name's last word is its head (a surname, the "Cup" of "World
+	// Cup"): a corpus that never uses it does not mention the name, even
+	// if it uses the name's other words.
 	for _, e := range q.Entities {
-		known := false
-		for _, t := range txt.Terms(e) {
-			known = known || c.qa.Knows(t)
-		}
-		if !known {
+		ts := txt.Terms(e)
+		if len(ts) > 0 && !c.qa.Knows(ts[len(ts)-1]) {
 			res.missing = append(res.missing, e)
 		}
 	}
 	// "What is the population of X?" when nothing speaks of a population,
 	// nor of anything WordNet relates to it: sentences about X say other
 	// things of it.
-	res.unknownFocus = q.Focus != "" && !c.qa.Knows(q.Focus)
-	for _, r := range txt.Related(q.Focus) {
-		res.unknownFocus = res.unknownFocus && !c.qa.Knows(r.Term)
-	}
+	res.unknownFocus = c.unknown(q.Focus)
 	allowed := func(s int) bool {
 		if exclude != nil && exclude(s) {
 			return false
@@ -133,13 +132,39 @@ func (c *Corpus) search(q rank.Question, exclude func(int) bool) result {
 		res.sure = len(hits) > 0 && len(res.missing) == 0
 	}
 	res.ranked = ranker.Rank(c.qa, &q, hits)
+	// "When …?" or "How much …?" where no candidate holds a date or a
+	// figure at all: the sentences speak of the subject, not of what was
+	// asked.
+	if want := q.Want & (rank.Date | rank.Figure); want != 0 && !res.sure {
+		res.untyped = true
+		for _, h := range hits {
+			if c.qa.Types(h.Sent)&want != 0 {
+				res.untyped = false
+				break
+			}
+		}
+	}
 	return res
+}
+
+// unknown reports whether noun t is set and neither it nor anything
+// WordNet relates to it is in the corpus.
+func (c *Corpus) unknown(t string) bool {
+	if t == "" || c.qa.Knows(t) {
+		return false
+	}
+	for _, r := range txt.Related(t) {
+		if c.qa.Knows(r.Term) {
+			return false
+		}
+	}
+	return true
 }
 
 // answered reports whether a result answers its question.
 func (r result) answered() bool {
 	switch {
-	case len(r.ranked) == 0 || r.empty || len(r.missing) > 0 || r.unknownFocus:
+	case len(r.ranked) == 0 || r.empty || len(r.missing) > 0 || r.unknownFocus || r.untyped:
 		return false
 	case r.sure:
 		return true

@@ -54,7 +54,7 @@ func TestWikiQA(t *testing.T) {
 		{"ranking P@1", got.RankingP1, 0.64},
 		{"ranking P@1 over BM25's x1.25", got.RankingP1, 1.25 * base.RankingP1},
 		{"MAP", got.MAP, 0.75},
-		{"triggering F1", got.F1, 0.42},
+		{"triggering F1", got.F1, 0.46},
 	}
 	for _, f := range floors {
 		if f.got < f.want {

@@ -9,7 +9,7 @@ import (
 // FeatureNames name the features of a (question, sentence) pair, in the
 // order of the feature vectors and of the model's weights.
 var FeatureNames = []string{
-	"bm25",            // BM25 of the sentence
+	"bm25",            // BM25 of the sentence over the most its question could reach
 	"bm25_rel",        // BM25 over the best candidate's
 	"bm25_top",        // 1 for the best BM25 candidate
 	"idf_cover",       // idf-weighted share of the question's terms in the sentence
@@ -44,18 +44,26 @@ var FeatureNames = []string{
 	"density",         // matched terms over the span of the sentence they cover
 	"derived_cover",   // idf-weighted share of the question's terms only a derived form of which is in the sentence (lose, loss)
 	"synonym_cover",   // the same for synonyms (deficit, shortfall)
+	"topic_rest",      // idf_cover over the question's terms that are not in the article's title
+	"missing_max",     // the largest idf share of a question term the sentence lacks
+	"unknown",         // idf share of the question's terms the corpus never uses
 }
 
-const nFeatures = 35
+const nFeatures = 38
 
 // query is a question resolved against an index.
 type query struct {
-	q       *Question
-	ids     []int32   // term ids, -1 for terms the index lacks
-	idf     []float64 // their idf (the largest possible for unknown ones)
-	idfSum  float64
-	focus   int32
-	counted int32
+	q      *Question
+	ids    []int32   // term ids, -1 for terms the index lacks
+	idf    []float64 // their idf (the largest possible for unknown ones)
+	idfSum float64
+	// knownIDF sums the idf of the terms the index holds: the most BM25
+	// can credit.
+	knownIDF float64
+	// unknownIDF sums the idf of the terms no sentence holds.
+	unknownIDF float64
+	focus      int32
+	counted    int32
 	// derived[i] and synonym[i] are the ids of the terms related to term
 	// i that the index holds (text.Related).
 	derived, synonym [][]int32
@@ -75,6 +83,11 @@ func (ix *Index) resolve(q *Question) *query {
 		r.ids = append(r.ids, id)
 		r.idf = append(r.idf, w)
 		r.idfSum += w
+		if id >= 0 && ix.df[id] > 0 {
+			r.knownIDF += w
+		} else {
+			r.unknownIDF += w
+		}
 		var der, syn []int32
 		for _, rel := range text.Related(t) {
 			if rid, ok := ix.vocab[rel.Term]; ok && ix.df[rid] > 0 {
@@ -114,7 +127,7 @@ func (ix *Index) features(r *query, s int, bm, best float64, x []float64) {
 	caps := ix.seqCap[ix.seqStart[s]:ix.seqStart[s+1]]
 	n := len(r.ids)
 	var present [64]bool
-	var cov, covW, titleW, names float64
+	var cov, covW, titleW, names, restW, restSum, missMax float64
 	d := int(ix.doc[s])
 	for i, id := range r.ids {
 		if i >= len(present) {
@@ -132,15 +145,43 @@ func (ix *Index) features(r *query, s int, bm, best float64, x []float64) {
 				}
 			}
 		}
+		inTitle := id >= 0 && d < len(ix.titles) && containsID(ix.titles[d], id)
+		if !inTitle {
+			restSum += r.idf[i]
+		}
 		if present[i] {
 			cov++
 			covW += r.idf[i]
 			titleW += r.idf[i]
-		} else if id >= 0 && d < len(ix.titles) && containsID(ix.titles[d], id) {
-			titleW += r.idf[i]
+			if !inTitle {
+				restW += r.idf[i]
+			}
+		} else {
+			if inTitle {
+				titleW += r.idf[i]
+			}
+			missMax = max(missMax, r.idf[i])
 		}
 	}
-	x[0] = bm
+	// Topic terms (the article's title) are in most of its sentences
+	// whether or not a sentence answers; what the question asks beyond
+	// its topic, and the rarest term a sentence lacks, tell an answer from
+	// a sentence that is merely about the same thing.
+	x[35] = 1
+	if restSum > 0 {
+		x[35] = restW / restSum
+	}
+	if r.idfSum > 0 {
+		x[36] = missMax / r.idfSum
+		x[37] = r.unknownIDF / r.idfSum
+	}
+	// BM25 over the most the question's terms could reach (each term's
+	// idf at full term-frequency saturation): raw BM25 grows with the
+	// corpus through idf, so a weight learned on WikiQA's small candidate
+	// sets would make the same sentence less likely in a larger story.
+	if r.knownIDF > 0 {
+		x[0] = bm / ((k1 + 1) * r.knownIDF)
+	}
 	if best > 0 {
 		x[1] = bm / best
 	}

@@ -288,6 +288,16 @@ func (ix *Index) tfNorm(tf int, s int) float64 {
 	return float64(tf) * (k1 + 1) / (float64(tf) + k1*(1-b+b*l/ix.avgLen))
 }
 
+// Types is what the typed tokens of sentence s can answer (dates, sums,
+// counts, shares, names).
+func (ix *Index) Types(s int) Type {
+	var t Type
+	for _, tk := range ix.typ[ix.typStart[s]:ix.typStart[s+1]] {
+		t |= tk.kind
+	}
+	return t
+}
+
 // Knows reports whether the corpus uses normalised term t (in a sentence
 // or a title).
 func (ix *Index) Knows(t string) bool { return ix.known[t] }

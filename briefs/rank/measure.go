@@ -96,11 +96,13 @@ func (m *Model) Scorer(threshold float64) func(Prepared) ([]float64, bool) {
 
 // BestThreshold returns the decline threshold for answer-triggering F1
 // over the groups, by the one-standard-error rule (Breiman et al. 1984):
-// of the thresholds whose F1 is within one bootstrap standard error of the
-// best, the lowest. Thresholds dev cannot tell apart are a coin toss, and
-// a bot should rather give its best sentence, with its confidence, than
-// decline on a difference the data does not resolve. Candidates sit
-// midway between neighbouring top probabilities; the bootstrap is seeded.
+// of the thresholds whose F1 the data cannot tell from the best, the
+// lowest. Thresholds dev cannot tell apart are a coin toss, and a bot
+// should rather give its best sentence, with its confidence, than decline
+// on a difference the data does not resolve. Told apart means the F1
+// difference exceeds its bootstrap standard error, paired on the same
+// resampled questions. Candidates sit midway between neighbouring top
+// probabilities; the bootstrap is seeded.
 func (m *Model) BestThreshold(groups []Prepared, seed int64) float64 {
 	_, low := m.thresholds(groups, seed)
 	return low
@@ -178,23 +180,37 @@ func (m *Model) thresholds(groups []Prepared, seed int64) (best, low float64) {
 			best, bestF = th, f
 		}
 	}
+	// A threshold is told apart from the best only if the bootstrap
+	// standard error of the F1 difference, paired on the same resampled
+	// questions, is smaller than the difference: thresholds share most of
+	// their answers, so the difference varies far less than F1 itself.
 	rng := rand.New(rand.NewSource(seed))
 	const rounds = 500
-	var sum, sum2 float64
-	sample := make([]int, len(tops))
-	for r := 0; r < rounds; r++ {
-		for i := range sample {
-			sample[i] = rng.Intn(len(tops))
+	samples := make([][]int, rounds)
+	for r := range samples {
+		samples[r] = make([]int, len(tops))
+		for i := range samples[r] {
+			samples[r][i] = rng.Intn(len(tops))
 		}
-		f := f1(sample, best)
-		sum += f
-		sum2 += f * f
 	}
-	mean := sum / rounds
-	se := math.Sqrt(max(sum2/rounds-mean*mean, 0))
+	bestOn := make([]float64, rounds)
+	for r, sample := range samples {
+		bestOn[r] = f1(sample, best)
+	}
 	low = best
 	for _, th := range cands {
-		if th < low && f1(all, th) >= bestF-se {
+		if th >= low {
+			continue
+		}
+		var sum, sum2 float64
+		for r, sample := range samples {
+			d := bestOn[r] - f1(sample, th)
+			sum += d
+			sum2 += d * d
+		}
+		mean := sum / rounds
+		se := math.Sqrt(max(sum2/rounds-mean*mean, 0))
+		if bestF-f1(all, th) <= se {
 			low = th
 		}
 	}

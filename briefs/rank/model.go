@@ -29,13 +29,14 @@ type Model struct {
 // Settings are how a model was trained; they are stored with it so that a
 // rerun can be checked against it.
 type Settings struct {
-	L2             float64 `json:"l2"`              // ridge penalty on the standardised weights
-	AnswerableOnly bool    `json:"answerable_only"` // trained only on questions that have an answer
-	Pairwise       bool    `json:"pairwise"`        // Order fitted to answer-minus-non-answer differences
-	K              int     `json:"k"`               // BM25 candidates ranked per question
-	Seed           int64   `json:"seed"`            // of the cross-validation folds
-	Train          string  `json:"train"`           // the training data
-	Dev            string  `json:"dev"`             // the data the settings were chosen on
+	L2             float64 `json:"l2"`                 // ridge penalty on the standardised weights
+	AnswerableOnly bool    `json:"answerable_only"`    // trained only on questions that have an answer
+	Pairwise       bool    `json:"pairwise"`           // Order fitted to answer-minus-non-answer differences
+	OrderL2        float64 `json:"order_l2,omitempty"` // Order's ridge penalty, when not L2
+	K              int     `json:"k"`                  // BM25 candidates ranked per question
+	Seed           int64   `json:"seed"`               // of the cross-validation folds
+	Train          string  `json:"train"`              // the training data
+	Dev            string  `json:"dev"`                // the data the settings were chosen on
 }
 
 //go:embed model.json
@@ -169,5 +170,5 @@ func (m *Model) Round() {
 			xs[i] = r(xs[i])
 		}
 	}
-	m.Bias, m.Threshold, m.Settings.L2 = r(m.Bias), r(m.Threshold), r(m.Settings.L2)
+	m.Bias, m.Threshold, m.Settings.L2, m.Settings.OrderL2 = r(m.Bias), r(m.Threshold), r(m.Settings.L2), r(m.Settings.OrderL2)
 }

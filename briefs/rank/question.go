@@ -39,7 +39,7 @@ type Question struct {
 	Terms []string
 	Wh    string // the question word ("what", "how much", …), "" if none
 	Want  Type   // the answer types a good answer sentence holds
-	// Focus is the normalised head noun of "what is the X (of …)".
+	// Focus is the normalised head noun of "what/who is the X (of …)".
 	Focus string
 	// Counted is the normalised noun of "how many X".
 	Counted string
@@ -190,12 +190,12 @@ func speakerOf(ws []string) string {
 	return ""
 }
 
-// whatFocus returns the head noun of "what/which is/was the X (of …)" and
+// whatFocus returns the head noun of "what/which/who is/was the X (of …)" and
 // whether X came with a determiner (a description, not a name).
 func whatFocus(ws []string) (string, bool) {
 	i := 0
 	switch {
-	case len(ws) >= 3 && (ws[0] == "what" || ws[0] == "which") && text.Copulas[ws[1]]:
+	case len(ws) >= 3 && (ws[0] == "what" || ws[0] == "which" || ws[0] == "who") && text.Copulas[ws[1]]:
 		i = 2
 	case len(ws) >= 2 && (ws[0] == "what's" || ws[0] == "whats"):
 		i = 1

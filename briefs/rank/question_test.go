@@ -22,7 +22,7 @@ func TestAnalyze(t *testing.T) {
 		{"In what year was it built?", Date, "", "", "", []string{"build"}},
 		{"What percentage of riders pay?", Percent, "", "", "", []string{"rider", "pay"}},
 		{"Who runs the port?", Person | Name, "", "", "", []string{"run", "port"}},
-		{"Who is the port's director?", Definition, "", "", "", []string{"port", "director"}},
+		{"Who is the port's director?", Definition, "director", "", "", []string{"port", "director"}},
 		{"Where is the plant?", Place | Name, "", "", "", []string{"plant"}},
 		{"In what country is the plant?", Place | Name, "", "", "", []string{"plant"}},
 		{"Why did it fail?", Reason, "", "", "", []string{"fail"}},
