@@ -51,9 +51,9 @@ type result struct {
 	unknownFocus bool
 	// untyped: a date or a figure is wanted and no candidate holds one.
 	untyped bool
-	empty        bool // the question has nothing to look for
-	sure         bool // the top sentence answers by rule ("what did X say")
-	lead         bool // the story's lead answers a question about the whole story
+	empty   bool // the question has nothing to look for
+	sure    bool // the top sentence answers by rule ("what did X say")
+	lead    bool // the story's lead answers a question about the whole story
 }
 
 // newIndex builds the rank index of the corpus's sentences.
