@@ -326,7 +326,9 @@ func TestNoPromptOrArticleTextInLogs(t *testing.T) {
 		},
 		func(r chatRequest) reply { return reply{content: `{"claims": [{"text": "` + costSentence} },
 		func(chatRequest) reply { return reply{status: http.StatusInternalServerError} },
-		func(chatRequest) reply { return reply{status: http.StatusTooManyRequests, header: map[string]string{"Retry-After": "60"}} },
+		func(chatRequest) reply {
+			return reply{status: http.StatusTooManyRequests, header: map[string]string{"Retry-After": "60"}}
+		},
 	} {
 		srv := newScripted(t, func(_ int, r chatRequest) reply { return rep(r) })
 		cl, err := New(Config{BaseURL: srv.URL, Model: "m", APIKey: "sk-never-logged", Logger: log})
