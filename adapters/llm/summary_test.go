@@ -372,3 +372,36 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	defer l.mu.Unlock()
 	return l.w.Write(p)
 }
+
+// TestConcurrentBriefsShareOneSummaryCall: briefs of one story version
+// asked together cost the model one call, whatever their interleaving
+// (the later ones wait for the call in flight or find its result cached).
+func TestConcurrentBriefsShareOneSummaryCall(t *testing.T) {
+	c := harbourCorpus(t)
+	gate, asked := make(chan struct{}), make(chan struct{}, 16)
+	srv := newScripted(t, func(_ int, r chatRequest) reply {
+		asked <- struct{}{}
+		<-gate
+		return reply{content: claimsJSON(voteClaim, []int{r.cite("voted 9 to 2")})}
+	})
+	svc := written.New(written.Config{Writer: newClient(t, srv.URL, "", nil)})
+	var wg sync.WaitGroup
+	sums := make([]*briefs.WrittenSummary, 6)
+	wg.Add(1)
+	go func() { defer wg.Done(); sums[0] = svc.Summary(context.Background(), c) }()
+	<-asked // the first call is at the model
+	for i := 1; i < len(sums); i++ {
+		wg.Add(1)
+		go func() { defer wg.Done(); sums[i] = svc.Summary(context.Background(), c) }()
+	}
+	close(gate)
+	wg.Wait()
+	if n := len(srv.requests()); n != 1 {
+		t.Fatalf("%d model calls for %d concurrent briefs, want 1", n, len(sums))
+	}
+	for i, s := range sums {
+		if s == nil || s.Text != voteClaim {
+			t.Errorf("brief %d: summary %+v", i, s)
+		}
+	}
+}

@@ -44,7 +44,7 @@ func (s *Service) Summary(ctx context.Context, c *briefs.Corpus) *briefs.Written
 	if r, ok := s.cache.get(key); ok {
 		return composeSummary(cands, r)
 	}
-	r, ok := s.sum.do(key, func() (result, bool) { return s.writeSummary(ctx, key, texts) })
+	r, ok := s.sum.do(ctx, key, func() (result, bool) { return s.writeSummary(ctx, key, texts) })
 	if !ok {
 		return nil
 	}
@@ -154,11 +154,11 @@ type summaryCall struct {
 }
 
 // do returns the result of write for key, calling it unless a call for
-// key is under way (then waiting for that one) or failed within
-// summaryRetry (then false at once). A successful result is left for the
+// key is under way (then waiting for that one, or until ctx is done) or
+// failed within summaryRetry (then false at once). A successful result is left for the
 // caller's cache; write must put it there before returning for later
 // callers to find it.
-func (s *summaries) do(key string, write func() (result, bool)) (result, bool) {
+func (s *summaries) do(ctx context.Context, key string, write func() (result, bool)) (result, bool) {
 	s.mu.Lock()
 	if t, ok := s.failed[key]; ok {
 		if time.Since(t) < summaryRetry {
@@ -169,8 +169,12 @@ func (s *summaries) do(key string, write func() (result, bool)) (result, bool) {
 	}
 	if call, ok := s.inFlight[key]; ok {
 		s.mu.Unlock()
-		<-call.done
-		return call.r, call.ok
+		select {
+		case <-call.done:
+			return call.r, call.ok
+		case <-ctx.Done():
+			return result{}, false
+		}
 	}
 	if s.inFlight == nil {
 		s.inFlight, s.failed = map[string]*summaryCall{}, map[string]time.Time{}
