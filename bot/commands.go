@@ -250,7 +250,7 @@ func (b *Bot) cmdHelp(ctx context.Context, req Request, arg string) (Reply, stri
 }
 
 func (b *Bot) cmdBrief(ctx context.Context, req Request, arg string) (Reply, string, error) {
-	return b.withCorpus(ctx, req, func(c *briefs.Corpus) Reply { return BriefReply(c, DefaultPoints) })
+	return b.withCorpus(ctx, req, func(c *briefs.Corpus) Reply { return b.summarize(ctx, c, BriefReply(c, DefaultPoints)) })
 }
 
 func (b *Bot) cmdQuotes(ctx context.Context, req Request, arg string) (Reply, string, error) {

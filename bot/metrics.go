@@ -37,6 +37,18 @@ type Metrics interface {
 	// OutboxBacklog records the events waiting or being answered, as the
 	// adapter last counted them.
 	OutboxBacklog(platform string, n int)
+
+	// The optional language model (written answers and brief summaries):
+	// ModelLatency records one call to it, whatever its end; ModelTokens
+	// counts the tokens a reply's usage reports; WrittenOutcome counts one
+	// call by how it ended ("written", or why the reader got the
+	// extractive text: "none_kept", "timeout", "malformed", "error"), use
+	// being "answer" or "summary"; WrittenClaims counts the claims of one
+	// reply that verification kept and dropped.
+	ModelLatency(d time.Duration)
+	ModelTokens(prompt, completion int64)
+	WrittenOutcome(use, outcome string)
+	WrittenClaims(use string, kept, dropped int)
 }
 
 // NopMetrics discards everything; the zero value is ready.
@@ -53,3 +65,7 @@ func (NopMetrics) Unverified(string)                                    {}
 func (NopMetrics) ConversationNotSaved(string)                          {}
 func (NopMetrics) OutboxEvents(string, string, int)                     {}
 func (NopMetrics) OutboxBacklog(string, int)                            {}
+func (NopMetrics) ModelLatency(time.Duration)                           {}
+func (NopMetrics) ModelTokens(int64, int64)                             {}
+func (NopMetrics) WrittenOutcome(string, string)                        {}
+func (NopMetrics) WrittenClaims(string, int, int)                       {}

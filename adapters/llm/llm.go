@@ -38,6 +38,10 @@ type Metrics interface {
 	RateLimited(platform string)
 	Retried(platform string)
 	Waited(platform string, d time.Duration)
+	// ModelLatency records one chat completion call, whatever its end.
+	ModelLatency(d time.Duration)
+	// ModelTokens counts the tokens a reply's usage reports.
+	ModelTokens(prompt, completion int64)
 }
 
 // Config is what a Client needs.
@@ -59,6 +63,9 @@ type Config struct {
 // Client writes claims with a chat model. It is safe for concurrent use.
 type Client struct {
 	chat      openai.ChatCompletionService
+	base      string // for the reachability probe
+	apiKey    string
+	hc        *http.Client
 	model     string
 	maxTokens int
 	log       *slog.Logger
@@ -84,6 +91,7 @@ func New(cfg Config) (*Client, error) {
 	if hc == nil {
 		hc = &http.Client{}
 	}
+	c.base, c.apiKey, c.hc = cfg.BaseURL, cfg.APIKey, hc
 	// The service alone, not openai.NewClient: the client reads
 	// OPENAI_API_KEY, OPENAI_BASE_URL and more from the environment, which
 	// would send a key nobody configured here to whatever server is set.
@@ -119,9 +127,12 @@ func (c *Client) Write(ctx context.Context, question string, sentences []string)
 		if res != nil {
 			status = res.StatusCode
 		}
+		latency := time.Since(start)
 		c.metrics.APICall(Platform, "chat.completions", status)
+		c.metrics.ModelLatency(latency)
 		if err == nil {
-			c.log.Debug("model replied", "status", status, "latency", time.Since(start),
+			c.metrics.ModelTokens(comp.Usage.PromptTokens, comp.Usage.CompletionTokens)
+			c.log.Debug("model replied", "status", status, "latency", latency,
 				"prompt_tokens", comp.Usage.PromptTokens, "completion_tokens", comp.Usage.CompletionTokens)
 			return claimsOf(comp)
 		}
@@ -209,3 +220,5 @@ func (nopMetrics) APICall(string, string, int)  {}
 func (nopMetrics) RateLimited(string)           {}
 func (nopMetrics) Retried(string)               {}
 func (nopMetrics) Waited(string, time.Duration) {}
+func (nopMetrics) ModelLatency(time.Duration)   {}
+func (nopMetrics) ModelTokens(int64, int64)     {}

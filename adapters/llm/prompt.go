@@ -66,8 +66,14 @@ func UserMessage(question string, sentences []string) string {
 	return b.String()
 }
 
-// ErrMalformed is a reply that is not the claims JSON.
-var ErrMalformed = errors.New("llm: reply is not the claims JSON")
+// ErrMalformed is a reply that is not the claims JSON. It matches
+// written.ErrMalformed too (errors.Is), which the written stage counts.
+var ErrMalformed error = malformedError{}
+
+type malformedError struct{}
+
+func (malformedError) Error() string        { return "llm: reply is not the claims JSON" }
+func (malformedError) Is(target error) bool { return target == written.ErrMalformed }
 
 // ParseClaims reads a reply's content: {"claims": [{"text", "cites"}]},
 // also inside a Markdown code fence or after a sentence of preamble, which

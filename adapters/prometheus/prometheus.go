@@ -33,6 +33,10 @@ type Metrics struct {
 	unsaved     *prom.CounterVec
 	outbox      *prom.CounterVec
 	backlog     *prom.GaugeVec
+	llmLatency  prom.Histogram
+	llmTokens   *prom.CounterVec
+	llmOutcomes *prom.CounterVec
+	llmClaims   *prom.CounterVec
 }
 
 var _ bot.Metrics = (*Metrics)(nil)
@@ -70,12 +74,22 @@ func New(version, commit string) *Metrics {
 			Help: "Accepted events by how they ended: answered, failed (reply not posted), expired (past the freshness window), busy (refused with a busy reply), dropped (refused, busy reply not sent)."}, []string{"platform", "outcome"}),
 		backlog: prom.NewGaugeVec(prom.GaugeOpts{Namespace: namespace, Name: "outbox_backlog",
 			Help: "Accepted events waiting for an answer or being answered, as last counted."}, []string{"platform"}),
+		llmLatency: prom.NewHistogram(prom.HistogramOpts{Namespace: namespace, Name: "llm_call_seconds",
+			Help:    "Time of one call to the language model (chat completion), whatever its end.",
+			Buckets: []float64{.1, .25, .5, 1, 2, 3, 5, 8, 12, 15, 20, 25}}),
+		llmTokens: prom.NewCounterVec(prom.CounterOpts{Namespace: namespace, Name: "llm_tokens_total",
+			Help: "Tokens the language model's replies report using, by kind (prompt, completion)."}, []string{"kind"}),
+		llmOutcomes: prom.NewCounterVec(prom.CounterOpts{Namespace: namespace, Name: "llm_outcomes_total",
+			Help: "Language model calls by use (answer, summary) and outcome: written, or why the extractive text was shown (none_kept, timeout, malformed, error)."}, []string{"use", "outcome"}),
+		llmClaims: prom.NewCounterVec(prom.CounterOpts{Namespace: namespace, Name: "llm_claims_total",
+			Help: "Claims of the language model's replies by use (answer, summary) and verdict (kept, dropped by verification)."}, []string{"use", "verdict"}),
 	}
 	build := prom.NewGaugeVec(prom.GaugeOpts{Namespace: namespace, Name: "build_info",
 		Help: "Build information; the value is always 1."}, []string{"version", "commit"})
 	build.WithLabelValues(version, commit).Set(1)
 	m.reg.MustRegister(m.commands, m.latency, m.declined, m.digests, m.apiCalls, m.rateLimited,
-		m.retries, m.waits, m.connection, m.unverified, m.unsaved, m.outbox, m.backlog, build,
+		m.retries, m.waits, m.connection, m.unverified, m.unsaved, m.outbox, m.backlog,
+		m.llmLatency, m.llmTokens, m.llmOutcomes, m.llmClaims, build,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -127,6 +141,40 @@ func (m *Metrics) OutboxEvents(platform, outcome string, n int) {
 
 func (m *Metrics) OutboxBacklog(platform string, n int) {
 	m.backlog.WithLabelValues(platform).Set(float64(n))
+}
+
+func (m *Metrics) ModelLatency(d time.Duration) { m.llmLatency.Observe(d.Seconds()) }
+
+func (m *Metrics) ModelTokens(prompt, completion int64) {
+	m.llmTokens.WithLabelValues("prompt").Add(float64(max(prompt, 0)))
+	m.llmTokens.WithLabelValues("completion").Add(float64(max(completion, 0)))
+}
+
+func (m *Metrics) WrittenOutcome(use, outcome string) {
+	m.llmOutcomes.WithLabelValues(use, outcome).Inc()
+}
+
+func (m *Metrics) WrittenClaims(use string, kept, dropped int) {
+	m.llmClaims.WithLabelValues(use, "kept").Add(float64(max(kept, 0)))
+	m.llmClaims.WithLabelValues(use, "dropped").Add(float64(max(dropped, 0)))
+}
+
+// ModelReachable exports reachable as the gauge llm_reachable: 1 while the
+// language model answers its probe (as /readyz reports it), else 0. It is
+// called at every scrape; the probe caches its answer, so scrapes do not
+// load the model. Registering it twice is an error.
+func (m *Metrics) ModelReachable(reachable func() bool) error {
+	g := prom.NewGaugeFunc(prom.GaugeOpts{Namespace: namespace, Name: "llm_reachable",
+		Help: "1 while the language model answers its probe (GET {base}/models), as /readyz reports it, else 0."}, func() float64 {
+		if reachable() {
+			return 1
+		}
+		return 0
+	})
+	if err := m.reg.Register(g); err != nil {
+		return fmt.Errorf("prometheus: llm_reachable: %w", err)
+	}
+	return nil
 }
 
 // PlatformReady exports ready as the gauge platform_ready{platform}: 1 while

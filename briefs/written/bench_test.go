@@ -3,6 +3,8 @@ package written
 import (
 	"context"
 	"testing"
+
+	"github.com/alexa-brief/alexa-brief/briefs"
 )
 
 // echoWriter is a model that answers at once with the first two sentences
@@ -66,5 +68,25 @@ func BenchmarkVerify(b *testing.B) {
 	claims, _ := echoWriter{}.Write(context.Background(), "", shown)
 	for b.Loop() {
 		Verify(claims, shown)
+	}
+}
+
+// BenchmarkSummaryOverhead is what a written summary adds to a brief,
+// model excluded: the brief's candidate points (ranked once per corpus,
+// so served from memory as in the bot), the guard, locating each point's
+// article, verifying the reply and composing the summary. Two corpora in
+// turn with a cache of one make every iteration a miss.
+func BenchmarkSummaryOverhead(b *testing.B) {
+	cs := corpora(b)
+	pair := []*briefs.Corpus{cs["embedded"], cs["harbour"]}
+	for _, c := range pair {
+		c.Brief(DefaultCandidates) // ranked once per corpus, as any brief would
+	}
+	svc := New(Config{Writer: echoWriter{}, CacheSize: 1})
+	ctx := context.Background()
+	for i := 0; b.Loop(); i++ {
+		if svc.Summary(ctx, pair[i%2]) == nil {
+			b.Fatal("no summary")
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -43,6 +44,58 @@ type Config struct {
 	// sentences shown).
 	CacheSize int
 	Logger    *slog.Logger
+	// Metrics counts outcomes and claims; nil counts nothing.
+	Metrics Metrics
+}
+
+// Metrics receives what operators count of the model's work; bot.Metrics
+// (and so the Prometheus adapter) has these methods. use is UseAnswer or
+// UseSummary.
+type Metrics interface {
+	// WrittenOutcome counts one model call by how it ended: OutcomeWritten,
+	// or the reason the reader got the extractive text instead.
+	WrittenOutcome(use, outcome string)
+	// WrittenClaims counts the claims of one reply verification kept and
+	// dropped.
+	WrittenClaims(use string, kept, dropped int)
+}
+
+// What a model call was for, as metrics label it.
+const (
+	UseAnswer  = "answer"
+	UseSummary = "summary"
+)
+
+// How a model call ended, as metrics label it. Cache hits are not calls.
+const (
+	OutcomeWritten   = "written"   // at least one claim kept
+	OutcomeNoneKept  = "none_kept" // a reply, every claim dropped (or none given)
+	OutcomeTimeout   = "timeout"   // no reply (or no free slot) within the timeout
+	OutcomeMalformed = "malformed" // a reply that is not the claims JSON
+	OutcomeError     = "error"     // any other failure: an error status, a refusal, a transport error
+)
+
+// ErrMalformed is what a Writer's error wraps (or matches, by errors.Is)
+// when the model replied with something other than the claims JSON.
+var ErrMalformed = errors.New("written: reply is not the claims JSON")
+
+// ErrTimeout wraps a Writer's error when the per-answer timeout ran out.
+var ErrTimeout = errors.New("written: no reply within the timeout")
+
+// outcome classifies a model call's error (nil: a reply verification kept
+// kept claims of).
+func outcome(err error, kept int) string {
+	switch {
+	case err == nil && kept > 0:
+		return OutcomeWritten
+	case err == nil:
+		return OutcomeNoneKept
+	case errors.Is(err, ErrTimeout), errors.Is(err, ErrBusy):
+		return OutcomeTimeout
+	case errors.Is(err, ErrMalformed):
+		return OutcomeMalformed
+	}
+	return OutcomeError
 }
 
 // Service writes answers with a model and verifies them. It is safe for
@@ -53,12 +106,14 @@ type Service struct {
 	n       int
 	slots   chan struct{}
 	log     *slog.Logger
+	metrics Metrics
 	cache   *cache
+	sum     summaries
 }
 
 // New returns a Service over cfg.
 func New(cfg Config) *Service {
-	s := &Service{w: cfg.Writer, timeout: cfg.Timeout, n: cfg.Candidates, log: cfg.Logger}
+	s := &Service{w: cfg.Writer, timeout: cfg.Timeout, n: cfg.Candidates, log: cfg.Logger, metrics: cfg.Metrics}
 	if s.timeout <= 0 {
 		s.timeout = DefaultTimeout
 	}
@@ -73,6 +128,9 @@ func New(cfg Config) *Service {
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.metrics == nil {
+		s.metrics = nopMetrics{}
 	}
 	s.slots = make(chan struct{}, cfg.Concurrency)
 	s.cache = newCache(cfg.CacheSize)
@@ -111,10 +169,13 @@ func (s *Service) Answer(ctx context.Context, c *briefs.Corpus, ext briefs.Answe
 	start := time.Now()
 	claims, err := s.write(ctx, ext.Question, texts)
 	if err != nil {
+		s.metrics.WrittenOutcome(UseAnswer, outcome(err, 0))
 		s.log.Warn("written answer: model failed, answering extractively", logKeyErr, err, logKeyLatency, time.Since(start))
 		return ext
 	}
 	kept, dropped := Verify(claims, texts)
+	s.metrics.WrittenClaims(UseAnswer, len(kept), dropped)
+	s.metrics.WrittenOutcome(UseAnswer, outcome(nil, len(kept)))
 	r := result{kept: kept, dropped: dropped}
 	s.cache.put(key, r)
 	s.log.Debug("written answer", logKeyCandidates, len(texts), logKeyKept, len(kept), logKeyDropped, dropped, logKeyLatency, time.Since(start))
@@ -165,7 +226,11 @@ func (s *Service) write(ctx context.Context, question string, texts []string) ([
 	case <-ctx.Done():
 		return nil, ErrBusy
 	}
-	return s.w.Write(ctx, question, texts)
+	claims, err := s.w.Write(ctx, question, texts)
+	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) && !errors.Is(err, ErrTimeout) {
+		err = fmt.Errorf("%w: %w", ErrTimeout, err)
+	}
+	return claims, err
 }
 
 // candidates are the sentences the model is shown: those the extractive
@@ -267,3 +332,8 @@ func (c *cache) put(k string, r result) {
 	c.m[k] = r
 	c.order = append(c.order, k)
 }
+
+type nopMetrics struct{}
+
+func (nopMetrics) WrittenOutcome(string, string)  {}
+func (nopMetrics) WrittenClaims(string, int, int) {}

@@ -232,6 +232,10 @@ func runView(ctx context.Context, e *env, v view, args []string) error {
 func noCheck() error { return nil }
 
 func cmdBrief(ctx context.Context, e *env, args []string) error {
+	w, _, err := newWriter(e.cfg, newLogger(e.stderr, e.cfg), nil)
+	if err != nil {
+		return err
+	}
 	return runView(ctx, e, view{"brief", usageBrief, func(fs *flag.FlagSet) (func() error, func(*briefs.Corpus, *bot.Library) (any, bot.Reply)) {
 		maxPoints := fs.Int("max-points", bot.DefaultPoints, "number of points")
 		check := func() error {
@@ -241,7 +245,7 @@ func cmdBrief(ctx context.Context, e *env, args []string) error {
 			return nil
 		}
 		return check, func(c *briefs.Corpus, _ *bot.Library) (any, bot.Reply) {
-			return cleanBrief(c.Brief(*maxPoints)), bot.BriefReply(c, *maxPoints)
+			return briefView(ctx, w, c, *maxPoints)
 		}
 	}}, args)
 }
@@ -287,7 +291,7 @@ func cmdAsk(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	w, err := newWriter(e.cfg, newLogger(e.stderr, e.cfg), nil)
+	w, _, err := newWriter(e.cfg, newLogger(e.stderr, e.cfg), nil)
 	if err != nil {
 		return err
 	}
@@ -510,7 +514,7 @@ func cmdShell(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	fetch := newFetcher(cfg)
-	w, err := newWriter(cfg, log, nil)
+	w, _, err := newWriter(cfg, log, nil)
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/alexa-brief/alexa-brief/adapters/discord"
+	"github.com/alexa-brief/alexa-brief/adapters/llm"
 	prometheus "github.com/alexa-brief/alexa-brief/adapters/prometheus"
 	"github.com/alexa-brief/alexa-brief/adapters/slack"
 	"github.com/alexa-brief/alexa-brief/bot"
@@ -73,9 +74,13 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	fetch := newFetcher(cfg)
-	w, err := newWriter(cfg, log, metrics)
+	w, model, err := newWriter(cfg, log, metrics)
 	if err != nil {
 		return err
+	}
+	var reach *llm.Reachability
+	if model != nil {
+		reach = llm.NewReachability(model, 0, 0)
 	}
 	b := bot.New(bot.Config{Library: lib, Fetcher: fetch, Store: st, Clock: bot.SystemClock{}, Logger: log,
 		Metrics: metrics, MinInterval: cfg.MinInterval, Writer: w})
@@ -128,11 +133,16 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 			log.Warn("platform readiness metric", logKeyErr, err)
 		}
 	}
+	if reach != nil {
+		if err := metrics.ModelReachable(reach.Reachable); err != nil {
+			log.Warn("model reachability metric", logKeyErr, err)
+		}
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		body := readiness(r.Context(), st, b, comps)
+		body := readiness(r.Context(), st, b, comps, reach)
 		status := http.StatusOK
 		if body.Status != "ready" {
 			status = http.StatusServiceUnavailable
@@ -241,14 +251,22 @@ func listen(cfg Config) (net.Listener, error) {
 // readyBody is the /readyz answer: Reason says what is not ready first
 // (the store, the corpus, else a platform); Platforms says, for every
 // configured platform, "ready" or what it lacks.
+// With a language model configured, LLM says "reachable" or
+// "unreachable (why)"; it never makes the process unready, since answers
+// and briefs fall back to the extractive text without it.
 type readyBody struct {
 	Status    string            `json:"status"`
 	Reason    string            `json:"reason,omitempty"`
 	Platforms map[string]string `json:"platforms"`
+	LLM       string            `json:"llm,omitempty"`
 }
 
-func readiness(ctx context.Context, st bot.Store, b *bot.Bot, comps []component) readyBody {
+func readiness(ctx context.Context, st bot.Store, b *bot.Bot, comps []component, reach *llm.Reachability) readyBody {
 	body := readyBody{Status: "ready", Platforms: map[string]string{}}
+	if reach != nil {
+		// Cached for llm.ProbeEvery, at most llm.ProbeTimeout when stale.
+		body.LLM = reach.Status(ctx)
+	}
 	var reasons []string
 	for _, c := range comps {
 		if err := c.ready(); err != nil {
