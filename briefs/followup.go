@@ -301,11 +301,8 @@ func subjectBeforeVerb(s string) string {
 		w := strings.ToLower(strings.TrimFunc(tok, func(r rune) bool { return !unicode.IsLetter(r) }))
 		if txt.SpeechVerbs[w] || strings.HasSuffix(w, "ly") && i > 0 {
 			subj := toks[:i]
-			if len(subj) > 0 {
-				switch strings.ToLower(subj[0]) {
-				case "a", "an", "the", "one":
-					subj = subj[1:]
-				}
+			if len(subj) > 0 && txt.Determiners[strings.ToLower(subj[0])] {
+				subj = subj[1:]
 			}
 			if len(subj) == 0 || len(subj) > 6 {
 				return ""

@@ -353,10 +353,7 @@ func restated(line, para string) bool {
 // name, …") so that a long first sentence yields its main clause as title.
 func skipIntro(s string) string {
 	first, _, _ := strings.Cut(s, " ")
-	switch strings.ToLower(first) {
-	case "despite", "although", "though", "while", "as", "after", "when", "since", "if", "because",
-		"under", "in", "on", "following", "amid", "with", "for", "once", "before", "during":
-	default:
+	if !text.ClauseOpeners[strings.ToLower(first)] {
 		return s
 	}
 	i := strings.Index(s, ", ")

@@ -205,8 +205,7 @@ func whatFocus(ws []string) (string, bool) {
 		return "", false
 	}
 	det := false
-	switch ws[i] {
-	case "the", "a", "an", "its", "their", "his", "her":
+	if text.Determiners[ws[i]] {
 		det = true
 		i++
 	}

@@ -340,6 +340,15 @@ var PlacePreps = NewSet("in", "at", "near", "from", "across", "outside", "inside
 var Auxiliaries = NewSet("will", "would", "has", "had", "have", "is", "was", "can", "could",
 	"did", "does", "may", "might", "should", "must", "shall")
 
+// Determiners open a noun phrase that describes rather than names ("the
+// port's director", "its founder").
+var Determiners = NewSet("the", "a", "an", "one", "its", "their", "his", "her")
+
+// ClauseOpeners begin an introductory clause ("Despite becoming a household
+// name, …") that a title skips for its main clause.
+var ClauseOpeners = NewSet("despite", "although", "though", "while", "as", "after", "when", "since", "if",
+	"because", "under", "in", "on", "following", "amid", "with", "for", "once", "before", "during")
+
 // NamingVerbs name or describe what follows ("called “the future”") rather
 // than introduce speech.
 var NamingVerbs = NewSet("called", "calls", "call", "calling", "dubbed", "dubs", "dubbing",
