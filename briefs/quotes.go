@@ -16,15 +16,25 @@ func (c *Corpus) Quotes() []Quote {
 
 // extractQuotes runs package quotes over each article with the corpus's
 // own sentences, so a quote's Sentence is one the other views cite.
+//
+// The articles are read first and their speakers attributed after, so
+// that a surname alone in one article finds the person another names in
+// full.
 func (c *Corpus) extractQuotes() []Quote {
 	out := []Quote{}
+	prepared := make([]*quotes.Article, len(c.articles))
 	for d, a := range c.articles {
 		sents := make([]text.Sentence, len(c.byDoc[d]))
 		for i, id := range c.byDoc[d] {
 			s := c.sents[id]
 			sents[i] = text.Sentence{Span: text.Span{Start: s.start, End: s.end}, Para: s.para}
 		}
-		for _, q := range quotes.Extract(a.Text, sents) {
+		prepared[d] = quotes.Prepare(a.Text, sents)
+	}
+	story := quotes.NewStory(prepared)
+	for d, a := range c.articles {
+		story.Know(d, prepared[d])
+		for _, q := range prepared[d].Quotes() {
 			out = append(out, Quote{
 				Text:     a.Text[q.Text.Start:q.Text.End],
 				Speaker:  q.Speaker,

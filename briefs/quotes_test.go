@@ -144,7 +144,8 @@ func TestQuotesAttribution(t *testing.T) {
 func TestQuotesPronounAfterNewName(t *testing.T) {
 	text := "“We will vote yes,” said Oluwaseun Adeyemi. He left early.\n\n" +
 		"Marcus Hale disagreed. \"It will cost more,\" he said.\n\n" +
-		"Siobhán Ní Bhriain, the council’s engineer, nodded. “It will,” she said. “But less than doing nothing,” the engineer added."
+		"Siobhán Ní Bhriain, the council’s engineer, nodded. “It will,” she said. “But less than doing nothing,” the engineer added.\n\n" +
+		"Nakashima objected to the timetable. “Nobody will drive on it before 2030,” she said."
 	c, err := New([]Article{{ID: "hale", Text: text}})
 	if err != nil {
 		t.Fatal(err)
@@ -154,6 +155,9 @@ func TestQuotesPronounAfterNewName(t *testing.T) {
 		{"It will cost more,", "Marcus Hale"},
 		{"It will,", "Siobhán Ní Bhriain"},
 		{"But less than doing nothing,", "Siobhán Ní Bhriain"},
+		// A surname alone, never written in full: still the subject the
+		// pronoun stands for, not the last person named in full.
+		{"Nobody will drive on it before 2030,", "Nakashima"},
 	}
 	got := c.Quotes()
 	if len(got) != len(want) {
@@ -162,6 +166,37 @@ func TestQuotesPronounAfterNewName(t *testing.T) {
 	for i, w := range want {
 		if got[i].Text != w.text || got[i].Speaker != w.speaker {
 			t.Errorf("quote %d = %q by %q, want %q by %q", i, got[i].Text, got[i].Speaker, w.text, w.speaker)
+		}
+	}
+	assertQuotesVerbatim(t, c)
+}
+
+// A follow-up report writes a surname alone for a person the first report
+// named in full; its "she said" then goes to her, not to the only person
+// the follow-up itself names in full. A surname two people of the story
+// share refers to neither, and a "he said" after it goes to the name as
+// the article writes it.
+func TestQuotesAcrossArticles(t *testing.T) {
+	c, err := New([]Article{
+		{ID: "first", Text: "Chief executive Oluwaseun Adeyemi-Lindqvist defended the plan on Monday.\n\n" +
+			"Engineers led by Tevita Fifita and Eero Fifita objected to the schedule."},
+		{ID: "later", Text: "A mediator, Ngaire Whakatōhea, joined the talks on Tuesday.\n\n" +
+			"Adeyemi-Lindqvist said the budget was fixed. “Every extra dollar has to come from somewhere,” she told reporters.\n\n" +
+			"Fifita disagreed. “The schedule cannot hold,” he said."},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, q := range c.Quotes() {
+		got[q.Text] = q.Speaker
+	}
+	for _, tt := range []struct{ quote, speaker string }{
+		{"Every extra dollar has to come from somewhere,", "Oluwaseun Adeyemi-Lindqvist"},
+		{"The schedule cannot hold,", "Fifita"},
+	} {
+		if s := got[tt.quote]; s != tt.speaker {
+			t.Errorf("%q: speaker %q, want %q", tt.quote, s, tt.speaker)
 		}
 	}
 	assertQuotesVerbatim(t, c)

@@ -30,6 +30,9 @@ type cast struct {
 	mainOrg  string
 	sentOf   func(at int) int
 	roles    map[string][]int // role → indexes of mentions of people with it, built on first use
+	// unlinked are the one-word names that referred to no one the article
+	// names in full: another article of the story may (know).
+	unlinked []candidate
 }
 
 // run is a run of capitalised words ws[k:e], name particles allowed inside.
@@ -46,6 +49,7 @@ type candidate struct {
 	key     string // the surname of a titled one-word name ("President Okafor")
 	strong  bool   // the context marks a person, not the capitals alone
 	single  bool   // one name word
+	subject bool   // the first word of its sentence
 }
 
 // scan is what newCast reads of an article while it looks for names.
@@ -275,6 +279,7 @@ func newCast(doc string, sents []text.Sentence, quoted func(int) bool) *cast {
 		switch cand, ok := s.candidate(r); {
 		case !ok:
 		case cand.single && !cand.strong:
+			cand.subject = s.sentStart(r.k)
 			singles = append(singles, cand)
 		default:
 			found = append(found, cand)
@@ -330,8 +335,11 @@ func (c *cast) link(found, singles []candidate) {
 	for _, s := range singles {
 		if i, ok := lookup(s.name, s.at); ok {
 			c.mentions = append(c.mentions, mention{at: s.at, end: s.end, who: i})
+		} else {
+			c.unlinked = append(c.unlinked, s)
 		}
 	}
+
 	// A one-word person ("Karima") known from a role may be the surname of
 	// a person named in full.
 	for i, m := range c.mentions {
@@ -342,12 +350,57 @@ func (c *cast) link(found, singles []candidate) {
 		}
 	}
 	c.merge()
+	c.order()
+}
+
+// order sorts the mentions in text order and marks each sentence's first
+// as its subject.
+func (c *cast) order() {
 	sort.Slice(c.mentions, func(i, j int) bool { return c.mentions[i].at < c.mentions[j].at })
 	for i := range c.mentions {
 		m := &c.mentions[i]
 		m.sent = c.sentOf(m.at)
 		m.subject = i == 0 || c.mentions[i-1].sent != m.sent
 	}
+}
+
+// know links the one-word names that referred to no one here to the
+// people of the story's other articles whose surname (else given name) it
+// is, when exactly one person has it: two Clintons elsewhere leave
+// "Clinton" to nobody.
+func (c *cast) know(doc int, st *Story) {
+	if len(c.unlinked) == 0 {
+		return
+	}
+	added := map[string]int{} // a name → its index in c.people
+	rest := c.unlinked[:0]
+	for _, s := range c.unlinked {
+		var only *Known
+		for i, sp := range st.byKey[s.name] {
+			if sp.doc == doc || only != nil && only.Name == sp.Name {
+				continue
+			}
+			if only != nil {
+				only = nil
+				break
+			}
+			only = &st.byKey[s.name][i].Known
+		}
+		if only == nil {
+			rest = append(rest, s)
+			continue
+		}
+		who, ok := added[only.Name]
+		if !ok {
+			who = len(c.people)
+			c.people = append(c.people, person{name: only.Name, gender: only.Gender})
+			added[only.Name] = who
+		}
+		c.mentions = append(c.mentions, mention{at: s.at, end: s.end, who: who})
+	}
+	c.unlinked = rest
+	c.roles = nil
+	c.order()
 }
 
 // mainOrganisation is the capitalised word met most often mid-sentence

@@ -24,13 +24,30 @@ const reach = 14
 // Sentence is one of them (or, for a quotation left open to the end of its
 // paragraph, as news copy does, the run of them to that end).
 func Extract(doc string, sents []text.Sentence) []Quote {
+	return Prepare(doc, sents).Quotes()
+}
+
+// Article is an article read for its quotations and its people, before
+// speakers are attributed: a story's articles are prepared first, so that
+// each may know who the others name (Article.Know).
+type Article struct {
+	doc   string
+	sents []text.Sentence
+	all   []found
+	c     *cast
+}
+
+// found is one quotation of an article.
+type found struct {
+	q    text.Quotation // offsets into doc
+	sent int
+	last int // the last sentence it runs through
+}
+
+// Prepare finds doc's quotations and people; sents as for Extract.
+func Prepare(doc string, sents []text.Sentence) *Article {
 	if sents == nil {
 		sents = text.Segment(doc)
-	}
-	type found struct {
-		q    text.Quotation // offsets into doc
-		sent int
-		last int // the last sentence it runs through
 	}
 	var all []found
 	for i := 0; i < len(sents); i++ {
@@ -54,14 +71,68 @@ func Extract(doc string, sents []text.Sentence) []Quote {
 			i = all[n-1].last
 		}
 	}
-	if len(all) == 0 {
-		return nil
-	}
+	// Its people are read even without speech: another article of the
+	// story may quote them by surname alone.
+	a := &Article{doc: doc, sents: sents, all: all}
 	quoted := func(at int) bool {
 		k := sort.Search(len(all), func(k int) bool { return all[k].q.Close > at })
 		return k < len(all) && all[k].q.Open < at
 	}
-	c := newCast(doc, sents, quoted)
+	a.c = newCast(doc, sents, quoted)
+	return a
+}
+
+// Known is a person an article of a story names in full.
+type Known struct {
+	Name   string
+	Gender text.Gender
+}
+
+// Story is who the articles of a story name in full, by surname and
+// given name: a follow-up report writes "Kowalski said" of the Ana
+// Kowalski its first report introduced.
+type Story struct {
+	byKey map[string][]storyPerson
+}
+
+type storyPerson struct {
+	Known
+	doc int
+}
+
+// NewStory indexes the people of the articles (two name words or more),
+// with the gender each article's text states or its pronouns tell.
+func NewStory(arts []*Article) *Story {
+	st := &Story{byKey: map[string][]storyPerson{}}
+	for d, a := range arts {
+		for _, p := range a.c.people {
+			f := strings.Fields(p.name)
+			if len(f) < 2 {
+				continue
+			}
+			sp := storyPerson{Known{p.name, p.gender}, d}
+			st.byKey[f[len(f)-1]] = append(st.byKey[f[len(f)-1]], sp)
+			if f[0] != f[len(f)-1] {
+				st.byKey[f[0]] = append(st.byKey[f[0]], sp)
+			}
+		}
+	}
+	return st
+}
+
+// Know lets article d's surnames and given names alone, those that refer
+// to no one it names itself, refer to the one person of the story's other
+// articles who has that name.
+func (st *Story) Know(d int, a *Article) {
+	a.c.know(d, st)
+}
+
+// Quotes attributes the article's quotations, in text order.
+func (a *Article) Quotes() []Quote {
+	if len(a.all) == 0 {
+		return nil
+	}
+	doc, sents, all, c := a.doc, a.sents, a.all, a.c
 	var out []Quote
 	last := struct {
 		speaker   string

@@ -96,6 +96,11 @@ func (c *cast) resolve(np string, at int) string {
 // over. When nobody is named before, the first person named after.
 func (c *cast) recent(at int, g text.Gender) (string, bool) {
 	s := c.sentOf(at)
+	if g != text.Unknown {
+		if name, ok := c.loneSubject(at, s); ok && validSpeaker(name) {
+			return name, true
+		}
+	}
 	last := -1
 	first := c.firstAt(at)
 	// Walk back from the pronoun; a bounded walk keeps an article of
@@ -129,6 +134,27 @@ func (c *cast) recent(at int, g text.Gender) (string, bool) {
 		}
 	}
 	return c.people[c.mentions[pick].who].name, true
+}
+
+// loneSubject is a he or she's referent when the sentence before it, or
+// its own before it, opens with a name word no one is named in full by
+// ("Fifita disagreed. “…,” he said."), and no person is named between:
+// an organisation is an "it", so a gendered pronoun after one subject
+// word is that person's.
+func (c *cast) loneSubject(at, s int) (string, bool) {
+	k := sort.Search(len(c.unlinked), func(i int) bool { return c.unlinked[i].at >= at })
+	if k == 0 {
+		return "", false
+	}
+	u := c.unlinked[k-1]
+	us := c.sentOf(u.at)
+	if us < s-1 || !u.subject {
+		return "", false
+	}
+	if i := c.firstAt(u.at); i < len(c.mentions) && c.mentions[i].at < at {
+		return "", false
+	}
+	return u.name, true
 }
 
 // sameSubject reports whether a pronoun at offset at may stand for mention
