@@ -48,8 +48,8 @@ func TestAnswerDM(t *testing.T) {
 	p := &recordingPoster{}
 
 	question := dm("700000000000000007", "300000000000000003", "  what did the former employee say?  ")
-	a.answerDM(t.Context(), question, p)
-	a.answerDM(t.Context(), question, p) // delivered twice (resume, another replica)
+	answerMessage(t, a, question, p)
+	answerMessage(t, a, question, p) // delivered twice (resume, another replica)
 
 	fromBot := dm("700000000000000008", "900000000000000009", "I am a bot")
 	fromBot.Author.Bot = true
@@ -66,7 +66,7 @@ func TestAnswerDM(t *testing.T) {
 		{ID: "700000000000000013", Content: "no author"},
 		nil,
 	} {
-		a.answerDM(t.Context(), m, p)
+		answerMessage(t, a, m, p)
 	}
 
 	want := []post{{
@@ -95,8 +95,8 @@ func TestAnswerDMEndToEnd(t *testing.T) {
 	a, _ := newTestAdapter(t, fake, h, &memStore{}, nil)
 	m := dm("700000000000000007", "300000000000000003", "@everyone how much was lost?")
 	fake.FailAfterCommit(1, 502) // the first answer's response is lost
-	a.answerDM(t.Context(), m, a)
-	a.answerDM(t.Context(), m, a)
+	answerMessage(t, a, m, a)
+	answerMessage(t, a, m, a)
 	msgs := fake.ChannelMessages("600000000000000006")
 	if len(msgs) != 1 {
 		t.Fatalf("%d messages, want 1", len(msgs))
@@ -314,5 +314,14 @@ func TestGatewayCallbackLostAnswer(t *testing.T) {
 				t.Errorf("edits of @original = %d, want %d (the deferred answer completed)", got, want)
 			}
 		})
+	}
+}
+
+// answerMessage answers m as a gateway delivery without an outbox does:
+// filtered, deduplicated with FirstSeen, answered through p.
+func answerMessage(t *testing.T, a *Adapter, m *discordgo.Message, p bot.Poster) {
+	t.Helper()
+	if dm, ok := a.dmOf(m); ok {
+		_ = a.answerDM(t.Context(), dm, p, true)
 	}
 }

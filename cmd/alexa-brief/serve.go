@@ -101,7 +101,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		a, err := discord.New(discord.Config{
 			AppID: cfg.Discord.AppID, PublicKey: cfg.Discord.PublicKey, BotToken: cfg.Discord.BotToken,
 			APIURL: cfg.Discord.APIURL, ShardID: cfg.Discord.ShardID, ShardCount: cfg.Discord.ShardCount,
-			Logger: log.With("platform", bot.PlatformDiscord), Metrics: metrics,
+			Logger: log.With("platform", bot.PlatformDiscord), Metrics: metrics, ShutdownTimeout: cfg.Drain,
 		}, b, st)
 		if err != nil {
 			return usagef("%v", err)
