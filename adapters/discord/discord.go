@@ -180,19 +180,26 @@ func (a *Adapter) Routes(mux *http.ServeMux) {
 }
 
 // Ready reports whether the adapter can serve: not with a bot token
-// Discord refused, nor while the gateway is not connected (when a bot token
-// configures one), since direct messages then go unanswered. Interactions
-// over HTTP and posting may still work; the reason says what is missing.
+// Discord refused (nothing it posts would go through). The gateway being
+// down is not a reason: interactions over HTTP and posting still work,
+// and taking the replica out of service would stop those too without
+// bringing the gateway back; Degraded reports it instead.
 func (a *Adapter) Ready() error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if a.gateErr != nil {
-		return a.gateErr
+	return a.gateErr
+}
+
+// Degraded says what does not work while the adapter is ready: the
+// gateway not connected (when a bot token configures one), so direct
+// messages, which arrive only over it, go unanswered. "" when all works.
+func (a *Adapter) Degraded() string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.gateErr != nil || a.cfg.BotToken == "" {
+		return ""
 	}
-	if a.cfg.BotToken != "" && a.gateDown != "" {
-		return errors.New("discord: " + a.gateDown)
-	}
-	return nil
+	return a.gateDown
 }
 
 // Run keeps the gateway connection for direct messages (and interactions in

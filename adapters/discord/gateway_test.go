@@ -185,7 +185,8 @@ func TestRunWithoutGateway(t *testing.T) {
 
 // A token Discord refuses ends Run with a configuration error naming the
 // variable and makes the adapter unready; an unreachable gateway is
-// retried until ctx ends, the adapter unready meanwhile with the reason.
+// retried until ctx ends, the adapter ready but degraded meanwhile, with
+// the reason.
 func TestRunGatewayErrors(t *testing.T) {
 	fake := discordtest.New(discordtest.Options{})
 	defer fake.Close()
@@ -232,16 +233,20 @@ func TestRunGatewayErrors(t *testing.T) {
 	for fake.Stats().Requests < 2 { // GET /gateway/bot, then GET /gateway before the dial
 		time.Sleep(time.Millisecond)
 	}
-	// The fake refuses the websocket: the gateway stays down, and Ready
-	// says so once the first attempt failed.
-	var readyErr error
+	// The fake refuses the websocket: the gateway stays down. The adapter
+	// stays ready (interactions and posting work) and Degraded says why,
+	// once the first attempt failed.
+	var degraded string
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-		if readyErr = good.Ready(); readyErr != nil && strings.Contains(readyErr.Error(), "gateway not connected: ") {
+		if degraded = good.Degraded(); strings.HasPrefix(degraded, "gateway not connected: ") {
 			break
 		}
 	}
-	if readyErr == nil || !strings.Contains(readyErr.Error(), "gateway not connected: ") {
-		t.Errorf("Ready = %v while the gateway is retried, want \"gateway not connected: …\"", readyErr)
+	if !strings.HasPrefix(degraded, "gateway not connected: ") {
+		t.Errorf("Degraded = %q while the gateway is retried, want \"gateway not connected: …\"", degraded)
+	}
+	if err := good.Ready(); err != nil {
+		t.Errorf("Ready = %v with only the gateway down, want nil", err)
 	}
 	cancel()
 	if err := <-done; err != nil {
