@@ -75,10 +75,10 @@ type result struct {
 	delivered, duplicates, losses int
 	msgsPerDigest                 int
 	// limited counts the 429s the fake answered: the limits are to be
-	// obeyed, not discovered (Discord only; the Slack fake counts none).
+	// obeyed, not discovered.
 	limited int
-	elapsed                       time.Duration
-	summary                       bot.PassSummary
+	elapsed time.Duration
+	summary bot.PassSummary
 }
 
 // slot is the instant every subscription is due.
@@ -125,6 +125,7 @@ func run(tb testing.TB, c fanCase) result {
 			tb.Fatal(err)
 		}
 		poster = a
+		limited = fake.RateLimited
 		received = func() map[string][]string {
 			out := map[string][]string{}
 			for _, m := range fake.Messages() {
