@@ -29,7 +29,9 @@ type Handler interface {
 
 // Store is what the adapter keeps: the gateway may deliver a message or an
 // interaction twice (resume, several replicas), and a captured interaction
-// may be replayed; FirstSeen makes each happen once.
+// may be replayed; FirstSeen makes each happen once. A store that is also
+// a bot.OutboxStore (every real one) keeps direct messages until they are
+// answered (outbox.go).
 type Store interface {
 	FirstSeen(ctx context.Context, platform, eventID string) (bool, error)
 }

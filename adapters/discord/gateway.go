@@ -262,7 +262,9 @@ func (a *Adapter) acceptDM(ctx context.Context, m *discordgo.Message) {
 	}
 	if a.outbox != nil {
 		data, _ := json.Marshal(p) // strings only: it cannot fail
-		if a.outbox.Accept(ctx, dmEventID(p.ID), data, keyMessage, p.ID) {
+		// Not cancelled with Run: a message arriving while the gateway
+		// closes is still stored (Accept bounds the store calls itself).
+		if a.outbox.Accept(context.WithoutCancel(ctx), dmEventID(p.ID), data, keyMessage, p.ID) {
 			return
 		}
 		// The gateway does not deliver again what we leave unstored:
