@@ -29,7 +29,9 @@ type Handler interface {
 
 // Store is what the adapter keeps: the gateway may deliver a message or an
 // interaction twice (resume, several replicas), and a captured interaction
-// may be replayed; FirstSeen makes each happen once.
+// may be replayed; FirstSeen makes each happen once. A store that is also
+// a bot.OutboxStore (every real one) keeps direct messages until they are
+// answered (outbox.go).
 type Store interface {
 	FirstSeen(ctx context.Context, platform, eventID string) (bool, error)
 }
@@ -48,6 +50,18 @@ type Config struct {
 	// Now is the clock signature timestamps are checked against
 	// (default time.Now).
 	Now func() time.Time
+	// The outbox of direct messages (outbox.go), as Slack's: Workers
+	// answered at once (default 4), Backlog waiting before new ones get a
+	// busy reply (default 1000), Freshness how old a stored one may be and
+	// still be answered (default 10m), Owner this process in the store's
+	// claims (default host, pid and a random suffix), ShutdownTimeout how
+	// long Run, once cancelled, goes on answering (default 15s). Used when
+	// the store is a bot.OutboxStore; otherwise DMs are answered in process.
+	Workers         int
+	Backlog         int
+	Freshness       time.Duration
+	Owner           string
+	ShutdownTimeout time.Duration
 }
 
 // Adapter is the Discord side of alexa-brief. It is safe for concurrent use.
@@ -58,6 +72,9 @@ type Adapter struct {
 	log  *slog.Logger
 	m    bot.Metrics
 	rest *restClient
+	// outbox holds accepted direct messages until they are answered; nil
+	// without a bot token, a handler or a store that keeps an outbox.
+	outbox *bot.OutboxWorkers
 
 	// deferAfter is how long an interaction waits for the handler before
 	// answering "thinking…" (type 5): Discord allows 3 s for the first answer.
@@ -137,6 +154,17 @@ func New(cfg Config, h Handler, st Store) (*Adapter, error) {
 	if cfg.BotToken != "" {
 		a.gateDown = "gateway not connected yet"
 	}
+	if ob, ok := st.(bot.OutboxStore); ok && h != nil && cfg.BotToken != "" {
+		w, err := bot.NewOutboxWorkers(bot.OutboxConfig{
+			Platform: bot.PlatformDiscord, Store: ob, Handler: outboxHandler{a},
+			Owner: cfg.Owner, Workers: cfg.Workers, Backlog: cfg.Backlog, Freshness: cfg.Freshness,
+			Shutdown: cfg.ShutdownTimeout, Logger: cfg.Logger, Metrics: cfg.Metrics,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("discord: %w", err)
+		}
+		a.outbox = w
+	}
 	return a, nil
 }
 
@@ -154,19 +182,26 @@ func (a *Adapter) Routes(mux *http.ServeMux) {
 }
 
 // Ready reports whether the adapter can serve: not with a bot token
-// Discord refused, nor while the gateway is not connected (when a bot token
-// configures one), since direct messages then go unanswered. Interactions
-// over HTTP and posting may still work; the reason says what is missing.
+// Discord refused (nothing it posts would go through). The gateway being
+// down is not a reason: interactions over HTTP and posting still work,
+// and taking the replica out of service would stop those too without
+// bringing the gateway back; Degraded reports it instead.
 func (a *Adapter) Ready() error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if a.gateErr != nil {
-		return a.gateErr
+	return a.gateErr
+}
+
+// Degraded says what does not work while the adapter is ready: the
+// gateway not connected (when a bot token configures one), so direct
+// messages, which arrive only over it, go unanswered. "" when all works.
+func (a *Adapter) Degraded() string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.gateErr != nil || a.cfg.BotToken == "" {
+		return ""
 	}
-	if a.cfg.BotToken != "" && a.gateDown != "" {
-		return errors.New("discord: " + a.gateDown)
-	}
-	return nil
+	return a.gateDown
 }
 
 // Run keeps the gateway connection for direct messages (and interactions in
@@ -178,6 +213,13 @@ func (a *Adapter) Run(ctx context.Context) error {
 	if a.cfg.BotToken == "" {
 		<-ctx.Done()
 		return nil
+	}
+	if a.outbox != nil {
+		// Stored DMs are answered from the start, the gateway's own and
+		// those another replica or an earlier start accepted; on the way
+		// out the gateway is closed first, so the drain takes no new ones.
+		a.outbox.Start()
+		defer a.outbox.Stop()
 	}
 	return a.runGateway(ctx)
 }

@@ -83,9 +83,9 @@ func TestWithRealBot(t *testing.T) {
 	}
 
 	// A DM over the gateway, through the real poster to the fake API.
-	a.answerDM(t.Context(), &discordgo.Message{ID: "700000000000000007", ChannelID: "600000000000000006",
+	answerMessage(t, a, &discordgo.Message{ID: "700000000000000007", ChannelID: "600000000000000006",
 		Content: "@everyone what did the former employee say?", Author: &discordgo.User{ID: "300000000000000003"}}, a)
-	a.answerDM(t.Context(), &discordgo.Message{ID: "700000000000000007", ChannelID: "600000000000000006",
+	answerMessage(t, a, &discordgo.Message{ID: "700000000000000007", ChannelID: "600000000000000006",
 		Content: "@everyone what did the former employee say?", Author: &discordgo.User{ID: "300000000000000003"}}, a)
 	a.wait()
 	msgs := fake.ChannelMessages("600000000000000006")

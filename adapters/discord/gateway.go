@@ -2,6 +2,7 @@ package discord
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -172,11 +173,7 @@ func (a *Adapter) addHandlers(ctx context.Context, s *discordgo.Session) {
 		a.m.Connection(bot.PlatformDiscord, true)
 	})
 	s.AddHandler(func(_ *discordgo.Session, e *discordgo.MessageCreate) {
-		a.background(func() {
-			mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dmTimeout)
-			defer cancel()
-			a.answerDM(mctx, e.Message, a)
-		})
+		a.acceptDM(ctx, e.Message)
 	})
 	// Without an interactions endpoint URL, Discord delivers commands and
 	// button clicks over the gateway; the answer goes back over REST.
@@ -220,54 +217,106 @@ func (a *Adapter) setGateDown(why string) {
 	a.mu.Unlock()
 }
 
-// answerDM answers one gateway message when it is a direct message from a
-// person: other bots and ourselves are ignored, and a message delivered
-// twice (resume, replicas) is answered once thanks to Store.FirstSeen. The
-// reply goes through p with the message id as key, so a retried post is
-// deduplicated by its nonce too.
-func (a *Adapter) answerDM(ctx context.Context, m *discordgo.Message, p bot.Poster) {
+// dmPayload is what the outbox keeps of a direct message: what it takes
+// to answer it, and no more.
+type dmPayload struct {
+	ID      string `json:"id"` // Discord's message id: the dedup key and the answer's nonce
+	Channel string `json:"channel"`
+	User    string `json:"user"`
+	Text    string `json:"text"`
+}
+
+// dmOf keeps what a gateway message needs answered, or reports that it is
+// not for the bot: not a direct message, from a bot (ourselves included)
+// or the system, not plain text.
+func (a *Adapter) dmOf(m *discordgo.Message) (dmPayload, bool) {
 	if m == nil || m.Author == nil || m.GuildID != "" || m.Author.Bot || m.Author.System {
-		return
+		return dmPayload{}, false
 	}
 	if m.Type != discordgo.MessageTypeDefault && m.Type != discordgo.MessageTypeReply {
-		return
+		return dmPayload{}, false
 	}
 	a.mu.Lock()
 	self := a.selfID
 	a.mu.Unlock()
 	if m.Author.ID == self {
-		return
+		return dmPayload{}, false
 	}
 	text := strings.TrimSpace(m.Content)
 	if text == "" || a.h == nil {
+		return dmPayload{}, false
+	}
+	return dmPayload{ID: m.ID, Channel: m.ChannelID, User: m.Author.ID, Text: text}, true
+}
+
+// dmEventID is the message's id in FirstSeen and the outbox.
+func dmEventID(messageID string) string { return "message:" + messageID }
+
+// acceptDM takes one gateway message: stored in the outbox for its workers
+// to answer (a delivery seen before, on a resume or by another replica, is
+// ignored there), or without an outbox answered in process.
+func (a *Adapter) acceptDM(ctx context.Context, m *discordgo.Message) {
+	p, ok := a.dmOf(m)
+	if !ok {
 		return
 	}
-	log := a.log.With(keyMessage, m.ID)
-	if a.st != nil {
-		first, err := a.st.FirstSeen(ctx, bot.PlatformDiscord, "message:"+m.ID)
+	if a.outbox != nil {
+		data, _ := json.Marshal(p) // strings only: it cannot fail
+		// Not cancelled with Run: a message arriving while the gateway
+		// closes is still stored (Accept bounds the store calls itself).
+		if a.outbox.Accept(context.WithoutCancel(ctx), dmEventID(p.ID), data, keyMessage, p.ID) {
+			return
+		}
+		// The gateway does not deliver again what we leave unstored:
+		// better a rare double answer than silence while the store
+		// hiccups.
+		a.log.Warn("discord: direct message not stored; answering it in process", keyMessage, p.ID)
+	}
+	a.background(func() {
+		mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dmTimeout)
+		defer cancel()
+		a.answerDM(mctx, p, a, a.outbox == nil)
+	})
+}
+
+// answerDM answers one direct message through p with the message id as
+// key, so a retried post is deduplicated by its nonce. With dedup, a
+// message delivered twice (resume, replicas) is answered once thanks to
+// Store.FirstSeen; the outbox's workers dedupe on enqueue instead.
+func (a *Adapter) answerDM(ctx context.Context, dm dmPayload, p bot.Poster, dedup bool) error {
+	log := a.log.With(keyMessage, dm.ID)
+	if dedup && a.st != nil {
+		first, err := a.st.FirstSeen(ctx, bot.PlatformDiscord, dmEventID(dm.ID))
 		switch {
 		case err != nil:
 			// Better a rare double answer than silence while the store hiccups.
 			log.Warn("discord: dedup check failed; answering anyway", keyErr, err)
 		case !first:
 			log.Debug("discord: message already answered")
-			return
+			return nil
 		}
 	}
 	req := bot.Request{
 		Kind:         bot.KindMessage,
-		Scope:        bot.Scope{Platform: bot.PlatformDiscord, Team: dmTeam, Channel: m.ChannelID},
-		User:         m.Author.ID,
+		Scope:        bot.Scope{Platform: bot.PlatformDiscord, Team: dmTeam, Channel: dm.Channel},
+		User:         dm.User,
 		DM:           true,
-		Conversation: m.ChannelID,
-		Text:         text,
+		Conversation: dm.Channel,
+		Text:         dm.Text,
 		CanManage:    true,
-		EventID:      m.ID,
+		EventID:      dm.ID,
 	}
 	reply := a.handle(ctx, req)
-	if _, err := p.Post(ctx, req.Scope, reply, dmKeyPrefix+m.ID); err != nil {
-		log.Error("discord: answering a direct message failed", keyErr, err)
+	if ctx.Err() != nil {
+		return ctx.Err()
 	}
+	if _, err := p.Post(ctx, req.Scope, reply, dmKeyPrefix+dm.ID); err != nil {
+		if ctx.Err() == nil {
+			log.Error("discord: answering a direct message failed", keyErr, err)
+		}
+		return err
+	}
+	return nil
 }
 
 // rewriter sends requests for discordgo's fixed https://discord.com/api/vN/

@@ -48,8 +48,8 @@ func TestAnswerDM(t *testing.T) {
 	p := &recordingPoster{}
 
 	question := dm("700000000000000007", "300000000000000003", "  what did the former employee say?  ")
-	a.answerDM(t.Context(), question, p)
-	a.answerDM(t.Context(), question, p) // delivered twice (resume, another replica)
+	answerMessage(t, a, question, p)
+	answerMessage(t, a, question, p) // delivered twice (resume, another replica)
 
 	fromBot := dm("700000000000000008", "900000000000000009", "I am a bot")
 	fromBot.Author.Bot = true
@@ -66,7 +66,7 @@ func TestAnswerDM(t *testing.T) {
 		{ID: "700000000000000013", Content: "no author"},
 		nil,
 	} {
-		a.answerDM(t.Context(), m, p)
+		answerMessage(t, a, m, p)
 	}
 
 	want := []post{{
@@ -95,8 +95,8 @@ func TestAnswerDMEndToEnd(t *testing.T) {
 	a, _ := newTestAdapter(t, fake, h, &memStore{}, nil)
 	m := dm("700000000000000007", "300000000000000003", "@everyone how much was lost?")
 	fake.FailAfterCommit(1, 502) // the first answer's response is lost
-	a.answerDM(t.Context(), m, a)
-	a.answerDM(t.Context(), m, a)
+	answerMessage(t, a, m, a)
+	answerMessage(t, a, m, a)
 	msgs := fake.ChannelMessages("600000000000000006")
 	if len(msgs) != 1 {
 		t.Fatalf("%d messages, want 1", len(msgs))
@@ -185,7 +185,8 @@ func TestRunWithoutGateway(t *testing.T) {
 
 // A token Discord refuses ends Run with a configuration error naming the
 // variable and makes the adapter unready; an unreachable gateway is
-// retried until ctx ends, the adapter unready meanwhile with the reason.
+// retried until ctx ends, the adapter ready but degraded meanwhile, with
+// the reason.
 func TestRunGatewayErrors(t *testing.T) {
 	fake := discordtest.New(discordtest.Options{})
 	defer fake.Close()
@@ -232,16 +233,20 @@ func TestRunGatewayErrors(t *testing.T) {
 	for fake.Stats().Requests < 2 { // GET /gateway/bot, then GET /gateway before the dial
 		time.Sleep(time.Millisecond)
 	}
-	// The fake refuses the websocket: the gateway stays down, and Ready
-	// says so once the first attempt failed.
-	var readyErr error
+	// The fake refuses the websocket: the gateway stays down. The adapter
+	// stays ready (interactions and posting work) and Degraded says why,
+	// once the first attempt failed.
+	var degraded string
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-		if readyErr = good.Ready(); readyErr != nil && strings.Contains(readyErr.Error(), "gateway not connected: ") {
+		if degraded = good.Degraded(); strings.HasPrefix(degraded, "gateway not connected: ") {
 			break
 		}
 	}
-	if readyErr == nil || !strings.Contains(readyErr.Error(), "gateway not connected: ") {
-		t.Errorf("Ready = %v while the gateway is retried, want \"gateway not connected: …\"", readyErr)
+	if !strings.HasPrefix(degraded, "gateway not connected: ") {
+		t.Errorf("Degraded = %q while the gateway is retried, want \"gateway not connected: …\"", degraded)
+	}
+	if err := good.Ready(); err != nil {
+		t.Errorf("Ready = %v with only the gateway down, want nil", err)
 	}
 	cancel()
 	if err := <-done; err != nil {
@@ -314,5 +319,14 @@ func TestGatewayCallbackLostAnswer(t *testing.T) {
 				t.Errorf("edits of @original = %d, want %d (the deferred answer completed)", got, want)
 			}
 		})
+	}
+}
+
+// answerMessage answers m as a gateway delivery without an outbox does:
+// filtered, deduplicated with FirstSeen, answered through p.
+func answerMessage(t *testing.T, a *Adapter, m *discordgo.Message, p bot.Poster) {
+	t.Helper()
+	if dm, ok := a.dmOf(m); ok {
+		_ = a.answerDM(t.Context(), dm, p, true)
 	}
 }

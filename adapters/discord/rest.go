@@ -36,11 +36,11 @@ func (e *APIError) Error() string {
 }
 
 const (
-	globalLimit  = 50                     // requests per second per bot (Discord's global limit)
-	globalWindow = time.Second            // over which globalLimit counts
-	globalMargin = 100 * time.Millisecond // slack for our clock and Discord's disagreeing
-	max429       = 8                      // consecutive 429s before giving up
-	maxRetries   = 4                      // 5xx or transport errors before giving up
+	globalLimit  = 50                   // requests per second per bot (Discord's global limit)
+	globalWindow = time.Second          // over which globalLimit counts
+	globalMargin = 2 * time.Millisecond // clock rate and resolution; latency is bounded otherwise (limit.go)
+	max429       = 8                    // consecutive 429s before giving up
+	maxRetries   = 4                    // 5xx or transport errors before giving up
 )
 
 type restClient struct {
@@ -50,11 +50,10 @@ type restClient struct {
 	metrics bot.Metrics
 	backoff time.Duration // first 5xx backoff, doubled per retry
 
-	mu          sync.Mutex
-	buckets     map[string]*routeBucket
-	sent        []time.Time // start times of the last globalLimit requests (ring)
-	sentNext    int
-	globalUntil time.Time // set by a global 429
+	global *globalLimiter
+
+	mu      sync.Mutex
+	buckets map[string]*routeBucket
 }
 
 // routeBucket serialises one route and remembers what Discord said about it.
@@ -74,7 +73,7 @@ func newREST(base, token string, client *http.Client, m bot.Metrics) *restClient
 		metrics: m,
 		backoff: 250 * time.Millisecond,
 		buckets: map[string]*routeBucket{},
-		sent:    make([]time.Time, globalLimit),
+		global:  newGlobalLimiter(globalLimit, globalWindow, globalMargin),
 	}
 }
 
@@ -100,12 +99,15 @@ func (c *restClient) do(ctx context.Context, method, path string, in, out any) e
 		if err := c.waitBucket(ctx, b); err != nil {
 			return fmt.Errorf("%s: %w", route, err)
 		}
+		release := func() {}
 		if global {
-			if err := c.waitGlobal(ctx); err != nil {
+			var err error
+			if release, err = c.global.acquire(ctx, c.waited); err != nil {
 				return fmt.Errorf("%s: %w", route, err)
 			}
 		}
 		status, hdr, resp, err := c.send(ctx, method, path, body)
+		release()
 		c.metrics.APICall(bot.PlatformDiscord, route, status)
 		if err == nil {
 			c.update(b, hdr)
@@ -134,9 +136,7 @@ func (c *restClient) do(ctx context.Context, method, path string, in, out any) e
 			}
 			wait, isGlobal := retryAfter(hdr, resp)
 			if isGlobal {
-				c.mu.Lock()
-				c.globalUntil = time.Now().Add(wait)
-				c.mu.Unlock()
+				c.global.hold(time.Now().Add(wait))
 			}
 			c.metrics.Retried(bot.PlatformDiscord)
 			c.metrics.Waited(bot.PlatformDiscord, wait)
@@ -245,31 +245,7 @@ func (c *restClient) waitBucket(ctx context.Context, b *routeBucket) error {
 	return nil
 }
 
-// waitGlobal keeps at most globalLimit request starts in any window of
-// globalWindow+globalMargin, and honours a global 429.
-func (c *restClient) waitGlobal(ctx context.Context) error {
-	for {
-		c.mu.Lock()
-		now := time.Now()
-		oldest := c.sent[c.sentNext]
-		until := oldest.Add(globalWindow + globalMargin)
-		if c.globalUntil.After(until) {
-			until = c.globalUntil
-		}
-		if !until.After(now) {
-			c.sent[c.sentNext] = now
-			c.sentNext = (c.sentNext + 1) % len(c.sent)
-			c.mu.Unlock()
-			return nil
-		}
-		c.mu.Unlock()
-		d := until.Sub(now)
-		c.metrics.Waited(bot.PlatformDiscord, d)
-		if err := c.sleep(ctx, d); err != nil {
-			return err
-		}
-	}
-}
+func (c *restClient) waited(d time.Duration) { c.metrics.Waited(bot.PlatformDiscord, d) }
 
 func (c *restClient) sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)

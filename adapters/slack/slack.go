@@ -92,17 +92,9 @@ type Adapter struct {
 	cancelWork context.CancelFunc
 	wg         sync.WaitGroup
 
-	// The outbox's goroutines (outbox.go): a fixed pool, whatever the
-	// traffic. drainNow starts their drain; wake rouses an idle worker;
-	// answering and busyWork count what Wait waits for.
-	outboxMu  sync.Mutex
-	drainNow  context.CancelFunc
-	outboxUp  bool // started and not yet drained
-	outboxWG  sync.WaitGroup
-	wake      chan struct{}
-	busy      chan busyNote
-	answering atomic.Int64
-	busyWork  atomic.Int64
+	// outbox answers the stored events (outbox.go) with a fixed pool of
+	// workers, whatever the traffic.
+	outbox *bot.OutboxWorkers
 
 	// sampled writes at most a line a second per kind for floods of
 	// rejected or replayed requests; metrics count every one.
@@ -118,12 +110,11 @@ type Adapter struct {
 
 	// Test hooks: the inline deadline for slash commands, the timeout of
 	// one API attempt, how the poster sleeps and jitters, the outbox's
-	// lease and idle poll, and the drain's timer.
+	// the drain's timer.
 	inlineDeadline time.Duration
 	attemptTimeout time.Duration
 	sleep          func(ctx context.Context, d time.Duration) error
 	jitter         func(d time.Duration) time.Duration
-	lease, poll    time.Duration
 	after          func(d time.Duration) <-chan time.Time
 }
 
@@ -206,12 +197,21 @@ func New(cfg Config, h Handler, st Store) (*Adapter, error) {
 		attemptTimeout: defaultAttemptTimeout,
 		sleep:          sleepCtx,
 		jitter:         defaultJitter,
-		wake:           make(chan struct{}, cfg.Workers),
-		busy:           make(chan busyNote, busyQueue),
-		lease:          outboxLease,
-		poll:           outboxPoll,
 		after:          time.After,
 	}
+	ob, err := bot.NewOutboxWorkers(bot.OutboxConfig{
+		Platform: platform, Store: st, Handler: outboxHandler{a},
+		Owner: cfg.Owner, Workers: cfg.Workers, Backlog: cfg.Backlog, Freshness: cfg.Freshness,
+		Shutdown: cfg.ShutdownTimeout, Logger: a.log, Metrics: cfg.Metrics,
+		// One shutdown bound for the outbox and the slash command work.
+		Wait: a.wg.Wait, OnTimeout: cancel,
+		After: func(d time.Duration) <-chan time.Time { return a.after(d) },
+	})
+	if err != nil {
+		cancel()
+		return nil, fmt.Errorf("slack: new: %w", err)
+	}
+	a.outbox = ob
 	return a, nil
 }
 
@@ -266,10 +266,7 @@ func (a *Adapter) drain() { a.stopOutbox() }
 func (a *Adapter) Wait() {
 	for {
 		a.wg.Wait()
-		a.outboxMu.Lock()
-		running := a.outboxUp
-		a.outboxMu.Unlock()
-		if !running || a.outboxIdle() {
+		if !a.outbox.Running() || a.outbox.Idle() {
 			a.wg.Wait()
 			return
 		}

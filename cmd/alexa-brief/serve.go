@@ -29,6 +29,9 @@ type component struct {
 	name  string
 	run   func(ctx context.Context) error
 	ready func() error
+	// degraded, when set, says what does not work while the platform is
+	// ready ("" when all does): /readyz shows it and stays 200.
+	degraded func() string
 }
 
 const usageServe = "alexa-brief serve [--check] [--addr HOST:PORT]"
@@ -100,20 +103,20 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		}
 		a.Routes(mux)
 		posters[bot.PlatformSlack] = a
-		comps = append(comps, component{bot.PlatformSlack, a.Run, a.Ready})
+		comps = append(comps, component{name: bot.PlatformSlack, run: a.Run, ready: a.Ready})
 	}
 	if cfg.DiscordEnabled() {
 		a, err := discord.New(discord.Config{
 			AppID: cfg.Discord.AppID, PublicKey: cfg.Discord.PublicKey, BotToken: cfg.Discord.BotToken,
 			APIURL: cfg.Discord.APIURL, ShardID: cfg.Discord.ShardID, ShardCount: cfg.Discord.ShardCount,
-			Logger: log.With("platform", bot.PlatformDiscord), Metrics: metrics,
+			Logger: log.With("platform", bot.PlatformDiscord), Metrics: metrics, ShutdownTimeout: cfg.Drain,
 		}, b, st)
 		if err != nil {
 			return usagef("%v", err)
 		}
 		a.Routes(mux)
 		posters[bot.PlatformDiscord] = a
-		comps = append(comps, component{bot.PlatformDiscord, a.Run, a.Ready})
+		comps = append(comps, component{name: bot.PlatformDiscord, run: a.Run, ready: a.Ready, degraded: a.Degraded})
 	}
 	if *check {
 		// Listening is the one thing serve does that the checks above do
@@ -275,6 +278,12 @@ func readiness(ctx context.Context, st bot.Store, b *bot.Bot, comps []component,
 			msg := strings.TrimPrefix(err.Error(), c.name+": ")
 			body.Platforms[c.name] = msg
 			reasons = append(reasons, c.name+" not ready: "+msg)
+		} else if why := degradedOf(c); why != "" {
+			// Ready for what is routed to this replica, short of one
+			// part: Discord's gateway down leaves interactions working
+			// and only DMs unanswered, and failing readiness would stop
+			// the interactions too (on every replica, in a Discord outage).
+			body.Platforms[c.name] = "degraded: " + why
 		} else {
 			body.Platforms[c.name] = "ready"
 		}
@@ -292,6 +301,13 @@ func readiness(ctx context.Context, st bot.Store, b *bot.Bot, comps []component,
 		body.Status, body.Reason = "not ready", reasons[0]
 	}
 	return body
+}
+
+func degradedOf(c component) string {
+	if c.degraded == nil {
+		return ""
+	}
+	return c.degraded()
 }
 
 // logStopErrors logs the errors components returned while stopping (a

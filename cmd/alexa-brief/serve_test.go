@@ -4,8 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"log/slog"
+	"maps"
 	"strings"
 	"testing"
+
+	"github.com/alexa-brief/alexa-brief/bot"
+	"github.com/alexa-brief/alexa-brief/bot/bottest"
+	"github.com/alexa-brief/alexa-brief/briefs"
 )
 
 func TestLogStopErrors(t *testing.T) {
@@ -42,6 +47,39 @@ func TestLogStopErrors(t *testing.T) {
 			}
 			if got := len(errc); got != 0 {
 				t.Errorf("got %d errors left in the channel, want 0", got)
+			}
+		})
+	}
+}
+
+// Readiness per platform: a platform not ready fails /readyz; one only
+// degraded (Discord's gateway down, interactions working) keeps it ready
+// and says what is missing.
+func TestReadinessDegraded(t *testing.T) {
+	corpus, err := briefs.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := bottest.NewStore(nil)
+	b := bot.New(bot.Config{Corpus: corpus, Store: st})
+	ok := func() error { return nil }
+	down := func() string { return "gateway not connected: refused" }
+	for _, tt := range []struct {
+		name  string
+		comps []component
+		want  readyBody
+	}{
+		{"all ready", []component{{name: "slack", ready: ok}, {name: "discord", ready: ok, degraded: func() string { return "" }}},
+			readyBody{Status: "ready", Platforms: map[string]string{"slack": "ready", "discord": "ready"}}},
+		{"gateway down", []component{{name: "slack", ready: ok}, {name: "discord", ready: ok, degraded: down}},
+			readyBody{Status: "ready", Platforms: map[string]string{"slack": "ready", "discord": "degraded: gateway not connected: refused"}}},
+		{"token refused", []component{{name: "discord", ready: func() error { return errors.New("discord: token refused") }, degraded: down}},
+			readyBody{Status: "not ready", Reason: "discord not ready: token refused", Platforms: map[string]string{"discord": "token refused"}}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got := readiness(t.Context(), st, b, tt.comps)
+			if got.Status != tt.want.Status || got.Reason != tt.want.Reason || !maps.Equal(got.Platforms, tt.want.Platforms) {
+				t.Errorf("readiness = %+v, want %+v", got, tt.want)
 			}
 		})
 	}

@@ -74,8 +74,11 @@ func (c fanCase) bound(msgs int) time.Duration {
 type result struct {
 	delivered, duplicates, losses int
 	msgsPerDigest                 int
-	elapsed                       time.Duration
-	summary                       bot.PassSummary
+	// limited counts the 429s the fake answered: the limits are to be
+	// obeyed, not discovered.
+	limited int
+	elapsed time.Duration
+	summary bot.PassSummary
 }
 
 // slot is the instant every subscription is due.
@@ -111,6 +114,7 @@ func run(tb testing.TB, c fanCase) result {
 		poster   bot.Poster
 		received func() map[string][]string // channel → slot key per first part ("" for Discord)
 		count    func() map[string]int      // channel → messages
+		limited  = func() int { return 0 }
 	)
 	switch c.platform {
 	case bot.PlatformSlack:
@@ -121,6 +125,7 @@ func run(tb testing.TB, c fanCase) result {
 			tb.Fatal(err)
 		}
 		poster = a
+		limited = fake.RateLimited
 		received = func() map[string][]string {
 			out := map[string][]string{}
 			for _, m := range fake.Messages() {
@@ -156,6 +161,7 @@ func run(tb testing.TB, c fanCase) result {
 			}
 			return out
 		}
+		limited = func() int { st := fake.Stats(); return st.GlobalLimit + st.RateLimited }
 	}
 	s := bot.NewScheduler(bot.SchedulerConfig{
 		Store: st, Posters: map[string]bot.Poster{c.platform: poster}, Bot: b,
@@ -168,7 +174,7 @@ func run(tb testing.TB, c fanCase) result {
 		tb.Fatalf("RunOnce: %v", err)
 	}
 
-	res := result{elapsed: elapsed, summary: sum}
+	res := result{elapsed: elapsed, summary: sum, limited: limited()}
 	perChannel := count()
 	// Every digest here is the same first digest, so it renders into the
 	// same number of messages: the smallest non-zero count.
@@ -215,12 +221,13 @@ func report(tb testing.TB, c fanCase, r result) {
 	if bound > 0 {
 		ratio = r.elapsed.Seconds() / bound.Seconds()
 	}
-	tb.Logf("%s: delivered=%d duplicates=%d losses=%d messages/digest=%d elapsed=%.1fs bound=%.1fs ratio=%.2f pass: %s",
-		c.name(), r.delivered, r.duplicates, r.losses, r.msgsPerDigest, r.elapsed.Seconds(), bound.Seconds(), ratio, r.summary)
+	tb.Logf("%s: delivered=%d duplicates=%d losses=%d 429s=%d messages/digest=%d elapsed=%.2fs bound=%.1fs ratio=%.3f pass: %s",
+		c.name(), r.delivered, r.duplicates, r.losses, r.limited, r.msgsPerDigest, r.elapsed.Seconds(), bound.Seconds(), ratio, r.summary)
 	if b, ok := tb.(*testing.B); ok {
 		b.ReportMetric(float64(r.delivered), "delivered")
 		b.ReportMetric(float64(r.duplicates), "duplicates")
 		b.ReportMetric(float64(r.losses), "losses")
+		b.ReportMetric(float64(r.limited), "429s")
 		b.ReportMetric(r.elapsed.Seconds(), "elapsed-s")
 		b.ReportMetric(bound.Seconds(), "bound-s")
 		b.ReportMetric(ratio, "ratio")
@@ -231,6 +238,9 @@ func check(tb testing.TB, c fanCase, r result) {
 	tb.Helper()
 	if r.delivered != c.channels || r.duplicates != 0 || r.losses != 0 {
 		tb.Errorf("%s: delivered=%d duplicates=%d losses=%d, want %d, 0, 0", c.name(), r.delivered, r.duplicates, r.losses, c.channels)
+	}
+	if r.limited != 0 {
+		tb.Errorf("%s: the fake answered %d 429s; the limits must be obeyed, not discovered", c.name(), r.limited)
 	}
 	if r.summary.Posted != c.channels || r.summary.Due != c.channels {
 		tb.Errorf("%s: pass %s, want due=posted=%d", c.name(), r.summary, c.channels)
