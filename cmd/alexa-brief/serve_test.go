@@ -77,7 +77,7 @@ func TestReadinessDegraded(t *testing.T) {
 			readyBody{Status: "not ready", Reason: "discord not ready: token refused", Platforms: map[string]string{"discord": "token refused"}}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			got := readiness(t.Context(), st, b, tt.comps)
+			got := readiness(t.Context(), st, b, tt.comps, nil)
 			if got.Status != tt.want.Status || got.Reason != tt.want.Reason || !maps.Equal(got.Platforms, tt.want.Platforms) {
 				t.Errorf("readiness = %+v, want %+v", got, tt.want)
 			}
