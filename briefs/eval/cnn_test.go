@@ -65,13 +65,13 @@ func TestCNN(t *testing.T) {
 }
 
 // The CNN floors (F1, 0–1), a little under the figures measured on the
-// ten dev stories: 0.3166, 0.1169, 0.2805 (LEAD-3: 0.3194, 0.1221, 0.2831)
-// on 3 December 2026, with derived forms as one concept and datelines read
-// as no content and dropped from a lead point.
+// ten dev stories: 0.3336, 0.1275, 0.2948 (LEAD-3: 0.3194, 0.1221, 0.2831)
+// on 4 December 2026, once the lead boost multiplied what a sentence adds
+// instead of adding to it.
 const (
-	cnnFloorR1 = 0.31
-	cnnFloorR2 = 0.11
-	cnnFloorRL = 0.27
+	cnnFloorR1 = 0.325
+	cnnFloorR2 = 0.122
+	cnnFloorRL = 0.285
 )
 
 // rougeTriple is ROUGE-1, ROUGE-2 and ROUGE-Lsum F1, stemmed, as

@@ -251,10 +251,14 @@ func fragment(s string, words int) bool {
 	return !strings.ContainsRune(".!?…", r)
 }
 
-// leadPrior is the lead's head start: news puts what matters first, so an
-// article's first sentence gets the weight of an average sentence's
-// content, decaying as 1/√(1+position) — one signal among the concepts,
-// which it can break ties between but not outweigh.
-func (m *Model) leadPrior(id int) float64 {
-	return m.meanSalience() / math.Sqrt(1+float64(m.sents[id].Pos))
+// leadBoost is the lead's head start: news puts what matters first, so
+// the content an article's first sentence adds counts double, and a later
+// sentence's 1 + 1/√(1+position) times. It multiplies what a sentence
+// adds rather than adding to it: a sentence whose content the points
+// already hold gains nothing from where it stands, so position orders new
+// content and never outweighs it. (Added instead, at the weight of an
+// average sentence, position chose a story's early sentences once their
+// topic was covered, over the facts later paragraphs hold only once.)
+func (m *Model) leadBoost(id int) float64 {
+	return 1 + 1/math.Sqrt(1+float64(m.sents[id].Pos))
 }

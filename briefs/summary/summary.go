@@ -4,8 +4,8 @@
 // that states the same fact.
 //
 // Selection is greedy concept coverage (Gillick & Favre 2009): each step
-// takes the sentence whose not yet covered concepts weigh most, plus a
-// small lead prior, per √word (Lin & Bilmes's cost-scaled greedy, 2010).
+// takes the sentence whose not yet covered concepts weigh most, times a
+// lead boost, per √word (Lin & Bilmes's cost-scaled greedy, 2010).
 // Coverage is monotone submodular, so gains only fall as points are chosen
 // and the lazy evaluation of Minoux's accelerated greedy is exact: a large
 // corpus costs little more than its concepts. Concepts are content lemmas
@@ -62,7 +62,6 @@ type Model struct {
 	weight []float64         // concept importance
 	idf    []float64         // concept specificity
 	post   map[int32][]int32 // lemma → sentences holding it
-	mean   float64           // mean salience of the sentences
 }
 
 // New analyses the sentences of a corpus, given in article order (an
@@ -100,9 +99,6 @@ func New(arts []Article, sents []Sentence) *Model {
 	}
 	m.weight = weights(v)
 	m.idf = idf(v, len(sents))
-	for i := range sents {
-		m.mean += m.Salience(i) / float64(len(sents))
-	}
 	m.post = make(map[int32][]int32)
 	for i, in := range m.info {
 		for _, c := range in.lemmas {
@@ -173,8 +169,6 @@ func tokenize(sents []Sentence) [][]string {
 	return out
 }
 
-func (m *Model) meanSalience() float64 { return m.mean }
-
 func (m *Model) cover(id int, covered []bool) {
 	for _, c := range m.info[id].concepts {
 		covered[c] = true
@@ -182,7 +176,7 @@ func (m *Model) cover(id int, covered []bool) {
 }
 
 // score is a sentence's marginal value: the weight of the concepts it would
-// newly cover plus the lead prior, times its fitness to stand alone, per
+// newly cover, times the lead boost and its fitness to stand alone, per
 // √words. Dividing by the square root of the length (the norm of a
 // sentence's term vector, as in cosine similarity) keeps a long sentence
 // from winning on length alone without making a short one always win
@@ -194,7 +188,7 @@ func (m *Model) score(id int, covered []bool, fit float64) float64 {
 			gain += m.weight[c]
 		}
 	}
-	return fit * (gain + m.leadPrior(id)) / math.Sqrt(float64(max(1, m.info[id].words)))
+	return fit * gain * m.leadBoost(id) / math.Sqrt(float64(max(1, m.info[id].words)))
 }
 
 // Salience is a sentence's total concept weight: how much of what the
