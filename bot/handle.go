@@ -50,6 +50,7 @@ type Bot struct {
 	metrics     Metrics
 	minInterval time.Duration
 	writer      AnswerWriter
+	replies     replyCache
 }
 
 // New returns a Bot over cfg.
@@ -98,6 +99,11 @@ func (b *Bot) Library() *Library { return b.lib }
 // chose another with follow (and it still exists).
 func (b *Bot) StoryOf(ctx context.Context, sc Scope) (string, error) {
 	if b.lib == nil || b.store == nil || !scopeOK(sc) {
+		return DefaultStory, nil
+	}
+	if b.lib.onlyDefault() {
+		// A stored follow can only name a story that is gone, which means
+		// the default: no need to read it on every request.
 		return DefaultStory, nil
 	}
 	id, err := b.store.ChannelStory(ctx, sc)
@@ -390,6 +396,7 @@ func (b *Bot) share(ctx context.Context, req Request, res *result) Reply {
 	if !reply.Failure {
 		reply.InChannel = true
 		reply.Buttons = withoutShare(reply.Buttons)
+		reply.Key = "" // not the content the key names any more
 	}
 	return reply
 }

@@ -282,7 +282,7 @@ func (a *Adapter) answer(ctx context.Context, ev bot.OutboxEvent) {
 	}
 	// A second attempt may follow an owner that posted and then stopped:
 	// look for the reply before posting it again.
-	_, err := a.postReply(ctx, p.Team, p.Enterprise, p.Channel, p.ThreadTS, render(rep), p.replyKey(), ev.Attempts > 1)
+	_, err := a.postReply(ctx, p.Team, p.Enterprise, p.Channel, p.ThreadTS, a.render(rep), p.replyKey(), ev.Attempts > 1)
 	if ctx.Err() != nil {
 		return
 	}
