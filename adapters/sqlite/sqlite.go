@@ -49,8 +49,9 @@ type Store struct {
 	id   string
 	// stmts holds the prepared hot queries (stmt), turns the decoded
 	// conversations (turns.go).
-	stmts sync.Map
-	turns turnCache
+	stmts   sync.Map
+	turns   turnCache
+	appends turnAppends
 }
 
 // Open opens (creating if needed) the database file at path and migrates it.

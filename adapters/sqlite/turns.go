@@ -185,8 +185,13 @@ func (s *Store) Conversation(ctx context.Context, key string) ([]bot.Turn, error
 	return slices.Clone(e.turns), nil
 }
 
-// AppendTurn adds a turn and drops those beyond the last bot.MaxTurns, in
-// one transaction under the write lock.
+// AppendTurn adds a turn and drops those beyond the last bot.MaxTurns,
+// in one transaction under the write lock. Appends that arrive while
+// another commits wait and are committed together, in the order they
+// came, in the next transaction (group commit): one writer takes them one
+// transaction at a time anyway, and a transaction's fixed cost (the lock,
+// the WAL frames, the commit) was most of an append's. AppendTurn returns
+// once its turn is committed.
 func (s *Store) AppendTurn(ctx context.Context, key string, t bot.Turn) error {
 	data, err := sqlstore.EncodeTurn(t)
 	if err != nil {
@@ -198,8 +203,65 @@ func (s *Store) AppendTurn(ctx context.Context, key string, t bot.Turn) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: append turn: %w", err)
 	}
+	r := &pendingTurn{key: key, data: data, stored: stored, done: make(chan error, 1)}
+	g := &s.appends
+	g.mu.Lock()
+	g.queue = append(g.queue, r)
+	if g.busy {
+		g.mu.Unlock()
+		if err := <-r.done; err != errLead {
+			return err
+		}
+	} else {
+		g.busy = true
+		g.mu.Unlock()
+	}
+	// This call leads: it commits what is queued (its own turn first
+	// among them), then hands the lead to the next waiting append.
+	g.mu.Lock()
+	n := min(len(g.queue), maxTurnBatch)
+	batch := slices.Clone(g.queue[:n])
+	g.queue = slices.Delete(g.queue, 0, n)
+	g.mu.Unlock()
+	// The batch holds other callers' turns: the leader's cancellation
+	// must not fail them (the busy timeout bounds the wait).
+	err = s.commitTurns(context.WithoutCancel(ctx), batch)
+	for _, p := range batch {
+		p.done <- err
+	}
+	g.mu.Lock()
+	if len(g.queue) > 0 {
+		g.queue[0].done <- errLead
+	} else {
+		g.busy = false
+	}
+	g.mu.Unlock()
+	return <-r.done
+}
+
+// maxTurnBatch bounds a group commit, so that one transaction stays short.
+const maxTurnBatch = 64
+
+// errLead tells a waiting append to commit the queue itself.
+var errLead = errors.New("sqlite: lead the next group commit")
+
+type pendingTurn struct {
+	key, data string
+	stored    bot.Turn
+	done      chan error
+}
+
+// turnAppends is the queue of appends waiting for a group commit.
+type turnAppends struct {
+	mu    sync.Mutex
+	queue []*pendingTurn
+	busy  bool // an append is committing; the next waits for the lead
+}
+
+func (s *Store) commitTurns(ctx context.Context, batch []*pendingTurn) error {
 	s.prune(ctx)
 	stmts := make([]*sql.Stmt, 3)
+	var err error
 	for i, q := range []string{newestTurnQuery, insertTurnQuery, trimTurnsQuery} {
 		if stmts[i], err = s.stmt(ctx, s.writer.DB, q); err != nil {
 			return fmt.Errorf("sqlite: append turn: %w", err)
@@ -210,27 +272,35 @@ func (s *Store) AppendTurn(ctx context.Context, key string, t bot.Turn) error {
 		return fmt.Errorf("sqlite: append turn: %w", err)
 	}
 	defer tx.Rollback()
-	// Under the write lock (BEGIN IMMEDIATE): nobody appends in between.
-	prev, err := newestTurn(ctx, tx.StmtContext(ctx, stmts[0]), key)
-	if err != nil {
-		return fmt.Errorf("sqlite: append turn: %w", err)
-	}
+	newest, insert, trim := tx.StmtContext(ctx, stmts[0]), tx.StmtContext(ctx, stmts[1]), tx.StmtContext(ctx, stmts[2])
 	at := s.now().Unix()
-	res, err := tx.StmtContext(ctx, stmts[1]).ExecContext(ctx, key, data, at)
-	if err != nil {
-		return fmt.Errorf("sqlite: append turn: %w", err)
-	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return fmt.Errorf("sqlite: append turn: %w", err)
-	}
-	if _, err := tx.StmtContext(ctx, stmts[2]).ExecContext(ctx, key, key, bot.MaxTurns); err != nil {
-		return fmt.Errorf("sqlite: append turn: %w", err)
+	vers := make([][2]turnVersion, len(batch))
+	for i, p := range batch {
+		// Under the write lock (BEGIN IMMEDIATE): nobody else appends in
+		// between, and an earlier turn of the batch counts.
+		prev, err := newestTurn(ctx, newest, p.key)
+		if err != nil {
+			return fmt.Errorf("sqlite: append turn: %w", err)
+		}
+		res, err := insert.ExecContext(ctx, p.key, p.data, at)
+		if err != nil {
+			return fmt.Errorf("sqlite: append turn: %w", err)
+		}
+		id, err := res.LastInsertId()
+		if err != nil {
+			return fmt.Errorf("sqlite: append turn: %w", err)
+		}
+		if _, err := trim.ExecContext(ctx, p.key, p.key, bot.MaxTurns); err != nil {
+			return fmt.Errorf("sqlite: append turn: %w", err)
+		}
+		vers[i] = [2]turnVersion{prev, {id, at}}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("sqlite: append turn: %w", err)
 	}
-	s.turns.appended(key, prev, turnVersion{id, at}, stored, len(data))
+	for i, p := range batch {
+		s.turns.appended(p.key, vers[i][0], vers[i][1], p.stored, len(p.data))
+	}
 	return nil
 }
 

@@ -2,8 +2,11 @@ package sqlite
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
+	"reflect"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/alexa-brief/alexa-brief/bot"
@@ -87,5 +90,52 @@ func TestConversationCacheBounded(t *testing.T) {
 	}
 	if s.turns.bytes > s.turns.limit {
 		t.Errorf("cache holds %d bytes, limit %d", s.turns.bytes, s.turns.limit)
+	}
+}
+
+// TestGroupCommit: concurrent appends, committed in batches, are all
+// kept in the file, and what the cache of the appending handle holds is
+// what a fresh handle reads from the file.
+func TestGroupCommit(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "group.db")
+	s := openTemp(t, path)
+	const workers, each = 16, 8
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := range each {
+				key := fmt.Sprintf("k%d", w%4)
+				if err := s.AppendTurn(ctx, key, bot.Turn{Question: fmt.Sprintf("%d.%d", w, i)}); err != nil {
+					t.Error(err)
+				}
+				if _, err := s.Conversation(ctx, key); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	fresh := openTemp(t, path)
+	var total int
+	if err := s.reader.QueryRowContext(ctx, "SELECT count(*) FROM conversation_turns").Scan(&total); err != nil {
+		t.Fatal(err)
+	}
+	if want := 4 * min(bot.MaxTurns, workers/4*each); total != want {
+		t.Errorf("%d turns stored, want %d", total, want)
+	}
+	for k := range 4 {
+		key := fmt.Sprintf("k%d", k)
+		got, err := s.Conversation(ctx, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := fresh.Conversation(ctx, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: the appending handle reads %d turns, a fresh one %d (or other turns)", key, len(got), len(want))
+		}
 	}
 }
