@@ -138,7 +138,11 @@ func newestTurn(ctx context.Context, stmt *sql.Stmt, key string) (turnVersion, e
 // Conversation returns the last bot.MaxTurns turns, oldest first; empty
 // when none. Callers must not change the turns: they may be shared.
 func (s *Store) Conversation(ctx context.Context, key string) ([]bot.Turn, error) {
-	newest, err := s.stmt(ctx, s.reader, newestTurnQuery)
+	// On the writer's connection: after every commit a reader's page cache
+	// is stale and the lookup re-reads its pages from the WAL, while the
+	// writer's is current (it made the change), which made the lookup a
+	// third of its cost. It waits for a commit in progress, a millisecond.
+	newest, err := s.stmt(ctx, s.writer.DB, newestTurnQuery)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: conversation: %w", err)
 	}

@@ -6,10 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -32,6 +34,7 @@ import (
 var (
 	compareLevels   = flag.String("load.compare", "32", "concurrency levels of the floor comparison, comma-separated (empty: none)")
 	compareDuration = flag.Duration("load.compare-duration", 15*time.Second, "time per phase of the floor comparison")
+	compareCommands = flag.String("load.compare-commands", "brief,ask", "commands of the floor comparison, comma-separated")
 )
 
 // phase is one measured phase of the comparison.
@@ -77,17 +80,20 @@ func runCompare(t *testing.T, bin, floorBin string, c int, qs []question) []phas
 		body []byte
 		jobs []job
 	}{{"brief", brief, briefJobs}, {"ask", ask, askJobs}} {
+		if !slices.Contains(strings.Split(*compareCommands, ","), p.name) {
+			continue
+		}
 		fl := startFloor(t, floorBin, p.body)
 		base := tg.base
 		tg.base = fl.base
-		l, _ := measure(t, client, tg, fl.cmd.Process.Pid, c, p.jobs, len(p.jobs), *compareDuration, sampled(floorCheck(p.body)))
+		l, _ := measure(t, client, tg, fl.cmd.Process.Pid, c, p.jobs, math.MaxInt, *compareDuration, sampled(floorCheck(p.body)))
 		client.CloseIdleConnections()
 		if err := fl.stop(t); err != nil {
 			t.Errorf("floor exit: %v\n%s", err, fl.logs)
 		}
 		tg.base = base
 		out = append(out, phase{p.name, "floor", len(p.body), l})
-		l, _ = measure(t, client, tg, pid, c, p.jobs, len(p.jobs), *compareDuration, sampled(check))
+		l, _ = measure(t, client, tg, pid, c, p.jobs, math.MaxInt, *compareDuration, sampled(check))
 		client.CloseIdleConnections()
 		out = append(out, phase{p.name, "serve", len(p.body), l})
 	}
