@@ -89,6 +89,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 			ClientID: cfg.Slack.ClientID, ClientSecret: cfg.Slack.ClientSecret, APIURL: cfg.Slack.APIURL,
 			// The adapter labels its lines platform=slack itself.
 			Logger: log, Metrics: metrics, ShutdownTimeout: cfg.Drain,
+			Backlog: cfg.Slack.Backlog, Freshness: cfg.Slack.Freshness,
 		}, b, st)
 		if err != nil {
 			return usagef("%v", err)
