@@ -83,8 +83,16 @@ func TestFlood(t *testing.T) {
 	}
 	secondPeak := peak2()
 	for _, p := range []*proc{first, second} {
-		if n := p.logs.errorLines(); n > 0 {
-			t.Errorf("%d ERROR lines in a server log\n%s", n, p.logs)
+		// An event the store could not take in time is left
+		// unacknowledged, by design, and the generator retries it as
+		// Slack would: counted, not a failure.
+		all := bytes.Count(p.logs.read(), []byte(`"level":"ERROR"`))
+		notStored := bytes.Count(p.logs.read(), []byte(`event not stored`))
+		if all > notStored {
+			t.Errorf("%d ERROR lines in a server log\n%s", all-notStored, p.logs)
+		}
+		if notStored > 0 {
+			t.Logf("%d events not stored in time and retried", notStored)
 		}
 	}
 
@@ -122,9 +130,15 @@ func TestFlood(t *testing.T) {
 	if states["done"] != len(replies) {
 		t.Errorf("%d events done in the outbox, %d answered at the API", states["done"], len(replies))
 	}
-	if got := states["done"] + states["expired"] + busy; got != *floodEvents {
-		t.Errorf("answered %d + expired %d + busy %d = %d, want %d: some events were neither answered nor counted",
-			states["done"], states["expired"], busy, got, *floodEvents)
+	// Refused events (the backlog full) are counted by the first serve,
+	// which refused them: a busy reply queued, or dropped when even that
+	// queue was full.
+	refused := counter(firstMetrics, "busy") + counter(firstMetrics, "dropped")
+	t.Logf("accounted: answered %d, expired %d, refused %d (busy replies posted %d, counted busy %d, dropped %d)",
+		states["done"], states["expired"], refused, busy, counter(firstMetrics, "busy"), counter(firstMetrics, "dropped"))
+	if got := states["done"] + states["expired"] + refused; got != *floodEvents {
+		t.Errorf("answered %d + expired %d + refused %d = %d, want %d: some events were neither answered nor counted",
+			states["done"], states["expired"], refused, got, *floodEvents)
 	}
 }
 
@@ -278,4 +292,17 @@ func scrape(t *testing.T, base string) string {
 		}
 	}
 	return strings.Join(out, "; ")
+}
+
+// counter reads alexa_brief_outbox_events_total for outcome from what
+// scrape returned (0 when absent).
+func counter(metrics, outcome string) int {
+	for _, m := range strings.Split(metrics, "; ") {
+		if strings.HasPrefix(m, "alexa_brief_outbox_events_total") && strings.Contains(m, `outcome="`+outcome+`"`) {
+			f := strings.Fields(m)
+			n, _ := strconv.ParseFloat(f[len(f)-1], 64)
+			return int(n)
+		}
+	}
+	return 0
 }
