@@ -199,6 +199,12 @@ func (b *Bot) Handle(ctx context.Context, req Request) (reply Reply) {
 		}
 		if res.err != nil {
 			level = slog.LevelError
+			if ctx.Err() != nil && errors.Is(res.err, ctx.Err()) {
+				// Cancelled from outside (a drain out of time, a client
+				// gone): no fault of the bot, and the event is answered
+				// by whoever takes it next.
+				level = slog.LevelWarn
+			}
 			attrs = append(attrs, slog.String(logErr, res.err.Error()))
 		}
 		b.log.LogAttrs(ctx, level, "request", attrs...)
