@@ -6,9 +6,15 @@
 //
 //	go test ./tests/load -run TestLoad -v -timeout 30m -args -load
 //
+// At -load.compare levels (default 32) it first measures serve on
+// brief-only and ask-only traffic against the floor (tests/load/floor,
+// compare_test.go), a server that only verifies the signature.
+//
 // It is a benchmark, not a test: without -load it skips, so `go test ./...`
-// only compiles it. BenchmarkHandle (handle_bench_test.go) measures the bot
-// core alone. See BENCHMARKS.md for the figures.
+// only compiles it; so does TestFlood (flood_test.go) without -flood.
+// BenchmarkHandle (handle_bench_test.go) measures the bot core alone,
+// BenchmarkSlackCommand the Slack handler in process. See BENCHMARKS.md for
+// the figures.
 package load
 
 import (
