@@ -76,6 +76,10 @@ type Reply struct {
 	InChannel bool `json:"in_channel,omitempty"`
 	// Failure marks a refusal or error message (bad input, not allowed).
 	Failure bool `json:"failure,omitempty"`
+	// Key, when set, names this content: every reply with the same Key is
+	// the same reply, so an adapter may keep its rendering under the Key.
+	// Empty for replies that carry anything of the request.
+	Key string `json:"-"`
 }
 
 // Section is one part of a Reply: a heading with a paragraph, a list or a quote.

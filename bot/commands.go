@@ -250,15 +250,22 @@ func (b *Bot) cmdHelp(ctx context.Context, req Request, arg string) (Reply, stri
 }
 
 func (b *Bot) cmdBrief(ctx context.Context, req Request, arg string) (Reply, string, error) {
-	return b.withCorpus(ctx, req, func(c *briefs.Corpus) Reply { return b.summarize(ctx, c, BriefReply(c, DefaultPoints)) })
+	brief := b.cached("brief", func(c *briefs.Corpus) Reply { return BriefReply(c, DefaultPoints) })
+	return b.withCorpus(ctx, req, func(c *briefs.Corpus) Reply { return b.summarize(ctx, c, brief(c)) })
 }
 
 func (b *Bot) cmdQuotes(ctx context.Context, req Request, arg string) (Reply, string, error) {
-	return b.withCorpus(ctx, req, func(c *briefs.Corpus) Reply { return QuotesReply(c, chatQuotes) })
+	return b.withCorpus(ctx, req, b.cached("quotes", func(c *briefs.Corpus) Reply { return QuotesReply(c, chatQuotes) }))
 }
 
 func (b *Bot) cmdFacts(ctx context.Context, req Request, arg string) (Reply, string, error) {
-	return b.withCorpus(ctx, req, func(c *briefs.Corpus) Reply { return FactsReply(c, chatFacts) })
+	return b.withCorpus(ctx, req, b.cached("facts", func(c *briefs.Corpus) Reply { return FactsReply(c, chatFacts) }))
+}
+
+// cached is build with its replies kept per corpus (replycache.go): build
+// must depend on the corpus alone.
+func (b *Bot) cached(command string, build func(*briefs.Corpus) Reply) func(*briefs.Corpus) Reply {
+	return func(c *briefs.Corpus) Reply { return b.replies.reply(command, c, build) }
 }
 
 func (b *Bot) cmdSources(ctx context.Context, req Request, arg string) (Reply, string, error) {

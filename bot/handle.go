@@ -50,6 +50,7 @@ type Bot struct {
 	metrics     Metrics
 	minInterval time.Duration
 	writer      AnswerWriter
+	replies     replyCache
 }
 
 // New returns a Bot over cfg.
@@ -98,6 +99,11 @@ func (b *Bot) Library() *Library { return b.lib }
 // chose another with follow (and it still exists).
 func (b *Bot) StoryOf(ctx context.Context, sc Scope) (string, error) {
 	if b.lib == nil || b.store == nil || !scopeOK(sc) {
+		return DefaultStory, nil
+	}
+	if b.lib.onlyDefault() {
+		// A stored follow can only name a story that is gone, which means
+		// the default: no need to read it on every request.
 		return DefaultStory, nil
 	}
 	id, err := b.store.ChannelStory(ctx, sc)
@@ -193,6 +199,12 @@ func (b *Bot) Handle(ctx context.Context, req Request) (reply Reply) {
 		}
 		if res.err != nil {
 			level = slog.LevelError
+			if ctx.Err() != nil && errors.Is(res.err, ctx.Err()) {
+				// Cancelled from outside (a drain out of time, a client
+				// gone): no fault of the bot, and the event is answered
+				// by whoever takes it next.
+				level = slog.LevelWarn
+			}
 			attrs = append(attrs, slog.String(logErr, res.err.Error()))
 		}
 		b.log.LogAttrs(ctx, level, "request", attrs...)
@@ -390,6 +402,7 @@ func (b *Bot) share(ctx context.Context, req Request, res *result) Reply {
 	if !reply.Failure {
 		reply.InChannel = true
 		reply.Buttons = withoutShare(reply.Buttons)
+		reply.Key = "" // not the content the key names any more
 	}
 	return reply
 }

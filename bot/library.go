@@ -440,6 +440,10 @@ func (l *Library) Stories() []StoryInfo {
 // Story returns a story's record.
 func (l *Library) Story(id string) (Story, bool) { return l.state.Load().story(id) }
 
+// onlyDefault reports whether the default story is the only one, so that
+// every channel follows it whatever the store says.
+func (l *Library) onlyDefault() bool { return len(l.state.Load().stories) == 1 }
+
 // Articles lists a story's articles with where they came from and their
 // copies ("" lists every article, base and stored).
 func (l *Library) Articles(story string) []StoredArticle {

@@ -65,5 +65,6 @@ func WithSummary(c *briefs.Corpus, r Reply, sum *briefs.WrittenSummary) Reply {
 	}
 	r.Sections = append([]Section{{Heading: summaryHeading, Items: items}}, r.Sections...)
 	r.Citations = cites
+	r.Key = "" // not the cached brief's content: its rendering is not this one's
 	return r
 }

@@ -87,7 +87,12 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, body []by
 		ResponseURL: form.Get("response_url"), TriggerID: form.Get("trigger_id"),
 	}
 	p, rest := a.command(r.Context(), cmd)
-	writeJSON(w, p)
+	if p.encoded != nil {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		_, _ = w.Write(p.encoded)
+	} else {
+		writeJSON(w, p)
+	}
 	if f, ok := w.(http.Flusher); ok {
 		f.Flush()
 	}
@@ -139,12 +144,14 @@ func (a *Adapter) command(ctx context.Context, cmd slack.SlashCommand) (p respon
 	defer timer.Stop()
 	select {
 	case rep := <-done:
-		msgs := render(rep)
+		r := a.rendering(rep)
+		msgs := r.msgs
 		rest = func() {}
 		if len(msgs) > 1 {
 			rest = func() { a.deliver(cmd.TeamID, cmd.ChannelID, cmd.ResponseURL, msgs[1:], rep.InChannel) }
 		}
-		return responsePayload{ResponseType: responseType(rep.InChannel), Text: msgs[0].Text, Blocks: msgs[0].Blocks}, rest
+		rt := responseType(rep.InChannel)
+		return responsePayload{ResponseType: rt, Text: msgs[0].Text, Blocks: msgs[0].Blocks, encoded: r.inline[rt]}, rest
 	case <-timer.C:
 	case <-ctx.Done():
 	}
@@ -155,7 +162,7 @@ func (a *Adapter) command(ctx context.Context, cmd slack.SlashCommand) (p respon
 		case <-ctx.Done():
 			return
 		}
-		a.deliverNow(ctx, cmd.TeamID, cmd.ChannelID, cmd.ResponseURL, render(rep), rep.InChannel)
+		a.deliverNow(ctx, cmd.TeamID, cmd.ChannelID, cmd.ResponseURL, a.render(rep), rep.InChannel)
 	})
 	return responsePayload{ResponseType: "ephemeral", Text: workingText}, func() {}
 }
@@ -316,7 +323,7 @@ func (a *Adapter) interaction(raw []byte) {
 	}
 	a.async(func(ctx context.Context) {
 		rep := a.h.Handle(ctx, req)
-		msgs := render(rep)
+		msgs := a.render(rep)
 		if cb.ResponseURL != "" {
 			a.deliverNow(ctx, req.Team, channel, cb.ResponseURL, msgs, rep.InChannel)
 			return

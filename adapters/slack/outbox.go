@@ -145,7 +145,7 @@ func (h outboxHandler) AnswerEvent(ctx context.Context, ev bot.OutboxEvent) stri
 	if ctx.Err() != nil {
 		return ""
 	}
-	if _, err := a.postReply(ctx, p.Team, p.Enterprise, p.Channel, p.ThreadTS, render(rep), p.replyKey(), ev.Attempts > 1); err != nil {
+	if _, err := a.postReply(ctx, p.Team, p.Enterprise, p.Channel, p.ThreadTS, a.render(rep), p.replyKey(), ev.Attempts > 1); err != nil {
 		if ctx.Err() == nil {
 			log.Error("slack: reply failed", keyError, err)
 		}

@@ -328,6 +328,9 @@ type responsePayload struct {
 	Blocks          []slack.Block `json:"blocks,omitempty"`
 	ReplaceOriginal bool          `json:"replace_original"`
 	ThreadTS        string        `json:"thread_ts,omitempty"`
+	// encoded, when set, is this payload as writeJSON would write it,
+	// rendered once for a cached reply (rendercache.go).
+	encoded []byte
 }
 
 func responseType(inChannel bool) string {

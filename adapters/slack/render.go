@@ -57,8 +57,14 @@ var userID = regexp.MustCompile(`^[UW][A-Z0-9]{2,}$`)
 
 // unescape undoes Slack's escaping of incoming message text.
 func unescape(s string) string {
-	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s)
+	if !strings.Contains(s, "&") {
+		return s
+	}
+	return unescaper.Replace(s)
 }
+
+// unescaper is built once: building a Replacer costs more than using it.
+var unescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
 
 // textLen counts characters as Slack does, in UTF-16 code units.
 func textLen(s string) int {

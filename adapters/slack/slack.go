@@ -100,6 +100,8 @@ type Adapter struct {
 	// rejected or replayed requests; metrics count every one.
 	sampled *logsample.Sampler
 
+	renders renderCache // Block Kit of replies with a Key
+
 	limits  *limiter
 	botUser atomic.Pointer[string] // the default token's bot user id, from auth.test
 

@@ -18,6 +18,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"modernc.org/sqlite"
@@ -46,6 +47,11 @@ type Store struct {
 	// heartbeat row.
 	file os.FileInfo
 	id   string
+	// stmts holds the prepared hot queries (stmt), turns the decoded
+	// conversations (turns.go).
+	stmts   sync.Map
+	turns   turnCache
+	appends turnAppends
 }
 
 // Open opens (creating if needed) the database file at path and migrates it.
@@ -76,7 +82,7 @@ func open(ctx context.Context, path string, version int) (*Store, error) {
 	writer.SetMaxIdleConns(1)
 	writer.SetConnMaxLifetime(0)
 	writer.SetConnMaxIdleTime(0)
-	s := &Store{path: path, now: time.Now, id: handleID()}
+	s := &Store{path: path, now: time.Now, id: handleID(), turns: turnCache{limit: turnCacheBytes}}
 	s.writer = writeDB{DB: writer, alive: s.alive}
 	// The first connection sets WAL, which reads the header: a file that is
 	// not a database, or a path that cannot be created, fails here.
@@ -291,6 +297,10 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes the readers, then the writer (which checkpoints the WAL).
 func (s *Store) Close() error {
+	s.stmts.Range(func(_, v any) bool {
+		v.(*sql.Stmt).Close()
+		return true
+	})
 	var errR error
 	if s.reader != nil {
 		errR = s.reader.Close()

@@ -111,51 +111,6 @@ func (s *Store) Subscriptions(ctx context.Context) ([]bot.Subscription, error) {
 	return queryAll(ctx, s.reader, "subscriptions", scanSub, "SELECT "+sqlstore.SubscriptionCols+" FROM subscriptions ORDER BY id")
 }
 
-// Conversation returns the last bot.MaxTurns turns, oldest first; empty
-// when none.
-func (s *Store) Conversation(ctx context.Context, key string) ([]bot.Turn, error) {
-	turns, err := queryAll(ctx, s.reader, "conversation", scanTurn,
-		"SELECT turn FROM (SELECT id, turn FROM conversation_turns WHERE key = ? ORDER BY id DESC LIMIT ?) ORDER BY id", key, bot.MaxTurns)
-	if err != nil {
-		return nil, err
-	}
-	return turns, nil
-}
-
-func scanTurn(row sqlstore.Row) (bot.Turn, error) {
-	var data string
-	if err := row.Scan(&data); err != nil {
-		return bot.Turn{}, err
-	}
-	return sqlstore.DecodeTurn([]byte(data))
-}
-
-// AppendTurn adds a turn and drops those beyond the last bot.MaxTurns, in
-// one transaction under the write lock.
-func (s *Store) AppendTurn(ctx context.Context, key string, t bot.Turn) error {
-	data, err := sqlstore.EncodeTurn(t)
-	if err != nil {
-		return fmt.Errorf("sqlite: append turn: %w", err)
-	}
-	s.prune(ctx)
-	tx, err := s.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("sqlite: append turn: %w", err)
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, "INSERT INTO conversation_turns (key, turn, created_at) VALUES (?, ?, ?)", key, data, s.now().Unix()); err != nil {
-		return fmt.Errorf("sqlite: append turn: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM conversation_turns WHERE key = ? AND id <=
-		(SELECT id FROM conversation_turns WHERE key = ? ORDER BY id DESC LIMIT 1 OFFSET ?)`, key, key, bot.MaxTurns); err != nil {
-		return fmt.Errorf("sqlite: append turn: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("sqlite: append turn: %w", err)
-	}
-	return nil
-}
-
 // FirstSeen records the event id; true only for the first caller.
 func (s *Store) FirstSeen(ctx context.Context, platform, eventID string) (bool, error) {
 	s.prune(ctx)
@@ -181,6 +136,7 @@ func (s *Store) prune(ctx context.Context) {
 	s.writer.ExecContext(ctx, "DELETE FROM events WHERE seen_at < ?", now.Add(-sqlstore.EventRetention).Unix())
 	s.writer.ExecContext(ctx, "DELETE FROM outbox WHERE state IN ('done', 'expired') AND updated_at < ?", now.Add(-sqlstore.EventRetention).Unix())
 	s.writer.ExecContext(ctx, "DELETE FROM conversation_turns WHERE created_at < ?", now.Add(-sqlstore.ConversationRetention).Unix())
+	s.turns.clear() // the cache may hold what was just forgotten
 	s.writer.ExecContext(ctx, "DELETE FROM heartbeats WHERE at < ?", now.Add(-sqlstore.HeartbeatRetention).Unix())
 }
 

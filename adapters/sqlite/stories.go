@@ -438,8 +438,12 @@ func (s *Store) PutChannelStory(ctx context.Context, sc bot.Scope, story string)
 // ChannelStory returns the story the channel follows or bot.ErrNotFound.
 func (s *Store) ChannelStory(ctx context.Context, sc bot.Scope) (string, error) {
 	var story string
-	err := s.reader.QueryRowContext(ctx, "SELECT story_id FROM channel_stories WHERE platform = ? AND team = ? AND channel = ?",
-		sc.Platform, sc.Team, sc.Channel).Scan(&story)
+	// Read on every request of the channel: prepared once.
+	q, err := s.stmt(ctx, s.reader, "SELECT story_id FROM channel_stories WHERE platform = ? AND team = ? AND channel = ?")
+	if err != nil {
+		return "", fmt.Errorf("sqlite: channel story: %w", err)
+	}
+	err = q.QueryRowContext(ctx, sc.Platform, sc.Team, sc.Channel).Scan(&story)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", fmt.Errorf("sqlite: channel story: %w", bot.ErrNotFound)
 	}

@@ -48,6 +48,10 @@ type SlackConfig struct {
 	ClientID      string // SLACK_CLIENT_ID
 	ClientSecret  string // SLACK_CLIENT_SECRET
 	APIURL        string // SLACK_API_URL, ends with "/"
+	// The outbox of accepted DMs and mentions; 0 takes the adapter's
+	// defaults.
+	Backlog   int           // ALEXA_BRIEF_OUTBOX_BACKLOG
+	Freshness time.Duration // ALEXA_BRIEF_OUTBOX_FRESHNESS
 }
 
 // DiscordConfig holds the Discord settings.
@@ -131,6 +135,12 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		return c, err
 	}
 	if c.Drain, err = duration(get, "ALEXA_BRIEF_SHUTDOWN_TIMEOUT", defaultDrain, 0); err != nil {
+		return c, err
+	}
+	if c.Slack.Backlog, err = integer(get, "ALEXA_BRIEF_OUTBOX_BACKLOG"); err != nil {
+		return c, err
+	}
+	if c.Slack.Freshness, err = duration(get, "ALEXA_BRIEF_OUTBOX_FRESHNESS", 0, time.Second); err != nil {
 		return c, err
 	}
 	if c.FeedInterval, err = duration(get, "ALEXA_BRIEF_FEED_INTERVAL", bot.DefaultFeedInterval, bot.MinFeedInterval); err != nil {

@@ -109,3 +109,23 @@ func TestLoadConfigNeverEchoesSecrets(t *testing.T) {
 		}
 	}
 }
+
+// The outbox knobs reach the Slack config; unset leaves the adapter's
+// defaults (0), and a bad value names its variable.
+func TestLoadConfigOutbox(t *testing.T) {
+	c, err := LoadConfig(envOf(map[string]string{"ALEXA_BRIEF_OUTBOX_BACKLOG": "20000", "ALEXA_BRIEF_OUTBOX_FRESHNESS": "90s"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Slack.Backlog != 20000 || c.Slack.Freshness != 90*time.Second {
+		t.Errorf("Backlog, Freshness = %d, %v; want 20000, 1m30s", c.Slack.Backlog, c.Slack.Freshness)
+	}
+	if c, _ := LoadConfig(envOf(nil)); c.Slack.Backlog != 0 || c.Slack.Freshness != 0 {
+		t.Errorf("unset: Backlog, Freshness = %d, %v; want 0, 0 (the adapter's defaults)", c.Slack.Backlog, c.Slack.Freshness)
+	}
+	for k, v := range map[string]string{"ALEXA_BRIEF_OUTBOX_BACKLOG": "-1", "ALEXA_BRIEF_OUTBOX_FRESHNESS": "10ms"} {
+		if _, err := LoadConfig(envOf(map[string]string{k: v})); err == nil || !strings.Contains(err.Error(), k) {
+			t.Errorf("%s=%s: err %v, want one naming it", k, v, err)
+		}
+	}
+}

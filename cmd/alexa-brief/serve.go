@@ -24,6 +24,10 @@ import (
 // maxBody is SPEC's request body limit: larger bodies get 413.
 const maxBody = 1 << 20
 
+// releaseGrace is how long, past the shutdown timeout, serve waits for
+// the platforms to cancel their work in hand and release its claims.
+const releaseGrace = 3 * time.Second
+
 // component is a configured platform connection as serve runs it.
 type component struct {
 	name  string
@@ -97,6 +101,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 			ClientID: cfg.Slack.ClientID, ClientSecret: cfg.Slack.ClientSecret, APIURL: cfg.Slack.APIURL,
 			// The adapter labels its lines platform=slack itself.
 			Logger: log, Metrics: metrics, ShutdownTimeout: cfg.Drain,
+			Backlog: cfg.Slack.Backlog, Freshness: cfg.Slack.Freshness,
 		}, b, st)
 		if err != nil {
 			return usagef("%v", err)
@@ -227,7 +232,15 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	select {
 	case <-done:
 	case <-drainCtx.Done():
-		log.Warn("shutdown timed out; exiting with work in flight")
+		// The platforms bound their own drains by the same timeout, then
+		// cancel what is in hand and hand its claims back to the store
+		// (so that a restart answers it at once rather than after the
+		// lease): that tail is short and bounded, so wait for it too.
+		select {
+		case <-done:
+		case <-time.After(releaseGrace):
+			log.Warn("shutdown timed out; exiting with work in flight")
+		}
 	}
 	// The store closes (deferred) only after the scheduler has returned:
 	// it cancels its posts at the drain and then records their outcomes.

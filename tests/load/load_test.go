@@ -6,9 +6,15 @@
 //
 //	go test ./tests/load -run TestLoad -v -timeout 30m -args -load
 //
+// At -load.compare levels (default 32) it first measures serve on
+// brief-only and ask-only traffic against the floor (tests/load/floor,
+// compare_test.go), a server that only verifies the signature.
+//
 // It is a benchmark, not a test: without -load it skips, so `go test ./...`
-// only compiles it. BenchmarkHandle (handle_bench_test.go) measures the bot
-// core alone. See BENCHMARKS.md for the figures.
+// only compiles it; so does TestFlood (flood_test.go) without -flood.
+// BenchmarkHandle (handle_bench_test.go) measures the bot core alone,
+// BenchmarkSlackCommand the Slack handler in process. See BENCHMARKS.md for
+// the figures.
 package load
 
 import (
@@ -81,14 +87,8 @@ func TestLoad(t *testing.T) {
 	if !*runLoad {
 		t.Skip("a benchmark: run with -args -load (see BENCHMARKS.md)")
 	}
-	var levels []int
-	for _, f := range strings.Split(*levelsFlag, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n < 1 {
-			t.Fatalf("-load.levels: bad level %q", f)
-		}
-		levels = append(levels, n)
-	}
+	levels := parseLevels(t, "-load.levels", *levelsFlag)
+	compare := parseLevels(t, "-load.compare", *compareLevels)
 	corpus, err := briefs.Default()
 	if err != nil {
 		t.Fatal(err)
@@ -108,8 +108,17 @@ func TestLoad(t *testing.T) {
 	}
 	t.Logf("%d questions (%d on the story, %d off topic); Ask answers %d, declines %d",
 		len(qs), onTopic, len(qs)-onTopic, answeredN, len(qs)-answeredN)
-	bin := buildBinary(t)
+	bin := buildBinary(t, "cmd/alexa-brief")
 	jobs := plan(*maxRequests, qs)
+	t.Logf("machine: %s, GOMAXPROCS of the generator %d", machine(), numCPU())
+	if len(compare) > 0 {
+		floorBin := buildBinary(t, "tests/load/floor")
+		var ps []phase
+		for _, c := range compare {
+			ps = append(ps, runCompare(t, bin, floorBin, c, qs)...)
+		}
+		t.Logf("floor comparison, %s per phase:\n%s", *compareDuration, compareTable(ps))
+	}
 
 	var results []level
 	for _, c := range levels {
@@ -117,7 +126,9 @@ func TestLoad(t *testing.T) {
 		results = append(results, l)
 		t.Logf("concurrency %d: %d requests in %s", c, l.requests, l.elapsed.Round(time.Millisecond))
 	}
-	t.Logf("machine: %s, GOMAXPROCS of the generator %d\n%s", machine(), numCPU(), table(results))
+	if len(results) > 0 {
+		t.Logf("mixed traffic:\n%s", table(results))
+	}
 	for _, l := range results {
 		if l.errors > 0 {
 			t.Errorf("concurrency %d: %d errors", l.concurrency, l.errors)
@@ -131,11 +142,29 @@ func TestLoad(t *testing.T) {
 	}
 }
 
-// buildBinary builds cmd/alexa-brief as a release would (CGO_ENABLED=0).
-func buildBinary(t *testing.T) string {
+// parseLevels reads a comma-separated list of concurrency levels.
+func parseLevels(t *testing.T, name, s string) []int {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "alexa-brief")
-	build := exec.Command("go", "build", "-o", bin, "github.com/alexa-brief/alexa-brief/cmd/alexa-brief")
+	var levels []int
+	for _, f := range strings.Split(s, ",") {
+		if strings.TrimSpace(f) == "" {
+			continue
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			t.Fatalf("%s: bad level %q", name, f)
+		}
+		levels = append(levels, n)
+	}
+	return levels
+}
+
+// buildBinary builds a command of the module as a release would
+// (CGO_ENABLED=0).
+func buildBinary(t *testing.T, pkg string) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), filepath.Base(pkg))
+	build := exec.Command("go", "build", "-o", bin, "github.com/alexa-brief/alexa-brief/"+pkg)
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
@@ -143,45 +172,95 @@ func buildBinary(t *testing.T) string {
 	return bin
 }
 
+// proc is a server the test started: serve or the floor.
+type proc struct {
+	cmd  *exec.Cmd
+	base string
+	logs *serverLog
+}
+
+// startProc starts bin listening on addr and waits for its /readyz.
+func startProc(t *testing.T, bin string, args, env []string, addr string) *proc {
+	t.Helper()
+	p := &proc{cmd: exec.Command(bin, args...), base: "http://" + addr, logs: newServerLog(t)}
+	p.cmd.Env = env
+	p.cmd.Stderr = p.logs.f
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if p.cmd.ProcessState == nil {
+			_ = p.cmd.Process.Kill()
+			_ = p.cmd.Wait()
+		}
+	})
+	waitReady(t, p.base, p.logs)
+	return p
+}
+
+// stop sends SIGTERM and waits for the exit: serve finishes the answers
+// still going out, then exits 0.
+func (p *proc) stop(t *testing.T) error {
+	t.Helper()
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- p.cmd.Wait() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(maxWait):
+		t.Fatalf("%s did not exit within %s of SIGTERM\n%s", filepath.Base(p.cmd.Path), maxWait, p.logs)
+	}
+	return nil
+}
+
+// fakes are the platform APIs behind serve and the target that signs
+// requests for it.
+func newTarget(t *testing.T) *target {
+	t.Helper()
+	slackAPI := slacktest.New(slacktest.Options{})
+	t.Cleanup(slackAPI.Close)
+	discordAPI := discordtest.New(discordtest.Options{})
+	t.Cleanup(discordAPI.Close)
+	seed, _ := hex.DecodeString(discordSeed)
+	var seq atomic.Int64
+	return &target{slack: slackAPI, discord: discordAPI, key: ed25519.NewKeyFromSeed(seed), appID: discordAPI.AppID(), seq: func() int64 { return seq.Add(1) }}
+}
+
+// startServe starts `alexa-brief serve` with a fresh database, configured
+// for tg's fakes, and points tg at it.
+func startServe(t *testing.T, bin string, tg *target, extraEnv ...string) *proc {
+	t.Helper()
+	return startServeDB(t, bin, tg, filepath.Join(t.TempDir(), "load.db"), extraEnv...)
+}
+
+func startServeDB(t *testing.T, bin string, tg *target, db string, extraEnv ...string) *proc {
+	t.Helper()
+	addr := freeAddr(t)
+	env := []string{
+		"HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH"),
+		"ALEXA_BRIEF_ADDR=" + addr, "DATABASE_URL=" + db,
+		"LOG_FORMAT=json", "LOG_LEVEL=info",
+		"SLACK_SIGNING_SECRET=" + slackSecret, "SLACK_BOT_TOKEN=" + slacktest.DefaultToken, "SLACK_API_URL=" + tg.slack.URL(),
+		// No bot token: interactions only, no gateway. The API URL is
+		// where deferred answers and follow-ups go.
+		"DISCORD_PUBLIC_KEY=" + discordPub, "DISCORD_APP_ID=" + tg.appID, "DISCORD_API_URL=" + tg.discord.URL(),
+	}
+	p := startProc(t, bin, []string{"serve"}, append(env, extraEnv...), addr)
+	tg.base = p.base
+	return p
+}
+
 // runLevel starts a fresh serve with its own database and fakes, sends
 // jobs from c workers until they run out or maxDuration passes, and stops
 // the server.
 func runLevel(t *testing.T, bin string, c int, jobs []job) level {
 	t.Helper()
-	slackAPI := slacktest.New(slacktest.Options{})
-	defer slackAPI.Close()
-	discordAPI := discordtest.New(discordtest.Options{})
-	defer discordAPI.Close()
-	seed, _ := hex.DecodeString(discordSeed)
-	var seq atomic.Int64
-	tg := &target{slack: slackAPI, key: ed25519.NewKeyFromSeed(seed), appID: discordAPI.AppID(), seq: func() int64 { return seq.Add(1) }}
-
-	addr := freeAddr(t)
-	tg.base = "http://" + addr
-	cmd := exec.Command(bin, "serve")
-	cmd.Env = []string{
-		"HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH"),
-		"ALEXA_BRIEF_ADDR=" + addr, "DATABASE_URL=" + filepath.Join(t.TempDir(), "load.db"),
-		"LOG_FORMAT=json", "LOG_LEVEL=info",
-		"SLACK_SIGNING_SECRET=" + slackSecret, "SLACK_BOT_TOKEN=" + slacktest.DefaultToken, "SLACK_API_URL=" + slackAPI.URL(),
-		// No bot token: interactions only, no gateway. The API URL is
-		// where deferred answers and follow-ups go.
-		"DISCORD_PUBLIC_KEY=" + discordPub, "DISCORD_APP_ID=" + discordAPI.AppID(), "DISCORD_API_URL=" + discordAPI.URL(),
-	}
-	logs := &tailWriter{}
-	cmd.Stderr = logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		if cmd.ProcessState == nil {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-		}
-	}()
-	waitReady(t, tg.base, logs)
-
-	client := &http.Client{Transport: &http.Transport{MaxIdleConns: c, MaxIdleConnsPerHost: c, MaxConnsPerHost: c}}
+	tg := newTarget(t)
+	srv := startServe(t, bin, tg)
+	client := newClient(c)
 	defer client.CloseIdleConnections()
 	// One of each kind first, outside the measurement: it checks that the
 	// replies are right before thousands are timed.
@@ -195,12 +274,36 @@ func runLevel(t *testing.T, bin string, c int, jobs []job) level {
 				}
 			}
 		}
-		if _, res, why, _ := send(client, tg, j); res == failed {
-			t.Fatalf("warm-up %s: %s\n%s", mix[i].name, why, logs)
+		if _, res, why, _ := send(client, tg, j, check); res == failed {
+			t.Fatalf("warm-up %s: %s\n%s", mix[i].name, why, srv.logs)
 		}
 	}
+	l, pending := measure(t, client, tg, srv.cmd.Process.Pid, c, jobs, len(jobs), *maxDuration, check)
+	if err := srv.stop(t); err != nil {
+		t.Errorf("serve exit after concurrency %d: %v\n%s", c, err, srv.logs)
+	}
+	// Every acknowledged request got its answer through the API before
+	// serve exited.
+	if lost := unanswered(tg.slack, tg.discord, pending); len(lost) > 0 {
+		t.Errorf("concurrency %d: %d of %d deferred answers never arrived, e.g. %s", c, len(lost), len(pending), lost[0])
+	}
+	if n := srv.logs.errorLines(); n > 0 {
+		t.Errorf("concurrency %d: %d ERROR lines in the server log\n%s", c, n, srv.logs)
+	}
+	return l
+}
 
-	pid := cmd.Process.Pid
+func newClient(c int) *http.Client {
+	return &http.Client{Transport: &http.Transport{MaxIdleConns: c, MaxIdleConnsPerHost: c, MaxConnsPerHost: c}}
+}
+
+// checker classifies a response to a job.
+type checker func(j job, status int, body []byte) (outcome, string)
+
+// measure sends jobs (cycling through them) from c workers until limit
+// requests are sent or d has passed, and reads pid's CPU and memory.
+func measure(t *testing.T, client *http.Client, tg *target, pid, c int, jobs []job, limit int, d time.Duration, chk checker) (level, []deferredRef) {
+	t.Helper()
 	cpu0, err := procCPU(pid)
 	if err != nil {
 		t.Fatal(err)
@@ -214,7 +317,7 @@ func runLevel(t *testing.T, bin string, c int, jobs []job) level {
 		pending  []deferredRef
 	)
 	start := time.Now()
-	stop := start.Add(*maxDuration)
+	stop := start.Add(d)
 	var wg sync.WaitGroup
 	for range c {
 		wg.Go(func() {
@@ -225,11 +328,11 @@ func runLevel(t *testing.T, bin string, c int, jobs []job) level {
 			var refs []deferredRef
 			for time.Now().Before(stop) {
 				i := next.Add(1) - 1
-				if i >= int64(len(jobs)) {
+				if i >= int64(limit) {
 					break
 				}
-				j := jobs[i]
-				d, res, w, ref := send(client, tg, j)
+				j := jobs[i%int64(len(jobs))]
+				d, res, w, ref := send(client, tg, j, chk)
 				lat = append(lat, d)
 				kinds[j.kind.name]++
 				if d > platformLimit {
@@ -275,35 +378,12 @@ func runLevel(t *testing.T, bin string, c int, jobs []job) level {
 	for _, w := range firstErr {
 		t.Logf("concurrency %d: error: %s", c, w)
 	}
-
-	// SIGTERM: serve finishes the answers still going out, then exits 0.
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("serve exit after concurrency %d: %v\n%s", c, err, logs)
-		}
-	case <-time.After(maxWait):
-		t.Fatalf("serve did not exit within %s of SIGTERM\n%s", maxWait, logs)
-	}
-	// Every acknowledged request got its answer through the API before
-	// serve exited.
-	if lost := unanswered(slackAPI, discordAPI, pending); len(lost) > 0 {
-		t.Errorf("concurrency %d: %d of %d deferred answers never arrived, e.g. %s", c, len(lost), len(pending), lost[0])
-	}
-	if n := logs.errorLines(); n > 0 {
-		t.Errorf("concurrency %d: %d ERROR lines in the server log\n%s", c, n, logs)
-	}
-	return l
+	return l, pending
 }
 
 // send sends j and reads the whole response: the latency is what the
 // platform would wait for, from the request leaving to the last byte.
-func send(client *http.Client, tg *target, j job) (d time.Duration, res outcome, why, ref string) {
+func send(client *http.Client, tg *target, j job, chk checker) (d time.Duration, res outcome, why, ref string) {
 	req, ref, err := tg.request(j)
 	if err != nil {
 		return 0, failed, err.Error(), ref
@@ -319,7 +399,7 @@ func send(client *http.Client, tg *target, j job) (d time.Duration, res outcome,
 	if err != nil {
 		return d, failed, err.Error(), ref
 	}
-	res, why = check(j, resp.StatusCode, body)
+	res, why = chk(j, resp.StatusCode, body)
 	return d, res, why, ref
 }
 
@@ -351,7 +431,7 @@ func unanswered(slackAPI *slacktest.Server, discordAPI *discordtest.Server, refs
 }
 
 // waitReady waits until /readyz answers 200.
-func waitReady(t *testing.T, base string, logs *tailWriter) {
+func waitReady(t *testing.T, base string, logs *serverLog) {
 	t.Helper()
 	deadline := time.Now().Add(maxWait)
 	for {
@@ -502,37 +582,32 @@ func ms(d time.Duration) string {
 	}
 }
 
-// tailWriter keeps the server's log for failure messages and counts.
-type tailWriter struct {
-	mu     sync.Mutex
-	buf    bytes.Buffer
-	errors int // lines at level ERROR, whole run
-}
+// serverLog is a server's stderr, written to a file by the server itself:
+// a pipe to this process would charge the generator for reading every log
+// line, which the bot's real log collector does elsewhere.
+type serverLog struct{ f *os.File }
 
-func (w *tailWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	// slog writes one line per call, so a line never straddles two.
-	w.errors += bytes.Count(p, []byte(`"level":"ERROR"`))
-	// Keep the last 256 KiB: enough to diagnose, bounded under load.
-	if w.buf.Len() > 512<<10 {
-		tail := slices.Clone(w.buf.Bytes()[w.buf.Len()-256<<10:])
-		w.buf.Reset()
-		w.buf.Write(tail)
+func newServerLog(t *testing.T) *serverLog {
+	t.Helper()
+	f, err := os.Create(filepath.Join(t.TempDir(), "server.log"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	return w.buf.Write(p)
+	t.Cleanup(func() { f.Close() })
+	return &serverLog{f}
 }
 
-func (w *tailWriter) errorLines() int {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.errors
+func (l *serverLog) read() []byte {
+	b, _ := os.ReadFile(l.f.Name())
+	return b
 }
 
-func (w *tailWriter) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	b := w.buf.Bytes()
+// errorLines counts the lines at level ERROR.
+func (l *serverLog) errorLines() int { return bytes.Count(l.read(), []byte(`"level":"ERROR"`)) }
+
+// String is the end of the log, for failure messages.
+func (l *serverLog) String() string {
+	b := l.read()
 	if len(b) > 8<<10 {
 		b = b[len(b)-8<<10:]
 	}

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/alexa-brief/alexa-brief/adapters/discord/discordtest"
 	"github.com/alexa-brief/alexa-brief/adapters/slack/slacktest"
 	"github.com/alexa-brief/alexa-brief/briefs"
 )
@@ -165,11 +166,12 @@ func plan(n int, qs []question) []job {
 
 // target is a running server and the fakes behind it.
 type target struct {
-	base  string
-	slack *slacktest.Server
-	key   ed25519.PrivateKey
-	appID string
-	seq   func() int64 // unique interaction ids and trigger ids
+	base    string
+	slack   *slacktest.Server
+	discord *discordtest.Server
+	key     ed25519.PrivateKey
+	appID   string
+	seq     func() int64 // unique interaction ids and trigger ids
 }
 
 // request builds the signed HTTP request for j, stamped now. ref is where
