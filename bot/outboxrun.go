@@ -23,8 +23,12 @@ import (
 
 // Outbox defaults.
 const (
-	DefaultOutboxWorkers   = 4
-	DefaultOutboxBacklog   = 1000
+	DefaultOutboxWorkers = 4
+	// DefaultOutboxBacklog is high because the waiting events are rows
+	// in the store, not memory: 12,000 DMs at once are all answered within
+	// the freshness window (BENCHMARKS.md, "DM flood"), where a limit of
+	// 1,000 left most of them unanswered.
+	DefaultOutboxBacklog   = 20000
 	DefaultOutboxFreshness = 10 * time.Minute
 	DefaultOutboxShutdown  = 15 * time.Second
 	// outboxLease is how long a worker holds an event: an answer and its
