@@ -147,7 +147,7 @@ var (
 	floodEvents = flag.Int("flood.events", 12000, "DM events in the flood")
 	floodDrain  = flag.Duration("flood.drain", 5*time.Second, "serve's shutdown timeout (ALEXA_BRIEF_SHUTDOWN_TIMEOUT) in the flood")
 	floodTeams  = flag.Int("flood.teams", 100, "workspaces the DMs come from (Slack lets each be answered at 300 messages a minute)")
-	floodEnv    = flag.String("flood.env", "ALEXA_BRIEF_OUTBOX_BACKLOG=20000", "extra environment of serve in the flood, comma-separated")
+	floodEnv    = flag.String("flood.env", "", "extra environment of serve in the flood, comma-separated (empty: serve's defaults)")
 )
 
 // flood sends n DM events from c senders, each retried as Slack retries
