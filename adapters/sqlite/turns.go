@@ -189,8 +189,8 @@ func (s *Store) Conversation(ctx context.Context, key string) ([]bot.Turn, error
 	return slices.Clone(e.turns), nil
 }
 
-// AppendTurn adds a turn and drops those beyond the last bot.MaxTurns,
-// in one transaction under the write lock. Appends that arrive while
+// AppendTurn adds a turn (and now and then drops those beyond the last
+// bot.MaxTurns), in one transaction under the write lock. Appends that arrive while
 // another commits wait and are committed together, in the order they
 // came, in the next transaction (group commit): one writer takes them one
 // transaction at a time anyway, and a transaction's fixed cost (the lock,
@@ -294,8 +294,14 @@ func (s *Store) commitTurns(ctx context.Context, batch []*pendingTurn) error {
 		if err != nil {
 			return fmt.Errorf("sqlite: append turn: %w", err)
 		}
-		if _, err := trim.ExecContext(ctx, p.key, p.key, bot.MaxTurns); err != nil {
-			return fmt.Errorf("sqlite: append turn: %w", err)
+		// Reads take the last bot.MaxTurns anyway, so older turns are
+		// dropped at one append in bot.MaxTurns (by row id, so across
+		// processes too): the delete cost as much as the insert, and a
+		// conversation keeps about twice its turns at most in between.
+		if id%bot.MaxTurns == 0 {
+			if _, err := trim.ExecContext(ctx, p.key, p.key, bot.MaxTurns); err != nil {
+				return fmt.Errorf("sqlite: append turn: %w", err)
+			}
 		}
 		vers[i] = [2]turnVersion{prev, {id, at}}
 	}
