@@ -1,6 +1,7 @@
 package briefs
 
 import (
+	"math"
 	"strings"
 	"unicode/utf8"
 
@@ -180,6 +181,10 @@ func (c *Corpus) answer(question string, r result) Answer {
 		a.Confidence = r.ranked[0].Prob
 	}
 	if !r.answered() {
+		// Declined by rule (a name the corpus lacks, nothing of the
+		// wanted type): the model's probability, but never at or above
+		// the threshold that answering would imply.
+		a.Confidence = min(a.Confidence, math.Nextafter(ranker.Threshold, 0))
 		a.Answer = declineText(r)
 		for _, h := range r.ranked[:min(nearestN, len(r.ranked))] {
 			if r.empty || len(r.missing) > 0 {

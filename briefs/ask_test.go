@@ -47,6 +47,11 @@ func checkVerbatim(t *testing.T, c *Corpus, a Answer) {
 	if a.Confidence < 0 || a.Confidence > 1 {
 		t.Errorf("%q: confidence %v, want 0..1", a.Question, a.Confidence)
 	}
+	// A reader may take the confidence for the decision: answered exactly
+	// when it reaches the threshold, rules included.
+	if got := a.Confidence >= ranker.Threshold; got != a.Answered {
+		t.Errorf("%q: answered %v with confidence %.3f against the threshold %.3f", a.Question, a.Answered, a.Confidence, ranker.Threshold)
+	}
 }
 
 type askCase struct {
