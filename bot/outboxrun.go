@@ -465,3 +465,9 @@ func (o *OutboxWorkers) Wait() {
 
 // Lease is how long a worker holds an event.
 func (o *OutboxWorkers) Lease() time.Duration { return o.cfg.Lease }
+
+// Freshness is how old an event may be and still be answered.
+func (o *OutboxWorkers) Freshness() time.Duration { return o.cfg.Freshness }
+
+// Shutdown is how long Stop answers what is stored before it cancels.
+func (o *OutboxWorkers) Shutdown() time.Duration { return o.cfg.Shutdown }

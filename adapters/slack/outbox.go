@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"os"
 
 	"github.com/alexa-brief/alexa-brief/bot"
 )
@@ -173,16 +172,6 @@ func (a *Adapter) startOutbox() { a.outbox.Start() }
 // stopOutbox drains the outbox, and with it the slash command work in
 // flight, up to the shutdown timeout.
 func (a *Adapter) stopOutbox() { a.outbox.Stop() }
-
-// defaultOwner names this process in claims: unique per start, readable
-// in the store.
-func defaultOwner() string {
-	host, err := os.Hostname()
-	if err != nil {
-		host = "alexa-brief"
-	}
-	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), randomHex(4))
-}
 
 func randomHex(n int) string {
 	b := make([]byte, n)

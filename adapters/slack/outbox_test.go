@@ -349,8 +349,8 @@ func TestDrainAnswersAcknowledged(t *testing.T) {
 func TestShutdownTimeoutDefault(t *testing.T) {
 	for _, tt := range []struct{ in, want time.Duration }{{0, defaultShutdown}, {20 * time.Second, 20 * time.Second}} {
 		a, err := New(Config{ShutdownTimeout: tt.in}, &recorder{}, bottest.NewStore(nil))
-		if err != nil || a.cfg.ShutdownTimeout != tt.want {
-			t.Errorf("ShutdownTimeout %s: got %s, %v; want %s", tt.in, a.cfg.ShutdownTimeout, err, tt.want)
+		if err != nil || a.outbox.Shutdown() != tt.want {
+			t.Errorf("ShutdownTimeout %s: got %s, %v; want %s", tt.in, a.outbox.Shutdown(), err, tt.want)
 		}
 	}
 	if _, err := New(Config{Workers: -1}, &recorder{}, bottest.NewStore(nil)); err == nil {

@@ -95,7 +95,7 @@ func (a *Adapter) postReply(ctx context.Context, team, enterprise, channel, thre
 		if maybePosted {
 			// The earlier owner posted within the lease and freshness
 			// window before this claim.
-			since = a.limits.now().Add(-a.cfg.Freshness - a.outbox.Lease())
+			since = a.limits.now().Add(-a.outbox.Freshness() - a.outbox.Lease())
 		}
 		part := i + 1
 		if len(msgs) == 1 {

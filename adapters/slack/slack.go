@@ -8,7 +8,6 @@
 package slack
 
 import (
-	"cmp"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -161,16 +160,8 @@ func New(cfg Config, h Handler, st Store) (*Adapter, error) {
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
 	}
-	if cfg.Workers < 0 || cfg.Backlog < 0 || cfg.Freshness < 0 || cfg.ShutdownTimeout < 0 {
-		return nil, errors.New("slack: new: workers, backlog, freshness and shutdown timeout may not be negative")
-	}
-	cfg.Workers = cmp.Or(cfg.Workers, defaultWorkers)
-	cfg.Backlog = cmp.Or(cfg.Backlog, defaultBacklog)
-	cfg.Freshness = cmp.Or(cfg.Freshness, defaultFreshness)
-	cfg.ShutdownTimeout = cmp.Or(cfg.ShutdownTimeout, defaultShutdown)
-	if cfg.Owner == "" {
-		cfg.Owner = defaultOwner()
-	}
+	// Workers, Backlog, Freshness, ShutdownTimeout and Owner are the
+	// outbox's: bot.NewOutboxWorkers checks them and fills in defaults.
 	if cfg.StateSecret == nil && cfg.ClientSecret != "" {
 		m := hmac.New(sha256.New, []byte(cfg.ClientSecret))
 		m.Write([]byte("alexa-brief slack oauth state"))
