@@ -3,6 +3,7 @@ package rank
 import (
 	"math"
 	"math/rand"
+	"slices"
 )
 
 // Group is one question with its candidate sentences, as in WikiQA:
@@ -54,12 +55,17 @@ func Prepare(g Group) Prepared {
 // a probability by Platt scaling on the candidates, which folds into the
 // same weights and bias, so the model stays one logistic regression.
 func Fit(groups []Prepared, s Settings) *Model {
-	X, y := rows(groups, s.AnswerableOnly)
-	m := fitRows(X, y, s)
+	m := fitPoint(groups, s)
 	if s.Pairwise {
 		m.Order = fitOrder(groups, s)
 	}
 	return m
+}
+
+// fitPoint fits the pointwise regression alone (no Order).
+func fitPoint(groups []Prepared, s Settings) *Model {
+	X, y := rows(groups, s.AnswerableOnly)
+	return fitRows(X, y, s)
 }
 
 // rows flattens the groups into examples.
@@ -304,14 +310,17 @@ func Train(train, dev []Prepared, base Settings) (*Model, []Choice) {
 	var best *Model
 	var bestC Choice
 	var tried []Choice
+	// The ordering depends on its penalty alone: fitted once per penalty
+	// here, and the chosen one reused by every pairwise setting below.
+	var order []float64
 	orderL2, bestMAP := 0.0, -1.0
 	for _, l2 := range Grid.L2 {
 		s := base
-		s.L2, s.Pairwise = l2, true
-		m := Fit(nil, s)
+		s.L2 = l2
+		m := fitPoint(nil, s) // no weights: only the ordering is measured
 		m.Order = fitOrder(train, s)
 		if got := Measure(dev, m.Scorer(0)).MAP; got > bestMAP {
-			orderL2, bestMAP = l2, got
+			order, orderL2, bestMAP = m.Order, l2, got
 		}
 	}
 	for _, pw := range Grid.Pairwise {
@@ -319,10 +328,12 @@ func Train(train, dev []Prepared, base Settings) (*Model, []Choice) {
 			for _, l2 := range Grid.L2 {
 				s := base
 				s.L2, s.AnswerableOnly, s.Pairwise = l2, ao, pw
+				m := fitPoint(train, s)
 				if pw {
 					s.OrderL2 = orderL2
+					m.Settings = s
+					m.Order = slices.Clone(order) // Round changes the chosen model's in place
 				}
-				m := Fit(train, s)
 				m.Threshold = m.BestThreshold(dev, s.Seed)
 				c := Choice{Settings: s, Threshold: m.Threshold, Dev: Measure(dev, m.Scorer(m.Threshold))}
 				tried = append(tried, c)
