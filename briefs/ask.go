@@ -100,10 +100,9 @@ func (c *Corpus) search(q rank.Question, exclude func(int) bool) result {
 	}
 	var res result
 	// A name or number the corpus never mentions: whatever the nearest
-	// sentence says, it is not about what was asked.
-	// A name's last word is its head (a surname, the "Cup" of "World
-	// Cup"): a corpus that never uses it does not mention the name, even
-	// if it uses the name's other words.
+	// sentence says, it is not about what was asked. A name's last word is
+	// its head (a surname, the "Cup" of "World Cup"): a corpus that never
+	// uses it does not mention the name, even if it uses the other words.
 	for _, e := range q.Entities {
 		ts := txt.Terms(e)
 		if len(ts) > 0 && !c.qa.Knows(ts[len(ts)-1]) {

@@ -375,26 +375,26 @@ func (c *cast) know(doc int, st *Story) {
 	added := map[string]int{} // a name → its index in c.people
 	rest := c.unlinked[:0]
 	for _, s := range c.unlinked {
-		var only *Known
+		var only *storyPerson
 		for i, sp := range st.byKey[s.name] {
-			if sp.doc == doc || only != nil && only.Name == sp.Name {
+			if sp.doc == doc || only != nil && only.name == sp.name {
 				continue
 			}
 			if only != nil {
 				only = nil
 				break
 			}
-			only = &st.byKey[s.name][i].Known
+			only = &st.byKey[s.name][i]
 		}
 		if only == nil {
 			rest = append(rest, s)
 			continue
 		}
-		who, ok := added[only.Name]
+		who, ok := added[only.name]
 		if !ok {
 			who = len(c.people)
-			c.people = append(c.people, person{name: only.Name, gender: only.Gender})
-			added[only.Name] = who
+			c.people = append(c.people, person{name: only.name, gender: only.gender})
+			added[only.name] = who
 		}
 		c.mentions = append(c.mentions, mention{at: s.at, end: s.end, who: who})
 	}

@@ -29,7 +29,7 @@ func Extract(doc string, sents []text.Sentence) []Quote {
 
 // Article is an article read for its quotations and its people, before
 // speakers are attributed: a story's articles are prepared first, so that
-// each may know who the others name (Article.Know).
+// each may know who the others name (Story.Know).
 type Article struct {
 	doc   string
 	sents []text.Sentence
@@ -82,12 +82,6 @@ func Prepare(doc string, sents []text.Sentence) *Article {
 	return a
 }
 
-// Known is a person an article of a story names in full.
-type Known struct {
-	Name   string
-	Gender text.Gender
-}
-
 // Story is who the articles of a story name in full, by surname and
 // given name: a follow-up report writes "Kowalski said" of the Ana
 // Kowalski its first report introduced.
@@ -95,9 +89,11 @@ type Story struct {
 	byKey map[string][]storyPerson
 }
 
+// storyPerson is someone an article of a story names in full.
 type storyPerson struct {
-	Known
-	doc int
+	name   string
+	gender text.Gender
+	doc    int
 }
 
 // NewStory indexes the people of the articles (two name words or more),
@@ -110,7 +106,7 @@ func NewStory(arts []*Article) *Story {
 			if len(f) < 2 {
 				continue
 			}
-			sp := storyPerson{Known{p.name, p.gender}, d}
+			sp := storyPerson{p.name, p.gender, d}
 			st.byKey[f[len(f)-1]] = append(st.byKey[f[len(f)-1]], sp)
 			if f[0] != f[len(f)-1] {
 				st.byKey[f[0]] = append(st.byKey[f[0]], sp)
