@@ -1,7 +1,9 @@
 package sqlstore
 
 import (
+	"fmt"
 	"reflect"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -65,5 +67,87 @@ func TestTurnRoundTrip(t *testing.T) {
 	}
 	if _, err := DecodeTurn([]byte("{not json")); err == nil {
 		t.Errorf("DecodeTurn accepted broken JSON")
+	}
+}
+
+// StoredTurn must return what the round trip does, for every turn it
+// accepts. Each string field of a turn, found by reflection so a field
+// added later is covered, is set in turn to text the encoder keeps and to
+// invalid UTF-8, which it changes and StoredTurn must refuse.
+func TestStoredTurn(t *testing.T) {
+	full := bot.Turn{Question: "who said “smart timer”?", Answer: briefs.Answer{
+		Question: "who said <that> & why?", Answered: true, Answer: "a \"quoted\" answer\n\u2028",
+		Citations: []briefs.Citation{{Source: "a1", Text: "one"}}, Confidence: 0.1 + 0.2,
+		Nearest: []briefs.Citation{}, Mode: briefs.ModeWritten, Dropped: 2,
+	}}
+	var paths [][]int
+	var walk func(v reflect.Value, path []int)
+	walk = func(v reflect.Value, path []int) {
+		switch v.Kind() {
+		case reflect.String:
+			paths = append(paths, slices.Clone(path))
+		case reflect.Struct:
+			for i := range v.NumField() {
+				walk(v.Field(i), append(path, i))
+			}
+		case reflect.Slice:
+			if v.Len() == 0 {
+				v = reflect.MakeSlice(v.Type(), 1, 1) // walked for its element's fields
+			}
+			walk(v.Index(0), append(path, -1))
+		}
+	}
+	walk(reflect.ValueOf(full), nil)
+	if len(paths) < 8 {
+		t.Fatalf("found %d string fields, want at least 8", len(paths))
+	}
+	set := func(tr *bot.Turn, path []int, s string) {
+		v := reflect.ValueOf(tr).Elem()
+		for _, i := range path {
+			if i >= 0 {
+				v = v.Field(i)
+				continue
+			}
+			if v.Len() == 0 {
+				v.Set(reflect.MakeSlice(v.Type(), 1, 1))
+			}
+			v = v.Index(0)
+		}
+		v.SetString(s)
+	}
+	check := func(name string, tr bot.Turn) {
+		t.Helper()
+		data, err := EncodeTurn(tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := DecodeTurn([]byte(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := StoredTurn(tr)
+		if keeps := reflect.DeepEqual(tr, want); ok != keeps {
+			t.Errorf("%s: StoredTurn ok = %v, want %v (whether the round trip keeps the turn)", name, ok, keeps)
+		}
+		if ok && !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: StoredTurn = %+v, the round trip %+v", name, got, want)
+		}
+	}
+	check("full", full)
+	check("empty", bot.Turn{})
+	for _, p := range paths {
+		for _, s := range []string{"kept: é & <b>", "bad: \xff\xfe"} {
+			tr := full
+			tr.Answer.Citations = slices.Clone(full.Answer.Citations)
+			tr.Answer.Nearest = slices.Clone(full.Answer.Nearest)
+			set(&tr, p, s)
+			check(fmt.Sprintf("field %v = %q", p, s), tr)
+		}
+	}
+	// The caller keeps its turn: the stored one shares no slice with it.
+	got, _ := StoredTurn(full)
+	got.Answer.Citations[0].Text = "changed"
+	if full.Answer.Citations[0].Text != "one" {
+		t.Errorf("StoredTurn shares its citations with the caller's turn")
 	}
 }
