@@ -252,6 +252,10 @@ func crashChild(path string) {
 		if err := s.AppendTurn(ctx, "k", bot.Turn{Question: fmt.Sprintf("q%d", i)}); err != nil {
 			os.Exit(8)
 		}
+		// Turns are written behind: a round counts once its turn is.
+		if err := s.Sync(ctx); err != nil {
+			os.Exit(8)
+		}
 		s.ClaimSlot(ctx, sub.ID, slot.Add(time.Minute), "child", time.Hour)
 		if err := s.ReleaseClaims(ctx, "child"); err != nil {
 			os.Exit(9)

@@ -7,62 +7,141 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/alexa-brief/alexa-brief/bot"
 	"github.com/alexa-brief/alexa-brief/internal/sqlstore"
 )
 
-// Conversations are read on every question and appended to after it. The
-// turns are kept decoded in memory too (turnCache), so that a question
-// costs one indexed lookup of the newest turn's id instead of reading and
-// JSON-decoding the whole history. The lookup is what keeps the cache
-// right when another process writes the same file (serve and a shell, or
-// two serves): any append elsewhere changes the newest turn, and the
-// history is then read again.
+// Conversations are read on every question and appended to after it, and
+// at load these two were most of a question's cost, so both stay off the
+// file where they can:
+//
+//   - Appends are written behind. AppendTurn queues the turn and returns;
+//     one goroutine (flushTurns) commits what is queued, many turns a
+//     transaction, so the answer never waits for the disk and a
+//     transaction's fixed cost (the lock, the WAL frames, the commit) is
+//     shared. A conversation is best-effort history, the answer is what
+//     must not fail (issue 13), so a crash may lose the turns of its last
+//     moments; Close and Sync write everything queued first.
+//   - Reads come from memory. A conversation read once is kept decoded,
+//     and this process's appends are added to it as they are queued, so a
+//     follow-up costs no query. Another process writing the file (a second
+//     serve, or a shell, on the same file) is noticed through PRAGMA
+//     data_version, which changes when any other connection commits: the
+//     flusher reads it in every transaction, and a read reads it when the
+//     last look is older than turnsFresh, so another process's committed
+//     turn is seen within that time.
 
 // turnCacheBytes bounds the cache by the stored size of the turns it
 // holds; past it, some conversations are dropped and read again when
 // next asked for.
 const turnCacheBytes = 8 << 20
 
-// turnVersion names the newest turn of a conversation. The id alone could
-// come back after its row was pruned (ids are rowids, reused above the
-// greatest one left), so the insertion second goes with it: a row is
-// pruned only after 30 days, and then its successor is newer.
-type turnVersion struct{ id, at int64 }
+// turnsFresh is how long a look at data_version vouches for the cache.
+const turnsFresh = 100 * time.Millisecond
+
+// maxQueuedTurns bounds the turns waiting to be written: past it, an
+// append waits for the flusher, so a stalled file (another process holding
+// the write lock) holds memory to this and no more.
+const maxQueuedTurns = 4096
+
+// maxTurnBatch bounds a transaction, so that one stays short.
+const maxTurnBatch = 1024
+
+// turnFlushEvery spaces the flusher's transactions: under load the turns
+// of that time share one, which writes each page they touch (the table's
+// last leaf, the key index's leaves) once instead of once a turn. A turn
+// arriving after a quiet spell is written at once.
+const turnFlushEvery = 100 * time.Millisecond
+
+type pendingTurn struct {
+	key, data string
+	stored    bot.Turn // what a read of the file will return
+	id        int64    // its row, once inserted (under turnCache.mu)
+}
 
 type cachedTurns struct {
-	ver   turnVersion
 	turns []bot.Turn // never changed once cached: replaced whole
 	size  int
 }
 
+// turnCache holds, for each conversation it has, the turns of the file
+// followed by this process's turns not committed yet: what a read of the
+// file will return once they are.
 type turnCache struct {
-	mu    sync.Mutex
-	m     map[string]*cachedTurns
-	bytes int
-	limit int
+	mu      sync.Mutex
+	m       map[string]*cachedTurns
+	bytes   int
+	limit   int
+	pending map[string][]*pendingTurn // queued or being committed, in order
+	// gen changes whenever queued turns are committed or the cache is
+	// cleared: a read of the file that saw no change of gen while it ran
+	// can be merged with pending and cached (fill).
+	gen uint64
+	// version is the last data_version seen, checked when it was seen.
+	version int64
+	checked time.Time
 }
 
-func (c *turnCache) get(key string, ver turnVersion) ([]bot.Turn, bool) {
+func (c *turnCache) get(key string) ([]bot.Turn, uint64, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e := c.m[key]
-	if e == nil || e.ver != ver {
+	if e := c.m[key]; e != nil {
+		return e.turns, c.gen, true
+	}
+	return nil, c.gen, false
+}
+
+// storedTurn is a row of conversation_turns, decoded.
+type storedTurn struct {
+	id   int64
+	turn bot.Turn
+	size int
+}
+
+// fill merges what a read of the file found, begun at gen, with the
+// pending turns of key. ok is false when turns were committed meanwhile:
+// the read may have missed one that pending no longer has, so the caller
+// reads again.
+func (c *turnCache) fill(key string, gen uint64, rows []storedTurn) ([]bot.Turn, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != gen {
 		return nil, false
+	}
+	e := &cachedTurns{}
+	ids := map[int64]bool{}
+	for _, r := range rows {
+		e.turns = append(e.turns, r.turn)
+		e.size += r.size
+		ids[r.id] = true
+	}
+	for _, p := range c.pending[key] {
+		// Committed and read, but not yet taken off pending.
+		if p.id != 0 && ids[p.id] {
+			continue
+		}
+		e.turns = append(e.turns, p.stored)
+		e.size += len(p.data)
+	}
+	e.trim()
+	if len(e.turns) > 0 {
+		c.put(key, e)
 	}
 	return e.turns, true
 }
 
-// put caches what a read found, unless a newer version is cached already
-// (an append that committed while the read ran).
+func (e *cachedTurns) trim() {
+	if n := len(e.turns) - bot.MaxTurns; n > 0 {
+		e.size = e.size * bot.MaxTurns / len(e.turns) // an estimate: sizes are not kept per turn
+		e.turns = e.turns[n:]
+	}
+}
+
+// put caches e for key; under mu.
 func (c *turnCache) put(key string, e *cachedTurns) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	if old := c.m[key]; old != nil {
-		if old.ver.id > e.ver.id {
-			return
-		}
 		c.bytes -= old.size
 	}
 	if c.m == nil {
@@ -83,233 +162,381 @@ func (c *turnCache) put(key string, e *cachedTurns) {
 	}
 }
 
-// appended records an append committed as ver whose conversation was at
-// prev just before (read under the write lock): the cached history grows
-// by t when it was at prev, else it is dropped, being older than the file.
-func (c *turnCache) appended(key string, prev, ver turnVersion, t bot.Turn, size int) {
+// queued adds a turn about to be written, after all queued before it.
+func (c *turnCache) queued(p *pendingTurn) {
 	c.mu.Lock()
-	old := c.m[key]
-	var e *cachedTurns
-	switch {
-	case prev == (turnVersion{}):
-		e = &cachedTurns{ver: ver, turns: []bot.Turn{t}, size: size}
-	case old != nil && old.ver == prev:
-		turns := append(slices.Clone(old.turns), t)
-		e = &cachedTurns{ver: ver, turns: turns, size: old.size + size}
-		if n := len(turns) - bot.MaxTurns; n > 0 {
-			e.turns = turns[n:]
-			e.size = e.size * bot.MaxTurns / len(turns) // an estimate: sizes are not kept per turn
-		}
+	defer c.mu.Unlock()
+	if c.pending == nil {
+		c.pending = map[string][]*pendingTurn{}
 	}
-	if old != nil {
-		delete(c.m, key)
-		c.bytes -= old.size
-	}
-	c.mu.Unlock()
-	if e != nil {
-		c.put(key, e)
+	c.pending[p.key] = append(c.pending[p.key], p)
+	if old := c.m[p.key]; old != nil {
+		e := &cachedTurns{turns: append(slices.Clone(old.turns), p.stored), size: old.size + len(p.data)}
+		e.trim()
+		c.put(p.key, e)
 	}
 }
 
+// inserted records the rows of a batch, before its commit.
+func (c *turnCache) inserted(batch []*pendingTurn, ids []int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i, p := range batch {
+		p.id = ids[i]
+	}
+}
+
+// committed takes a batch off pending once its transaction ended. A batch
+// that failed was not written: its conversations are dropped from the
+// cache, to be read from the file as it is.
+func (c *turnCache) committed(batch []*pendingTurn, err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	for _, p := range batch {
+		q := c.pending[p.key]
+		if i := slices.Index(q, p); i >= 0 {
+			q = slices.Delete(q, i, i+1)
+		}
+		if len(q) == 0 {
+			delete(c.pending, p.key)
+		} else {
+			c.pending[p.key] = q
+		}
+		if err != nil {
+			if old := c.m[p.key]; old != nil {
+				delete(c.m, p.key)
+				c.bytes -= old.size
+			}
+		}
+	}
+}
+
+// clear forgets every cached conversation (pending turns stay).
 func (c *turnCache) clear() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.m, c.bytes = nil, 0
+	c.gen++
+}
+
+// seen records data_version v, looked at when at: a change means another
+// connection committed, which may have been to a cached conversation.
+func (c *turnCache) seen(v int64, at time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if v != c.version {
+		c.version = v
+		c.m, c.bytes = nil, 0
+		c.gen++
+	}
+	if at.After(c.checked) {
+		c.checked = at
+	}
+}
+
+func (c *turnCache) fresh(now time.Time, within time.Duration) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return now.Sub(c.checked) < within
 }
 
 const (
-	newestTurnQuery = "SELECT id, created_at FROM conversation_turns WHERE key = ? ORDER BY id DESC LIMIT 1"
-	turnsQuery      = "SELECT id, created_at, turn FROM (SELECT id, created_at, turn FROM conversation_turns WHERE key = ? ORDER BY id DESC LIMIT ?) ORDER BY id"
-	insertTurnQuery = "INSERT INTO conversation_turns (key, turn, created_at) VALUES (?, ?, ?)"
-	trimTurnsQuery  = `DELETE FROM conversation_turns WHERE key = ? AND id <=
+	dataVersionQuery = "PRAGMA data_version"
+	turnsQuery       = "SELECT id, turn FROM (SELECT id, turn FROM conversation_turns WHERE key = ? ORDER BY id DESC LIMIT ?) ORDER BY id"
+	insertTurnQuery  = "INSERT INTO conversation_turns (key, turn, created_at) VALUES (?, ?, ?)"
+	trimTurnsQuery   = `DELETE FROM conversation_turns WHERE key = ? AND id <=
 		(SELECT id FROM conversation_turns WHERE key = ? ORDER BY id DESC LIMIT 1 OFFSET ?)`
 )
 
-// newestTurn is the version of key's conversation, zero when it has none.
-func newestTurn(ctx context.Context, stmt *sql.Stmt, key string) (turnVersion, error) {
-	var v turnVersion
-	err := stmt.QueryRowContext(ctx, key).Scan(&v.id, &v.at)
-	if errors.Is(err, sql.ErrNoRows) {
-		return turnVersion{}, nil
+// Conversation returns the last bot.MaxTurns turns, oldest first, with
+// this process's appends not yet written; empty when none.
+func (s *Store) Conversation(ctx context.Context, key string) ([]bot.Turn, error) {
+	if err := s.lookForWriters(ctx); err != nil {
+		return nil, fmt.Errorf("sqlite: conversation: %w", err)
 	}
-	return v, err
+	var turns []bot.Turn
+	// A read of the file races only the flusher's commits, a few a
+	// millisecond at most: a handful of tries, then the last read uncached.
+	for range 8 {
+		cached, gen, ok := s.turns.get(key)
+		if ok {
+			return slices.Clone(cached), nil
+		}
+		rows, err := s.readTurns(ctx, key)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: conversation: %w", err)
+		}
+		if turns, ok = s.turns.fill(key, gen, rows); ok {
+			return slices.Clone(turns), nil
+		}
+		turns = turns[:0]
+		for _, r := range rows {
+			turns = append(turns, r.turn)
+		}
+	}
+	return turns, nil
 }
 
-// Conversation returns the last bot.MaxTurns turns, oldest first; empty
-// when none. Callers must not change the turns: they may be shared.
-func (s *Store) Conversation(ctx context.Context, key string) ([]bot.Turn, error) {
-	// On the writer's connection: after every commit a reader's page cache
-	// is stale and the lookup re-reads its pages from the WAL, while the
-	// writer's is current (it made the change), which made the lookup a
-	// third of its cost. It waits for a commit in progress, a millisecond.
-	newest, err := s.stmt(ctx, s.writer.DB, newestTurnQuery)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: conversation: %w", err)
-	}
-	ver, err := newestTurn(ctx, newest, key)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: conversation: %w", err)
-	}
-	if ver == (turnVersion{}) {
-		return nil, nil
-	}
-	if turns, ok := s.turns.get(key, ver); ok {
-		return slices.Clone(turns), nil
-	}
+func (s *Store) readTurns(ctx context.Context, key string) ([]storedTurn, error) {
 	read, err := s.stmt(ctx, s.reader, turnsQuery)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: conversation: %w", err)
+		return nil, err
 	}
 	rows, err := read.QueryContext(ctx, key, bot.MaxTurns)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: conversation: %w", err)
+		return nil, err
 	}
-	e := &cachedTurns{}
+	defer rows.Close()
+	var out []storedTurn
 	for rows.Next() {
+		var r storedTurn
 		var data []byte
-		if err := rows.Scan(&e.ver.id, &e.ver.at, &data); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("sqlite: conversation: %w", err)
+		if err := rows.Scan(&r.id, &data); err != nil {
+			return nil, err
 		}
-		t, err := sqlstore.DecodeTurn(data)
-		if err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("sqlite: conversation: %w", err)
+		if r.turn, err = sqlstore.DecodeTurn(data); err != nil {
+			return nil, err
 		}
-		e.turns = append(e.turns, t)
-		e.size += len(data)
+		r.size = len(data)
+		out = append(out, r)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: conversation: %w", err)
-	}
-	if len(e.turns) > 0 {
-		s.turns.put(key, e)
-	}
-	return slices.Clone(e.turns), nil
+	return out, rows.Err()
 }
 
-// AppendTurn adds a turn (and now and then drops those beyond the last
-// bot.MaxTurns), in one transaction under the write lock. Appends that arrive while
-// another commits wait and are committed together, in the order they
-// came, in the next transaction (group commit): one writer takes them one
-// transaction at a time anyway, and a transaction's fixed cost (the lock,
-// the WAL frames, the commit) was most of an append's. AppendTurn returns
-// once its turn is committed.
+// lookForWriters reads data_version when the last look is too old to
+// vouch for the cache; one caller looks, others wait for it.
+func (s *Store) lookForWriters(ctx context.Context) error {
+	if s.turns.fresh(time.Now(), s.turnsFresh) {
+		return nil
+	}
+	s.looking.Lock()
+	defer s.looking.Unlock()
+	at := time.Now()
+	if s.turns.fresh(at, s.turnsFresh) {
+		return nil
+	}
+	st, err := s.stmt(ctx, s.writer.DB, dataVersionQuery)
+	if err != nil {
+		return err
+	}
+	var v int64
+	if err := st.QueryRowContext(ctx).Scan(&v); err != nil {
+		return err
+	}
+	s.turns.seen(v, at)
+	return nil
+}
+
+// turnWriter is the queue of turns the flusher writes.
+type turnWriter struct {
+	mu       sync.Mutex
+	queue    []*pendingTurn
+	queued   uint64        // turns queued since Open
+	written  uint64        // turns whose transaction ended, committed or not
+	progress chan struct{} // closed (and replaced) when a transaction ends
+	wake     chan struct{} // one token: there is work
+	closed   bool
+	done     chan struct{} // the flusher returned
+	// failed is the last failed transaction's error, lost the turns it
+	// and others since took, until an append reports them.
+	failed error
+	lost   int
+}
+
+// errClosed is an append to a closed store.
+var errClosed = errors.New("the store is closed")
+
+// AppendTurn queues a turn to be written behind (see above), after the
+// turns queued before it, and returns. It fails at once when the file is
+// gone, and reports turns an earlier transaction failed to write (the
+// answer they belong to was given; only follow-ups to it lose context).
+// It waits only when maxQueuedTurns are queued already.
 func (s *Store) AppendTurn(ctx context.Context, key string, t bot.Turn) error {
+	if err := s.alive(); err != nil {
+		return fmt.Errorf("sqlite: append turn: %w", err)
+	}
 	data, err := sqlstore.EncodeTurn(t)
 	if err != nil {
 		return fmt.Errorf("sqlite: append turn: %w", err)
 	}
-	// What a read of the file will return, not t itself: the caller keeps
-	// t, and decoding normalises it as a read would.
-	stored, err := sqlstore.DecodeTurn([]byte(data))
-	if err != nil {
-		return fmt.Errorf("sqlite: append turn: %w", err)
-	}
-	r := &pendingTurn{key: key, data: data, stored: stored, done: make(chan error, 1)}
-	g := &s.appends
-	g.mu.Lock()
-	g.queue = append(g.queue, r)
-	if g.busy {
-		g.mu.Unlock()
-		if err := <-r.done; err != errLead {
-			return err
+	// What a read of the file will return, not t itself: the caller keeps t.
+	stored, ok := sqlstore.StoredTurn(t)
+	if !ok {
+		if stored, err = sqlstore.DecodeTurn([]byte(data)); err != nil {
+			return fmt.Errorf("sqlite: append turn: %w", err)
 		}
-	} else {
-		g.busy = true
-		g.mu.Unlock()
 	}
-	// This call leads: it commits what is queued (its own turn first
-	// among them), then hands the lead to the next waiting append.
-	g.mu.Lock()
-	n := min(len(g.queue), maxTurnBatch)
-	batch := slices.Clone(g.queue[:n])
-	g.queue = slices.Delete(g.queue, 0, n)
-	g.mu.Unlock()
-	// The batch holds other callers' turns: the leader's cancellation
-	// must not fail them (the busy timeout bounds the wait).
-	err = s.commitTurns(context.WithoutCancel(ctx), batch)
-	for _, p := range batch {
-		p.done <- err
+	p := &pendingTurn{key: key, data: data, stored: stored}
+	w := &s.appends
+	w.mu.Lock()
+	for len(w.queue) >= maxQueuedTurns && !w.closed {
+		ch := w.progress
+		w.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return fmt.Errorf("sqlite: append turn: %w", ctx.Err())
+		}
+		w.mu.Lock()
 	}
-	g.mu.Lock()
-	if len(g.queue) > 0 {
-		g.queue[0].done <- errLead
-	} else {
-		g.busy = false
+	if w.closed {
+		w.mu.Unlock()
+		return fmt.Errorf("sqlite: append turn: %w", errClosed)
 	}
-	g.mu.Unlock()
-	return <-r.done
+	// Under w.mu, so the cache and the queue take turns in one order.
+	s.turns.queued(p)
+	w.queue = append(w.queue, p)
+	w.queued++
+	failed, lost := w.failed, w.lost
+	w.failed, w.lost = nil, 0
+	w.mu.Unlock()
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+	if failed != nil {
+		return fmt.Errorf("sqlite: append turn: %d earlier turns were not saved: %w", lost, failed)
+	}
+	return nil
 }
 
-// maxTurnBatch bounds a group commit, so that one transaction stays short.
-const maxTurnBatch = 64
-
-// errLead tells a waiting append to commit the queue itself.
-var errLead = errors.New("sqlite: lead the next group commit")
-
-type pendingTurn struct {
-	key, data string
-	stored    bot.Turn
-	done      chan error
+// Sync returns once every turn queued before it has been written (or
+// failed to be: that is reported by the next AppendTurn).
+func (s *Store) Sync(ctx context.Context) error {
+	w := &s.appends
+	w.mu.Lock()
+	target := w.queued
+	for w.written < target {
+		ch := w.progress
+		w.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return fmt.Errorf("sqlite: sync: %w", ctx.Err())
+		}
+		w.mu.Lock()
+	}
+	w.mu.Unlock()
+	return nil
 }
 
-// turnAppends is the queue of appends waiting for a group commit.
-type turnAppends struct {
-	mu    sync.Mutex
-	queue []*pendingTurn
-	busy  bool // an append is committing; the next waits for the lead
+func (s *Store) startTurnWriter() {
+	w := &s.appends
+	w.progress = make(chan struct{})
+	w.wake = make(chan struct{}, 1)
+	w.done = make(chan struct{})
+	go s.flushTurns()
 }
 
+// flushTurns writes what is queued until the store closes, then what is
+// left.
+func (s *Store) flushTurns() {
+	w := &s.appends
+	defer close(w.done)
+	var last time.Time
+	for {
+		w.mu.Lock()
+		for len(w.queue) == 0 {
+			if w.closed {
+				w.mu.Unlock()
+				return
+			}
+			w.mu.Unlock()
+			<-w.wake
+			w.mu.Lock()
+		}
+		if wait := turnFlushEvery - time.Since(last); wait > 0 && len(w.queue) < maxTurnBatch && !w.closed {
+			w.mu.Unlock()
+			time.Sleep(wait)
+			w.mu.Lock()
+		}
+		last = time.Now()
+		n := min(len(w.queue), maxTurnBatch)
+		batch := slices.Clone(w.queue[:n])
+		w.queue = slices.Delete(w.queue, 0, n)
+		w.mu.Unlock()
+
+		// Nobody waits on the batch: the busy timeout bounds the lock.
+		err := s.commitTurns(context.Background(), batch)
+		s.turns.committed(batch, err)
+
+		w.mu.Lock()
+		w.written += uint64(n)
+		if err != nil {
+			w.failed = err
+			w.lost += n
+		}
+		close(w.progress)
+		w.progress = make(chan struct{})
+		w.mu.Unlock()
+	}
+}
+
+// closeTurnWriter writes what is queued and stops the flusher.
+func (s *Store) closeTurnWriter() {
+	w := &s.appends
+	if w.done == nil {
+		return // Open failed before starting it
+	}
+	w.mu.Lock()
+	w.closed = true
+	w.mu.Unlock()
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+	<-w.done
+}
+
+// commitTurns writes a batch in one transaction under the write lock.
 func (s *Store) commitTurns(ctx context.Context, batch []*pendingTurn) error {
 	s.prune(ctx)
 	stmts := make([]*sql.Stmt, 3)
 	var err error
-	for i, q := range []string{newestTurnQuery, insertTurnQuery, trimTurnsQuery} {
+	for i, q := range []string{dataVersionQuery, insertTurnQuery, trimTurnsQuery} {
 		if stmts[i], err = s.stmt(ctx, s.writer.DB, q); err != nil {
 			return fmt.Errorf("sqlite: append turn: %w", err)
 		}
 	}
+	at := time.Now()
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlite: append turn: %w", err)
 	}
 	defer tx.Rollback()
-	newest, insert, trim := tx.StmtContext(ctx, stmts[0]), tx.StmtContext(ctx, stmts[1]), tx.StmtContext(ctx, stmts[2])
-	at := s.now().Unix()
-	vers := make([][2]turnVersion, len(batch))
+	version, insert, trim := tx.StmtContext(ctx, stmts[0]), tx.StmtContext(ctx, stmts[1]), tx.StmtContext(ctx, stmts[2])
+	// Holding the write lock (BEGIN IMMEDIATE), nobody else commits until
+	// ours: a change of data_version seen now covers every other writer
+	// until this transaction's end.
+	var v int64
+	if err := version.QueryRowContext(ctx).Scan(&v); err != nil {
+		return fmt.Errorf("sqlite: append turn: %w", err)
+	}
+	s.turns.seen(v, at)
+	created := s.now().Unix()
+	ids := make([]int64, len(batch))
 	for i, p := range batch {
-		// Under the write lock (BEGIN IMMEDIATE): nobody else appends in
-		// between, and an earlier turn of the batch counts.
-		prev, err := newestTurn(ctx, newest, p.key)
+		res, err := insert.ExecContext(ctx, p.key, p.data, created)
 		if err != nil {
 			return fmt.Errorf("sqlite: append turn: %w", err)
 		}
-		res, err := insert.ExecContext(ctx, p.key, p.data, at)
-		if err != nil {
-			return fmt.Errorf("sqlite: append turn: %w", err)
-		}
-		id, err := res.LastInsertId()
-		if err != nil {
+		if ids[i], err = res.LastInsertId(); err != nil {
 			return fmt.Errorf("sqlite: append turn: %w", err)
 		}
 		// Reads take the last bot.MaxTurns anyway, so older turns are
 		// dropped at one append in bot.MaxTurns (by row id, so across
 		// processes too): the delete cost as much as the insert, and a
 		// conversation keeps about twice its turns at most in between.
-		if id%bot.MaxTurns == 0 {
+		if ids[i]%bot.MaxTurns == 0 {
 			if _, err := trim.ExecContext(ctx, p.key, p.key, bot.MaxTurns); err != nil {
 				return fmt.Errorf("sqlite: append turn: %w", err)
 			}
 		}
-		vers[i] = [2]turnVersion{prev, {id, at}}
 	}
+	s.turns.inserted(batch, ids)
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("sqlite: append turn: %w", err)
-	}
-	for i, p := range batch {
-		s.turns.appended(p.key, vers[i][0], vers[i][1], p.stored, len(p.data))
 	}
 	return nil
 }

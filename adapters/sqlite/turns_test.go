@@ -2,25 +2,30 @@ package sqlite
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/alexa-brief/alexa-brief/bot"
 	"github.com/alexa-brief/alexa-brief/briefs"
 )
 
 // TestConversationCacheTwoHandles: two handles on one file stand for two
-// processes. Each caches what it read; a turn appended through the other
-// must show up at the next read all the same, and appends through both
-// must all be kept, in order, so a stale cache fails here.
+// processes. Each caches what it read; a turn appended and written
+// through the other must show up at the next read all the same (here each
+// read looks at data_version), and appends through both must all be kept,
+// in order, so a stale cache fails here.
 func TestConversationCacheTwoHandles(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "two.db")
 	a, b := openTemp(t, path), openTemp(t, path)
+	a.turnsFresh, b.turnsFresh = 0, 0
 	const key = "slack/T1/C1/user:U1"
 	turn := func(q string) bot.Turn {
 		return bot.Turn{Question: q, Answer: briefs.Answer{Question: q, Answered: true, Answer: "answer to " + q}}
@@ -53,6 +58,9 @@ func TestConversationCacheTwoHandles(t *testing.T) {
 		questions(a)
 		questions(b)
 		if err := st.via.AppendTurn(ctx, key, turn(st.q)); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.via.Sync(ctx); err != nil {
 			t.Fatal(err)
 		}
 		for name, s := range map[string]*Store{"a": a, "b": b} {
@@ -116,6 +124,9 @@ func TestGroupCommit(t *testing.T) {
 		})
 	}
 	wg.Wait()
+	if err := s.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
 	fresh := openTemp(t, path)
 	var total int
 	if err := s.reader.QueryRowContext(ctx, "SELECT count(*) FROM conversation_turns").Scan(&total); err != nil {
@@ -142,6 +153,149 @@ func TestGroupCommit(t *testing.T) {
 	}
 }
 
+// TestConversationOtherWriterSeen: with the default freshness, another
+// handle's written turn is read once a look at data_version is due, even
+// when nothing is appended here in between (so nothing else looks).
+func TestConversationOtherWriterSeen(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "seen.db")
+	a, b := openTemp(t, path), openTemp(t, path)
+	if err := a.AppendTurn(ctx, "k", bot.Turn{Question: "q1"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := readQuestions(t, b, "k"); !slices.Equal(got, []string{"q1"}) && len(got) != 0 {
+		t.Fatalf("b reads %v before a's turn is written, want [q1] or nothing", got)
+	}
+	if err := a.AppendTurn(ctx, "k", bot.Turn{Question: "q2"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(b.turnsFresh + 10*time.Millisecond)
+	if got, want := readQuestions(t, b, "k"), []string{"q1", "q2"}; !slices.Equal(got, want) {
+		t.Errorf("b reads %v after its look was due, want %v", got, want)
+	}
+}
+
+func readQuestions(t *testing.T, s *Store, key string) []string {
+	t.Helper()
+	turns, err := s.Conversation(context.Background(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var qs []string
+	for _, tr := range turns {
+		qs = append(qs, tr.Question)
+	}
+	return qs
+}
+
+// TestAppendsWrittenBehind: an append is read back at once, before it is
+// written; Close writes what is queued; a transaction that fails is
+// reported by the next append, and its turns are not read back from the
+// cache as if they had been kept.
+func TestAppendsWrittenBehind(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "behind.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 300 {
+		if err := s.AppendTurn(ctx, fmt.Sprintf("k%d", i%3), bot.Turn{Question: fmt.Sprint(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := readQuestions(t, s, "k0"); len(got) != bot.MaxTurns || got[len(got)-1] != "297" {
+		t.Errorf("k0 reads %v before Close, want %d turns ending 297", got, bot.MaxTurns)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AppendTurn(ctx, "k0", bot.Turn{Question: "late"}); err == nil {
+		t.Errorf("an append after Close succeeded")
+	}
+	s = openTemp(t, path)
+	if got := readQuestions(t, s, "k2"); len(got) != bot.MaxTurns || got[len(got)-1] != "299" {
+		t.Errorf("k2 reads %v after a reopen, want %d turns ending 299", got, bot.MaxTurns)
+	}
+
+	// The file refuses the turns of one key; the batch they are in fails.
+	if _, err := s.writer.ExecContext(ctx, `CREATE TRIGGER refuse BEFORE INSERT ON conversation_turns
+		WHEN NEW.key = 'bad' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`); err != nil {
+		t.Fatal(err)
+	}
+	readQuestions(t, s, "bad") // cached, empty
+	if err := s.AppendTurn(ctx, "bad", bot.Turn{Question: "lost"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := readQuestions(t, s, "bad"); len(got) != 0 {
+		t.Errorf("after a failed write, bad reads %v, want nothing", got)
+	}
+	err = s.AppendTurn(ctx, "k0", bot.Turn{Question: "next"})
+	if err == nil || !strings.Contains(err.Error(), "1 earlier turns were not saved") || !strings.Contains(err.Error(), "refused by the test") {
+		t.Errorf("the append after a failed write returned %v, want the failure reported", err)
+	}
+	if err := s.AppendTurn(ctx, "k0", bot.Turn{Question: "after"}); err != nil {
+		t.Errorf("a failure was reported twice: %v", err)
+	}
+}
+
+// TestAppendQueueBounded: while another process holds the write lock, the
+// queue fills to its bound and the next append waits (here until its
+// context ends) instead of holding more; once the lock is released every
+// queued turn is written.
+func TestAppendQueueBounded(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "bounded-queue.db")
+	s, other := openTemp(t, path), openTemp(t, path)
+	conn, err := other.writer.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	queued := 0
+	for {
+		short, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+		err := s.AppendTurn(short, fmt.Sprintf("k%d", queued%50), bot.Turn{Question: fmt.Sprint(queued)})
+		cancel()
+		if err != nil {
+			if !errors.Is(err, context.DeadlineExceeded) {
+				t.Fatal(err)
+			}
+			break
+		}
+		queued++
+		if queued > maxQueuedTurns+maxTurnBatch {
+			t.Fatalf("%d appends queued while the file was locked, want at most %d", queued, maxQueuedTurns+maxTurnBatch)
+		}
+	}
+	if queued < maxQueuedTurns {
+		t.Errorf("only %d appends queued before one waited, want %d", queued, maxQueuedTurns)
+	}
+	if _, err := conn.ExecContext(ctx, "ROLLBACK"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := s.reader.QueryRowContext(ctx, "SELECT count(*) FROM conversation_turns").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	// Trimming keeps at least the last bot.MaxTurns of each of 50 keys.
+	if n < 50*bot.MaxTurns {
+		t.Errorf("%d turns written after the lock was released, want at least %d", n, 50*bot.MaxTurns)
+	}
+}
+
 // Old turns are dropped now and then, not at every append: a conversation
 // appended to a thousand times keeps under twice bot.MaxTurns rows.
 func TestTurnsTrimmed(t *testing.T) {
@@ -151,6 +305,9 @@ func TestTurnsTrimmed(t *testing.T) {
 		if err := s.AppendTurn(ctx, "k", bot.Turn{Question: fmt.Sprint(i)}); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if err := s.Sync(ctx); err != nil {
+		t.Fatal(err)
 	}
 	var n int
 	if err := s.reader.QueryRowContext(ctx, "SELECT count(*) FROM conversation_turns WHERE key = 'k'").Scan(&n); err != nil {
