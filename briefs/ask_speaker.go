@@ -38,16 +38,16 @@ func (c *Corpus) spokenBy(q *rank.Question, hits []rank.Hit, allowed func(int) b
 	return append(out, more[:min(len(more), rank.DefaultK)]...)
 }
 
-// indexSpeakers fills c.speakers from the quotes and c.spoken, its
-// inverse by sentence, so a "what did X say" question looks up X's
-// sentences instead of scanning the corpus.
+// indexSpeakers fills c.speakers from the quotes, c.spoken, its inverse
+// by sentence, so a "what did X say" question looks up X's sentences
+// instead of scanning the corpus, and c.subjects, so saidBy does not
+// tokenise a hit's sentence again for every question.
 func (c *Corpus) indexSpeakers() {
 	c.speakers = quoteSpeakers(c)
 	c.spoken = map[string][]int{}
-	if len(c.speakers) == 0 {
-		return
-	}
+	c.subjects = make([][]string, len(c.sents))
 	for s := range c.sents {
+		c.subjects[s] = speechSubjects(c.sents[s].text)
 		for _, w := range c.speakers[c.sents[s].text] {
 			if ids := c.spoken[w]; len(ids) == 0 || ids[len(ids)-1] != s {
 				c.spoken[w] = append(ids, s)
@@ -57,61 +57,65 @@ func (c *Corpus) indexSpeakers() {
 }
 
 // saidBy reports whether sentence s has speaker (a normalised word) as the
-// speaker of one of its quotations or as the subject of a speech verb:
-// before it ("Fraser said", "the director told reporters") or just after
-// ("said Marisol Ortega", "according to the finance report"), up to a word
-// that turns to someone else ("wrote to the governor").
+// speaker of one of its quotations or as the subject of a speech verb
+// (speechSubjects).
 func (c *Corpus) saidBy(s int, speaker string) bool {
-	text := c.sents[s].text
 	c.speakersOnce.Do(c.indexSpeakers)
-	if slices.Contains(c.speakers[text], speaker) {
-		return true
-	}
+	return slices.Contains(c.speakers[c.sents[s].text], speaker) || slices.Contains(c.subjects[s], speaker)
+}
+
+// speechSubjects returns the normalised words that may be the subject of
+// a speech verb in text: before it ("Fraser said", "the director told
+// reporters") or just after ("said Marisol Ortega", "according to the
+// finance report"), up to a word that turns to someone else ("wrote to
+// the governor").
+func speechSubjects(text string) []string {
 	ws := txt.Words(text)
-	before := func(i int) bool {
+	var out []string
+	add := func(w string) {
+		if n := txt.Norm(w); !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	article := func(w string) bool { return w == "the" || w == "a" || w == "an" }
+	before := func(i int) {
 		// "the harbor director told": the subject just before the verb,
 		// up to a function word other than an article ("wrote to the
 		// governor on Monday asking" is not the governor asking).
 		for k := i - 1; k >= 0 && k >= i-4; k-- {
-			if txt.Norm(ws[k]) == speaker {
-				return true
-			}
-			if txt.IsStop(ws[k]) && ws[k] != "the" && ws[k] != "a" && ws[k] != "an" {
-				return false
+			add(ws[k])
+			if txt.IsStop(ws[k]) && !article(ws[k]) {
+				return
 			}
 		}
-		return false
 	}
-	after := func(i int) bool {
+	after := func(i int) {
 		// "said Hana Lindqvist, the district’s operations director": the
 		// name and its description; any function word but an article
 		// turns to someone else ("said to the board", "in a letter").
 		for k := i + 1; k < len(ws) && k <= i+7; k++ {
-			if txt.IsStop(ws[k]) && ws[k] != "the" && ws[k] != "a" && ws[k] != "an" {
-				return false
+			if txt.IsStop(ws[k]) && !article(ws[k]) {
+				return
 			}
-			if txt.Norm(ws[k]) == speaker {
-				return true
-			}
+			add(ws[k])
 		}
-		return false
 	}
 	for i, w := range ws {
 		according := w == "according" && i+1 < len(ws) && ws[i+1] == "to"
 		if !txt.SpeechVerbs[w] && !according {
 			continue
 		}
-		if !according && !strings.HasSuffix(w, "ing") && before(i) {
-			return true
+		if !according && !strings.HasSuffix(w, "ing") {
+			before(i)
 		}
 		if according {
 			i++
 		}
-		if !txt.AddresseeVerbs[w] && after(i) {
-			return true
+		if !txt.AddresseeVerbs[w] {
+			after(i)
 		}
 	}
-	return false
+	return out
 }
 
 // quoteSpeakers maps each sentence holding a quotation to the words that

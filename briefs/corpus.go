@@ -63,6 +63,7 @@ type Corpus struct {
 	speakersOnce sync.Once
 	speakers     map[string][]string
 	spoken       map[string][]int // speaker word → sentences
+	subjects     [][]string       // sentence → words that may be a speech verb's subject
 
 	// Derived views are computed on first use and then served from memory:
 	// a corpus is immutable, so computing them once is always correct.
