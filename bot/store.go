@@ -94,7 +94,8 @@ type Store interface {
 	// first, at most the last MaxTurns turns. AppendTurn adds one turn
 	// without reading the others, so concurrent appends to one key are all
 	// kept (two messages in one thread both count). Stores may forget
-	// turns older than 30 days.
+	// turns older than 30 days. The turns returned are read, not changed:
+	// a store may share them with its cache (adapters/sqlite does).
 	Conversation(ctx context.Context, key string) ([]Turn, error) // empty when none
 	AppendTurn(ctx context.Context, key string, t Turn) error
 

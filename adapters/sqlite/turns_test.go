@@ -324,3 +324,41 @@ func TestTurnsTrimmed(t *testing.T) {
 		t.Errorf("conversation holds %d turns ending %q, want %d ending %q", len(got), got[len(got)-1].Question, bot.MaxTurns, "999")
 	}
 }
+
+// TestConversationSharedSlices: Conversation hands out the cache's turns
+// without copying them, and the cache appends in place, so neither side's
+// append may show through the other: a caller's append must leave the
+// cache as it was, and a later turn must not appear in a slice read
+// before it.
+func TestConversationSharedSlices(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t, filepath.Join(t.TempDir(), "shared.db"))
+	const key = "k"
+	turn := func(q string) bot.Turn { return bot.Turn{Question: q} }
+	// Three turns, so that the slice built from them has room for a
+	// fourth.
+	for _, q := range []string{"q1", "q2", "q3"} {
+		if err := s.AppendTurn(ctx, key, turn(q)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before, err := s.Conversation(ctx, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The caller's append, then the store's: with a shared spare capacity
+	// one would overwrite the other.
+	mine := append(before, turn("caller's"))
+	if err := s.AppendTurn(ctx, key, turn("q4")); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := readQuestions(t, s, key), []string{"q1", "q2", "q3", "q4"}; !slices.Equal(got, want) {
+		t.Errorf("after the caller's append the store reads %v, want %v", got, want)
+	}
+	if got, want := mine[len(mine)-1].Question, "caller's"; got != want {
+		t.Errorf("the caller's appended turn reads %q, want %q", got, want)
+	}
+	if got := len(before); got != 3 {
+		t.Errorf("a slice read before the fourth turn has %d turns, want 3", got)
+	}
+}
