@@ -73,20 +73,24 @@ func (c *Corpus) FollowUp(question string, history []Exchange) Answer {
 
 // resolve rebuilds the question of the last exchange of history, carrying
 // constraints through chains such as "how much did they lose?", "and in
-// 2021?", "and in 2019?".
+// 2021?", "and in 2019?". A fresh question starts the chain again, so only
+// the exchanges from the last fresh one on are analysed (the first
+// exchange always starts one): analysing the whole history was most of a
+// follow-up's cost.
 func resolve(history []Exchange) rank.Question {
-	var cur rank.Question
-	for i, ex := range history {
-		q := rank.Analyze(ex.Question)
-		switch {
-		case i == 0:
-			cur = q
-		case q.IsMore(), q.IsElseSaid():
-			// keeps cur
-		case followsUp(q):
+	chain := make([]rank.Question, 0, len(history))
+	for i := len(history) - 1; i >= 0; i-- {
+		q := rank.Analyze(history[i].Question)
+		chain = append(chain, q)
+		if i == 0 || !(q.IsMore() || q.IsElseSaid() || followsUp(q)) {
+			break
+		}
+	}
+	slices.Reverse(chain)
+	cur := chain[0]
+	for _, q := range chain[1:] {
+		if followsUp(q) && !q.IsMore() && !q.IsElseSaid() {
 			cur = narrow(cur, q)
-		default:
-			cur = q
 		}
 	}
 	return cur

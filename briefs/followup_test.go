@@ -1,8 +1,12 @@
 package briefs
 
 import (
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/alexa-brief/alexa-brief/briefs/rank"
 )
 
 // converse asks the questions in turn, each with the earlier exchanges as
@@ -103,4 +107,55 @@ func TestFollowUpDoesNotLeakEarlierTopics(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestResolveFromLastFreshQuestion: resolve analyses only the exchanges
+// from the last fresh question on, which must give what folding the whole
+// history gives. Every history of up to four questions drawn from a mix of
+// fresh questions, constraints, "more" and "else said" is compared with
+// that fold.
+func TestResolveFromLastFreshQuestion(t *testing.T) {
+	fold := func(history []Exchange) rank.Question {
+		var cur rank.Question
+		for i, ex := range history {
+			q := rank.Analyze(ex.Question)
+			switch {
+			case i == 0:
+				cur = q
+			case q.IsMore(), q.IsElseSaid():
+			case followsUp(q):
+				cur = narrow(cur, q)
+			default:
+				cur = q
+			}
+		}
+		return cur
+	}
+	questions := []string{
+		"How much did the harbour authority spend?",
+		"and in 2019?",
+		"what about Ortega?",
+		"tell me more",
+		"what else did she say?",
+		"Who leads the fishermen's cooperative?",
+	}
+	var walk func(h []Exchange)
+	walk = func(h []Exchange) {
+		if len(h) > 0 {
+			if got, want := resolve(h), fold(h); !reflect.DeepEqual(got, want) {
+				var qs []string
+				for _, ex := range h {
+					qs = append(qs, ex.Question)
+				}
+				t.Errorf("resolve(%q):\n got %+v\nwant %+v", qs, got, want)
+			}
+		}
+		if len(h) == 4 {
+			return
+		}
+		for _, q := range questions {
+			walk(append(slices.Clip(h), Exchange{Question: q}))
+		}
+	}
+	walk(nil)
 }
