@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"slices"
@@ -149,5 +150,40 @@ func TestStoredTurn(t *testing.T) {
 	got.Answer.Citations[0].Text = "changed"
 	if full.Answer.Citations[0].Text != "one" {
 		t.Errorf("StoredTurn shares its citations with the caller's turn")
+	}
+}
+
+// TestEncodeTurnIsTurnJSON: EncodeTurn writes the turn's fields by hand, so
+// it must stay what json.Marshal of a bot.Turn gives once decoded, for
+// every kind of text, and bot.Turn must have no field it leaves out.
+func TestEncodeTurnIsTurnJSON(t *testing.T) {
+	if got, want := reflect.TypeFor[bot.Turn]().NumField(), 2; got != want {
+		t.Fatalf("bot.Turn has %d fields, EncodeTurn writes %d: add the new one there", got, want)
+	}
+	for _, tr := range []bot.Turn{
+		{},
+		{Question: "who said <that> & why?", Answer: briefs.Answer{Question: "q", Answered: true,
+			Answer: "a \"quoted\" <b>answer</b> & more\n\u2028", Citations: []briefs.Citation{{Source: "a1", Text: "one & two"}},
+			Confidence: 0.1 + 0.2, Nearest: []briefs.Citation{}}},
+		{Question: "bad \xff", Answer: briefs.Answer{Answer: "bad \xfe", Mode: briefs.ModeWritten, Dropped: 1}},
+	} {
+		data, err := EncodeTurn(tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		std, err := json.Marshal(tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got, want any
+		if err := json.Unmarshal([]byte(data), &got); err != nil {
+			t.Fatalf("EncodeTurn(%+v) = %s, not JSON: %v", tr, data, err)
+		}
+		if err := json.Unmarshal(std, &want); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("EncodeTurn(%+v):\n got %s\nwant %s", tr, data, std)
+		}
 	}
 }
