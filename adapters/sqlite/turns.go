@@ -377,15 +377,8 @@ func (s *Store) AppendTurn(ctx context.Context, key string, t bot.Turn) error {
 	p := &pendingTurn{key: key, data: data, stored: stored}
 	w := &s.appends
 	w.mu.Lock()
-	for len(w.queue) >= maxQueuedTurns && !w.closed {
-		ch := w.progress
-		w.mu.Unlock()
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return fmt.Errorf("sqlite: append turn: %w", ctx.Err())
-		}
-		w.mu.Lock()
+	if err := w.waitFor(ctx, func() bool { return len(w.queue) < maxQueuedTurns || w.closed }); err != nil {
+		return fmt.Errorf("sqlite: append turn: %w", err)
 	}
 	if w.closed {
 		w.mu.Unlock()
@@ -414,17 +407,26 @@ func (s *Store) Sync(ctx context.Context) error {
 	w := &s.appends
 	w.mu.Lock()
 	target := w.queued
-	for w.written < target {
+	if err := w.waitFor(ctx, func() bool { return w.written >= target }); err != nil {
+		return fmt.Errorf("sqlite: sync: %w", err)
+	}
+	w.mu.Unlock()
+	return nil
+}
+
+// waitFor waits, with w.mu held, until ok holds, rechecking whenever a
+// transaction ends. It returns with w.mu held, or unlocked with ctx's error.
+func (w *turnWriter) waitFor(ctx context.Context, ok func() bool) error {
+	for !ok() {
 		ch := w.progress
 		w.mu.Unlock()
 		select {
 		case <-ch:
 		case <-ctx.Done():
-			return fmt.Errorf("sqlite: sync: %w", ctx.Err())
+			return ctx.Err()
 		}
 		w.mu.Lock()
 	}
-	w.mu.Unlock()
 	return nil
 }
 

@@ -30,18 +30,7 @@ func TestConversationCacheTwoHandles(t *testing.T) {
 	turn := func(q string) bot.Turn {
 		return bot.Turn{Question: q, Answer: briefs.Answer{Question: q, Answered: true, Answer: "answer to " + q}}
 	}
-	questions := func(s *Store) []string {
-		t.Helper()
-		turns, err := s.Conversation(ctx, key)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var qs []string
-		for _, tr := range turns {
-			qs = append(qs, tr.Question)
-		}
-		return qs
-	}
+	questions := func(s *Store) []string { t.Helper(); return readQuestions(t, s, key) }
 	steps := []struct {
 		via  *Store
 		q    string
