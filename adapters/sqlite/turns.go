@@ -108,15 +108,12 @@ type storedTurn struct {
 }
 
 // fill merges what a read of the file found, begun at gen, with the
-// pending turns of key. ok is false when turns were committed meanwhile:
-// the read may have missed one that pending no longer has, so the caller
-// reads again.
-func (c *turnCache) fill(key string, gen uint64, rows []storedTurn) ([]bot.Turn, bool) {
+// pending turns of key, and caches the result. cached is false when turns
+// were committed meanwhile: the read may have missed one that pending no
+// longer has, so the merge is not cached and the caller may read again.
+func (c *turnCache) fill(key string, gen uint64, rows []storedTurn) (turns []bot.Turn, cached bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.gen != gen {
-		return nil, false
-	}
 	e := &cachedTurns{}
 	ids := map[int64]bool{}
 	for _, r := range rows {
@@ -133,6 +130,9 @@ func (c *turnCache) fill(key string, gen uint64, rows []storedTurn) ([]bot.Turn,
 		e.size += len(p.data)
 	}
 	e.trim()
+	if c.gen != gen {
+		return e.turns, false
+	}
 	if len(e.turns) > 0 {
 		c.put(key, e)
 	}
@@ -264,7 +264,8 @@ func (s *Store) Conversation(ctx context.Context, key string) ([]bot.Turn, error
 	}
 	var turns []bot.Turn
 	// A read of the file races only the flusher's commits, a few a
-	// millisecond at most: a handful of tries, then the last read uncached.
+	// millisecond at most: a handful of tries, then the last merge
+	// uncached.
 	for range 8 {
 		cached, gen, ok := s.turns.get(key)
 		if ok {
@@ -276,10 +277,6 @@ func (s *Store) Conversation(ctx context.Context, key string) ([]bot.Turn, error
 		}
 		if turns, ok = s.turns.fill(key, gen, rows); ok {
 			return turns, nil
-		}
-		turns = turns[:0]
-		for _, r := range rows {
-			turns = append(turns, r.turn)
 		}
 	}
 	return turns, nil

@@ -351,3 +351,28 @@ func TestConversationSharedSlices(t *testing.T) {
 		t.Errorf("a slice read before the fourth turn has %d turns, want 3", got)
 	}
 }
+
+// TestFillStaleKeepsPending: a read of the file that raced a commit is not
+// cached, but what it returns still holds this process's queued turns, so
+// a Conversation that gives up retrying does not drop them.
+func TestFillStaleKeepsPending(t *testing.T) {
+	var c turnCache
+	c.limit = turnCacheBytes
+	_, gen, _ := c.get("k")
+	c.queued(&pendingTurn{key: "k", data: "{}", stored: bot.Turn{Question: "queued"}})
+	c.clear() // a commit, as far as gen is concerned
+	got, cached := c.fill("k", gen, []storedTurn{{id: 1, turn: bot.Turn{Question: "stored"}, size: 2}})
+	if cached {
+		t.Errorf("fill after a change of gen cached its merge")
+	}
+	var qs []string
+	for _, tr := range got {
+		qs = append(qs, tr.Question)
+	}
+	if want := []string{"stored", "queued"}; !slices.Equal(qs, want) {
+		t.Errorf("fill after a change of gen = %v, want %v", qs, want)
+	}
+	if _, _, ok := c.get("k"); ok {
+		t.Errorf("the stale merge is in the cache")
+	}
+}
