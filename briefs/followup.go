@@ -89,7 +89,8 @@ func resolve(history []Exchange) rank.Question {
 	slices.Reverse(chain)
 	cur := chain[0]
 	for _, q := range chain[1:] {
-		if followsUp(q) && !q.IsMore() && !q.IsElseSaid() {
+		// Each is "more", "else said" or, failing those, a follow-up.
+		if !q.IsMore() && !q.IsElseSaid() {
 			cur = narrow(cur, q)
 		}
 	}
