@@ -111,11 +111,17 @@ func (m *Model) Rank(ix *Index, q *Question, hits []Hit) []Scored {
 		return nil
 	}
 	r := ix.resolve(q)
-	xs := ix.vectors(r, hits)
+	// The vectors live only for this call, and at 50 candidates they were
+	// the largest allocation of a question: reused through a pool.
+	buf := vectorBufs.Get().(*[]float64)
+	xs := ix.vectors(r, hits, *buf)
 	out := make([]Scored, len(hits))
 	for i, h := range hits {
-		out[i] = Scored{Sent: h.Sent, BM25: h.BM25, Score: m.Score(xs[i]), Prob: m.Prob(xs[i])}
+		x := xs[i*nFeatures : (i+1)*nFeatures]
+		out[i] = Scored{Sent: h.Sent, BM25: h.BM25, Score: m.Score(x), Prob: m.Prob(x)}
 	}
+	*buf = xs
+	vectorBufs.Put(buf)
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Score != out[j].Score {
 			return out[i].Score > out[j].Score
@@ -128,24 +134,31 @@ func (m *Model) Rank(ix *Index, q *Question, hits []Hit) []Scored {
 	return out
 }
 
-// vectors returns the feature vectors of the hits, in order.
-func (ix *Index) vectors(r *query, hits []Hit) [][]float64 {
+var vectorBufs = sync.Pool{New: func() any { return new([]float64) }}
+
+// vectors returns the feature vectors of the hits, in order, one after
+// another (nFeatures each), in flat's storage when it has room.
+func (ix *Index) vectors(r *query, hits []Hit, flat []float64) []float64 {
 	best := 0.0
 	for _, h := range hits {
 		best = max(best, h.BM25)
 	}
-	flat := make([]float64, len(hits)*nFeatures)
-	xs := make([][]float64, len(hits))
+	n := len(hits) * nFeatures
+	if cap(flat) < n {
+		flat = make([]float64, n)
+	}
+	flat = flat[:n]
 	bestCover := 0.0
 	for i, h := range hits {
-		xs[i] = flat[i*nFeatures : (i+1)*nFeatures]
-		ix.features(r, h.Sent, h.BM25, best, xs[i])
-		bestCover = max(bestCover, xs[i][3])
+		x := flat[i*nFeatures : (i+1)*nFeatures]
+		ix.features(r, h.Sent, h.BM25, best, x)
+		bestCover = max(bestCover, x[3])
 	}
-	for _, x := range xs {
+	for i := range hits {
+		x := flat[i*nFeatures : (i+1)*nFeatures]
 		x[5] = x[3] - bestCover
 	}
-	return xs
+	return flat
 }
 
 // DefaultK is how many BM25 candidates the ranker scores per question.

@@ -37,7 +37,11 @@ func Prepare(g Group) Prepared {
 	for i := range sents {
 		hits[i] = Hit{Sent: i, BM25: ix.BM25(q.Terms, i)}
 	}
-	p := Prepared{X: ix.vectors(ix.resolve(&q), hits), Labels: g.Labels}
+	flat := ix.vectors(ix.resolve(&q), hits, nil)
+	p := Prepared{X: make([][]float64, len(hits)), Labels: g.Labels}
+	for i := range hits {
+		p.X[i] = flat[i*nFeatures : (i+1)*nFeatures : (i+1)*nFeatures]
+	}
 	for _, h := range hits {
 		p.BM25 = append(p.BM25, h.BM25)
 	}

@@ -50,7 +50,7 @@ type phase struct {
 func runCompare(t *testing.T, bin, floorBin string, c int, qs []question) []phase {
 	t.Helper()
 	tg := newTarget(t)
-	srv := startServe(t, bin, tg)
+	srv := startServe(t, bin, tg, serveEnv()...)
 	client := newClient(c)
 	defer client.CloseIdleConnections()
 	briefJobs, askJobs := only(200000, qs, "slack brief"), only(200000, qs, "slack ask")

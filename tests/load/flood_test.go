@@ -43,12 +43,7 @@ func TestFlood(t *testing.T) {
 	bin := buildBinary(t, "cmd/alexa-brief")
 	tg := newTarget(t)
 	db := filepath.Join(t.TempDir(), "flood.db")
-	env := []string{"ALEXA_BRIEF_SHUTDOWN_TIMEOUT=" + floodDrain.String()}
-	for _, kv := range strings.Split(*floodEnv, ",") {
-		if kv != "" {
-			env = append(env, kv)
-		}
-	}
+	env := append([]string{"ALEXA_BRIEF_SHUTDOWN_TIMEOUT=" + floodDrain.String()}, envList(*floodEnv)...)
 	t.Logf("machine: %s; %d events from %d workspaces; serve with %v", machine(), *floodEvents, *floodTeams, env)
 
 	first := startServeDB(t, bin, tg, db, env...)

@@ -49,6 +49,7 @@ var (
 	maxRequests = flag.Int("load.requests", 20000, "requests per concurrency level, at most")
 	maxDuration = flag.Duration("load.duration", 60*time.Second, "time per concurrency level, at most")
 	levelsFlag  = flag.String("load.levels", "1,8,32,64", "concurrency levels, comma-separated")
+	loadEnv     = flag.String("load.env", "", "extra environment of serve in the comparison and the mixed run, comma-separated (for example GOGC=100)")
 )
 
 // platformLimit is the time Slack and Discord give an HTTP endpoint to
@@ -229,6 +230,20 @@ func newTarget(t *testing.T) *target {
 	return &target{slack: slackAPI, discord: discordAPI, key: ed25519.NewKeyFromSeed(seed), appID: discordAPI.AppID(), seq: func() int64 { return seq.Add(1) }}
 }
 
+// serveEnv is -load.env as a list.
+func serveEnv() []string { return envList(*loadEnv) }
+
+// envList splits a comma-separated list of KEY=value.
+func envList(s string) []string {
+	var env []string
+	for _, kv := range strings.Split(s, ",") {
+		if kv != "" {
+			env = append(env, kv)
+		}
+	}
+	return env
+}
+
 // startServe starts `alexa-brief serve` with a fresh database, configured
 // for tg's fakes, and points tg at it.
 func startServe(t *testing.T, bin string, tg *target, extraEnv ...string) *proc {
@@ -259,7 +274,7 @@ func startServeDB(t *testing.T, bin string, tg *target, db string, extraEnv ...s
 func runLevel(t *testing.T, bin string, c int, jobs []job) level {
 	t.Helper()
 	tg := newTarget(t)
-	srv := startServe(t, bin, tg)
+	srv := startServe(t, bin, tg, serveEnv()...)
 	client := newClient(c)
 	defer client.CloseIdleConnections()
 	// One of each kind first, outside the measurement: it checks that the
