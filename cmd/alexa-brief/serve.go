@@ -78,7 +78,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 			"(or SLACK_APP_TOKEN for Socket Mode); for Discord set DISCORD_APP_ID with DISCORD_PUBLIC_KEY " +
 			"(interactions endpoint) and/or DISCORD_BOT_TOKEN (gateway)")
 	}
-	log := newLogger(e.stderr, cfg)
+	log, flushLog := newServeLogger(e.stderr, cfg)
+	defer flushLog()
 	ver, rev, _ := buildInfo()
 	metrics := prometheus.New(ver, rev)
 	if e.getenv("GOGC") == "" {
