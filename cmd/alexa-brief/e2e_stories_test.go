@@ -50,7 +50,10 @@ type newsServer struct {
 func startNews(t *testing.T) *newsServer {
 	t.Helper()
 	s := &newsServer{hits: map[string]int{}, feed: "feed_v1.xml", sent: map[string]int64{}, done: make(chan string, 8)}
-	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	// Start after the field is set: the handler reads s.URL, and requests
+	// come from a child process, which the race detector cannot order.
+	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	s.Start()
 	t.Cleanup(s.Close)
 	return s
 }

@@ -67,6 +67,18 @@ func (s *modelServer) calls() int {
 	return len(s.last)
 }
 
+// first returns the first request's auth+model and last message. The
+// handler ran on the server's goroutine; the binary exiting is no
+// synchronisation the race detector can see, so read under the lock.
+func (s *modelServer) first() (auth, last string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.auth) == 0 {
+		return "", ""
+	}
+	return s.auth[0], s.last[0]
+}
+
 const (
 	lossClaim    = "Amazon lost over $25 billion on its devices from 2017 to 2021."
 	lossSentence = "From 2017 to 2021, Amazon lost over $25 billion due to investments in its Echo, Kindle, and other devices, according to internal documents and sources familiar with the situation, as reported by the Wall Street Journal."
@@ -101,8 +113,8 @@ func TestAskWrittenThroughTheBinary(t *testing.T) {
 	if len(a.Citations) != 1 || a.Citations[0].Text != lossSentence {
 		t.Fatalf("citations = %+v, want exactly the cited sentence", a.Citations)
 	}
-	if srv.auth[0] != "Bearer sk-e2e tiny-instruct" || !strings.HasPrefix(srv.last[0], lossQuestion+"\n[1] ") {
-		t.Fatalf("request: auth+model %q, last message %q", srv.auth[0], srv.last[0])
+	if auth, last := srv.first(); auth != "Bearer sk-e2e tiny-instruct" || !strings.HasPrefix(last, lossQuestion+"\n[1] ") {
+		t.Fatalf("request: auth+model %q, last message %q", auth, last)
 	}
 	if strings.Contains(stderr, "sk-e2e") {
 		t.Fatalf("stderr holds the key: %s", stderr)

@@ -33,7 +33,9 @@ func newNewsSite(tb testing.TB) *newsSite {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /feed.xml", s.feed)
 	mux.HandleFunc("GET /news/{n}", s.page)
-	s.srv = httptest.NewServer(mux)
+	// Start once s.srv is set: the feed handler reads its URL.
+	s.srv = httptest.NewUnstartedServer(mux)
+	s.srv.Start()
 	tb.Cleanup(s.srv.Close)
 	return s
 }

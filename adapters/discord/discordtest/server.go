@@ -217,7 +217,10 @@ func New(opts Options) *Server {
 		nonces:    map[string]nonceEntry{},
 		noHistory: map[string]bool{},
 	}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	// Start once s.srv is set: handlers read its URL, and requests from a
+	// child process give the race detector no ordering with this write.
+	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	s.srv.Start()
 	return s
 }
 
